@@ -1,0 +1,138 @@
+"""The Cloud: one simulated AWS account with regions, one clock, one seeded random source.
+
+>>> cloud = Cloud(seed=0, start="2026-01-01")
+>>> sm = cloud.secretsmanager("us-east-1")          # the model, called directly
+>>> sm.create_secret(Name="demo", SecretString="hello")["Name"]
+'demo'
+>>> sm.get_secret_value(SecretId="demo")["SecretString"]
+'hello'
+
+``cloud.client("secretsmanager", region_name="us-east-1")`` gives a genuine boto3 client
+over the same model (see :mod:`secretkit.client`). ``cloud.clock.advance(days=30)`` moves
+time and runs everything that falls due: purges, key deletions, rotations, replication.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable
+
+from .clock import SimClock
+from .events import EventLog
+from .ids import Ids
+from .kms import Kms
+from .secretsmanager import SecretsManager
+from .service import ACCOUNT_ID, Env, Service
+
+__all__ = ["Cloud", "REGIONS"]
+
+#: The commercial regions the model knows (enough for every lab; add more freely).
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-south-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "af-south-1",
+    "me-south-1",
+)
+
+# service name -> factory(cloud, region env) -> service object. Services register here.
+SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
+    "kms": lambda cloud, env: Kms(env),
+    "secretsmanager": lambda cloud, env: SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager),
+}
+
+
+class Cloud:
+    """One simulated AWS account (id ``123456789012``)."""
+
+    def __init__(self, seed: int = 0, start: str | date | datetime = "2026-01-01") -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        self.seed = seed
+        self.account_id = ACCOUNT_ID
+        self.clock = SimClock(start)
+        self.start = self.clock.now
+        self.ids = Ids(seed)
+        self.request_ids = Ids(f"{seed}/requests")
+        self.events = EventLog()
+        self._envs: dict[str, Env] = {}
+        self.extensions: dict[str, Any] = {}  # room for functions, schedules, apps
+
+    # ------------------------------------------------------------------ regions
+    def env(self, region: str) -> Env:
+        """The environment of one region (made on first use)."""
+        env = self._envs.get(region)
+        if env is None:
+            if region not in REGIONS:
+                raise ValueError(f"unknown region {region!r}; secretkit knows: {', '.join(REGIONS)}")
+            env = self._envs[region] = Env(region, self.clock, self.ids, self.events, self.account_id)
+        return env
+
+    @property
+    def regions(self) -> list[str]:
+        """The regions used so far."""
+        return list(self._envs)
+
+    def service(self, name: str, region: str = "us-east-1") -> Any:
+        """The model of service ``name`` in ``region`` (made on first use)."""
+        env = self.env(region)
+        svc = env.services.get(name)
+        if svc is None:
+            factory = SERVICES.get(name)
+            if factory is None:
+                raise ValueError(f"unknown service {name!r}; secretkit models: {', '.join(sorted(SERVICES))}")
+            svc = env.services[name] = factory(self, env)
+        return svc
+
+    def kms(self, region: str = "us-east-1") -> Kms:
+        return self.service("kms", region)  # type: ignore[no-any-return]
+
+    def secretsmanager(self, region: str = "us-east-1") -> SecretsManager:
+        return self.service("secretsmanager", region)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------- outages
+    def outage(self, region: str) -> None:
+        """Take a whole region down: every call to it fails as an unreachable endpoint."""
+        env = self.env(region)
+        if not env.down:
+            env.down = True
+            self.events.record(self.clock.now, "notice", region, "cloud", "RegionOutage")
+
+    def recover(self, region: str) -> None:
+        """Bring a region back after :meth:`outage`."""
+        env = self.env(region)
+        if env.down:
+            env.down = False
+            self.events.record(self.clock.now, "notice", region, "cloud", "RegionRecovered")
+            for svc in list(env.services.values()):
+                hook = getattr(svc, "on_region_recovered", None)
+                if hook is not None:
+                    hook()
+
+    def is_down(self, region: str) -> bool:
+        return self.env(region).down
+
+    # -------------------------------------------------------------------- clients
+    def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
+        """A genuine boto3 client served in process by this Cloud (no network, no credentials)."""
+        from .client import make_client  # boto3 loads only when the first client is made
+
+        return make_client(self, service_name, region_name)
+
+    def __repr__(self) -> str:
+        return f"Cloud(seed={self.seed}, now={self.clock.now.isoformat()}, regions={self.regions})"

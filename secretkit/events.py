@@ -1,0 +1,117 @@
+"""The event log: every API call and every billable or notable change, in time order.
+
+The log is what the cost meter prices and what notebooks chart. It never holds a secret
+value: records carry names, ARNs, operation names, outcomes and small metadata only.
+
+Record kinds
+------------
+``call``
+    One API call. ``operation`` is the AWS operation name (``GetSecretValue``), ``outcome``
+    is ``"OK"`` or the AWS error code. ``detail`` may say who made it (``{"via":
+    "secretsmanager"}`` for the KMS calls a service makes on your behalf) or the tier of
+    the parameter it touched (``{"tier": "Advanced"}``).
+``lifecycle``
+    A resource starts or stops costing money: ``operation`` is ``"start"`` or ``"stop"``
+    and ``detail["type"]`` one of ``secret``, ``replica-secret``, ``advanced-parameter``,
+    ``kms-key``. The meter turns the intervals between them into prorated months.
+``invoke``
+    A Lambda-style function ran: ``detail`` holds ``duration_ms`` and ``memory_mb``.
+``notice``
+    Something a student should see that is neither a call nor a cost: a parameter policy
+    notification, a replication status change, a rotation step, an outage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterator, Mapping
+
+__all__ = ["Event", "EventLog"]
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the event log."""
+
+    time: datetime
+    kind: str
+    region: str
+    service: str
+    operation: str
+    outcome: str = "OK"
+    resource: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "OK"
+
+
+class EventLog:
+    """An append-only list of :class:`Event` with optional listeners."""
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+        self._listeners: list[Callable[[Event], None]] = []
+
+    def record(
+        self,
+        time: datetime,
+        kind: str,
+        region: str,
+        service: str,
+        operation: str,
+        outcome: str = "OK",
+        resource: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> Event:
+        event = Event(time, kind, region, service, operation, outcome, resource, detail or _EMPTY)
+        self._events.append(event)
+        for listener in self._listeners:
+            listener(event)
+        return event
+
+    def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Call ``listener`` for every new event; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __getitem__(self, index: int) -> Event:
+        return self._events[index]
+
+    def select(
+        self,
+        *,
+        kind: str | None = None,
+        service: str | None = None,
+        operation: str | None = None,
+        region: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Event]:
+        """The events matching every given field, in time order (``until`` is exclusive)."""
+        return [
+            e
+            for e in self._events
+            if (kind is None or e.kind == kind)
+            and (service is None or e.service == service)
+            and (operation is None or e.operation == operation)
+            and (region is None or e.region == region)
+            and (since is None or e.time >= since)
+            and (until is None or e.time < until)
+        ]
+
+    def calls(self, service: str | None = None) -> list[Event]:
+        return self.select(kind="call", service=service)
+
+    def __repr__(self) -> str:
+        return f"EventLog({len(self._events)} events)"
