@@ -148,12 +148,16 @@ class Kms(Service):
             raise fail("UnsupportedOperationException", f"{key.arn} is an AWS managed key; you cannot {what} it.")
 
     # ----------------------------------------------------------- envelope primitives
-    def _seal(self, key: KmsKey, plaintext: bytes, context: Mapping[str, str] | None) -> bytes:
+    def _seal(self, key: KmsKey, plaintext: bytes, context: Mapping[str, str] | None, aad: bytes | None = None) -> bytes:
         index = len(key.materials) - 1
-        sealed = crypto.seal(key.materials[index], plaintext, crypto.canonical_context(context))
+        if aad is None:
+            aad = crypto.canonical_context(context)
+        sealed = crypto.seal(key.materials[index], plaintext, aad)
         return crypto.pack_kms_blob(key.key_id, index, sealed)
 
-    def _open(self, blob: bytes, context: Mapping[str, str] | None, key_ref: str | None) -> tuple[KmsKey, bytes]:
+    def _open(
+        self, blob: bytes, context: Mapping[str, str] | None, key_ref: str | None, aad: bytes | None = None
+    ) -> tuple[KmsKey, bytes]:
         try:
             key_id, index, sealed = crypto.unpack_kms_blob(bytes(blob))
         except crypto.IntegrityError:
@@ -171,7 +175,9 @@ class Kms(Service):
         if index >= len(key.materials):
             raise fail("InvalidCiphertextException", "")
         try:
-            return key, crypto.unseal(key.materials[index], sealed, crypto.canonical_context(context))
+            if aad is None:
+                aad = crypto.canonical_context(context)
+            return key, crypto.unseal(key.materials[index], sealed, aad)
         except crypto.IntegrityError:
             raise fail("InvalidCiphertextException", "") from None
 
@@ -180,24 +186,30 @@ class Kms(Service):
         self._detail = {"key_manager": key.manager}
 
     # Used by Secrets Manager and Parameter Store; recorded as KMS calls made on your behalf.
-    def internal_data_key(self, key: KmsKey, context: Mapping[str, str], via: str) -> tuple[bytes, bytes]:
-        """GenerateDataKey on behalf of a service: ``(plaintext data key, wrapped blob)``."""
+    def internal_data_key(
+        self, key: KmsKey, context: Mapping[str, str], via: str, aad: bytes | None = None
+    ) -> tuple[bytes, bytes]:
+        """GenerateDataKey on behalf of a service: ``(plaintext data key, wrapped blob)``.
+
+        ``aad`` may carry the context already in canonical form (a cache, for speed)."""
         self.check_usable(key)
         data_key = crypto.new_key()
-        blob = self._seal(key, data_key, context)
+        blob = self._seal(key, data_key, context, aad)
         self._log_internal("GenerateDataKey", key, via)
         return data_key, blob
 
-    def internal_encrypt(self, key: KmsKey, plaintext: bytes, context: Mapping[str, str], via: str) -> bytes:
+    def internal_encrypt(
+        self, key: KmsKey, plaintext: bytes, context: Mapping[str, str], via: str, aad: bytes | None = None
+    ) -> bytes:
         self.check_usable(key)
-        blob = self._seal(key, plaintext, context)
+        blob = self._seal(key, plaintext, context, aad)
         self._log_internal("Encrypt", key, via)
         return blob
 
-    def internal_decrypt(self, blob: bytes, context: Mapping[str, str], via: str) -> bytes:
+    def internal_decrypt(self, blob: bytes, context: Mapping[str, str], via: str, aad: bytes | None = None) -> bytes:
         """Decrypt on behalf of a service; raises the KMS error (the caller maps it)."""
         try:
-            key, plaintext = self._open(blob, context, None)
+            key, plaintext = self._open(blob, context, None, aad)
         except ClientError as exc:
             self.env.events.record(self.env.clock.now, "call", self.region, "kms", "Decrypt", exc.code, None, {"via": via})
             raise

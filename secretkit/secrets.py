@@ -30,6 +30,7 @@ class Sealed:
     wrapped_key: bytes  # KMS ciphertext blob of the data key
     ciphertext: bytes  # nonce | AES-GCM ciphertext+tag of the value
     binary: bool  # SecretBinary (True) or SecretString (False)
+    aad: bytes = b""  # the encryption context in canonical form (kept so reads need not rebuild it)
 
 
 @dataclass(slots=True)

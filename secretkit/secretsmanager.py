@@ -147,12 +147,13 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         """Envelope-encrypt ``value`` for one version of ``secret`` (raises EncryptionFailure)."""
         key = self._key_for(secret)
         context = {"SecretARN": secret.arn, "SecretVersionId": version_id}
+        aad = crypto.canonical_context(context)
         try:
-            data_key, wrapped = self.kms.internal_data_key(key, context, "secretsmanager")
+            data_key, wrapped = self.kms.internal_data_key(key, context, "secretsmanager", aad)
         except ClientError:
             raise fail("EncryptionFailure", CANT_ENCRYPT) from None
-        ciphertext = crypto.seal(crypto.AESGCM(data_key), value, crypto.canonical_context(context))
-        return Sealed(key.arn, wrapped, ciphertext, binary)
+        ciphertext = crypto.seal(crypto.AESGCM(data_key), value, aad)
+        return Sealed(key.arn, wrapped, ciphertext, binary, aad)
 
     def open_value(self, secret: Secret, version: Version) -> bytes:
         """Decrypt one version's value (raises DecryptionFailure)."""
@@ -160,8 +161,8 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         assert sealed is not None
         context = {"SecretARN": secret.arn, "SecretVersionId": version.version_id}
         try:
-            data_key = self.kms.internal_decrypt(sealed.wrapped_key, context, "secretsmanager")
-            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, crypto.canonical_context(context))
+            data_key = self.kms.internal_decrypt(sealed.wrapped_key, context, "secretsmanager", sealed.aad)
+            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, sealed.aad)
         except (ClientError, crypto.IntegrityError):
             raise fail("DecryptionFailure", CANT_DECRYPT) from None
 
