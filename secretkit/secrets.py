@@ -30,7 +30,6 @@ class Sealed:
     wrapped_key: bytes  # KMS ciphertext blob of the data key
     ciphertext: bytes  # nonce | AES-GCM ciphertext+tag of the value
     binary: bool  # SecretBinary (True) or SecretString (False)
-    aad: bytes = b""  # the encryption context in canonical form (kept so reads need not rebuild it)
 
 
 @dataclass(slots=True)
@@ -40,6 +39,10 @@ class Version:
     sealed: Sealed | None = None  # None: a placeholder (rotation's AWSPENDING before createSecret)
     last_accessed: datetime | None = None
     fingerprint: bytes = b""  # keyed hash of the value, for ClientRequestToken idempotency
+    # The encryption context of *this* version in canonical form, cached so reads need not
+    # rebuild it. It belongs to the version, not to the sealed value: a sealed value moved
+    # onto another version (or secret) no longer matches and fails to decrypt.
+    aad: bytes = b""
 
     @property
     def has_value(self) -> bool:

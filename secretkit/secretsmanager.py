@@ -143,6 +143,10 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         except ClientError:
             raise fail("EncryptionFailure", CANT_ENCRYPT) from None
 
+    @staticmethod
+    def _aad(secret: Secret, version_id: str) -> bytes:
+        return crypto.canonical_context({"SecretARN": secret.arn, "SecretVersionId": version_id})
+
     def seal_value(self, secret: Secret, version_id: str, value: bytes, binary: bool) -> Sealed:
         """Envelope-encrypt ``value`` for one version of ``secret`` (raises EncryptionFailure)."""
         key = self._key_for(secret)
@@ -153,16 +157,18 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         except ClientError:
             raise fail("EncryptionFailure", CANT_ENCRYPT) from None
         ciphertext = crypto.seal(crypto.AESGCM(data_key), value, aad)
-        return Sealed(key.arn, wrapped, ciphertext, binary, aad)
+        return Sealed(key.arn, wrapped, ciphertext, binary)
 
     def open_value(self, secret: Secret, version: Version) -> bytes:
         """Decrypt one version's value (raises DecryptionFailure)."""
         sealed = version.sealed
         assert sealed is not None
-        context = {"SecretARN": secret.arn, "SecretVersionId": version.version_id}
+        aad = version.aad
+        if not aad:
+            aad = version.aad = self._aad(secret, version.version_id)
         try:
-            data_key = self.kms.internal_decrypt(sealed.wrapped_key, context, "secretsmanager", sealed.aad)
-            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, sealed.aad)
+            data_key = self.kms.internal_decrypt(sealed.wrapped_key, {}, "secretsmanager", aad)
+            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, aad)
         except (ClientError, crypto.IntegrityError):
             raise fail("DecryptionFailure", CANT_DECRYPT) from None
 
