@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -47,15 +48,22 @@ _CONFIG = Config(
 
 
 def _session() -> botocore.session.Session:
-    """One botocore session for every client: service models load once per process."""
+    """One botocore session for every client: service models load once per process.
+
+    Its settings are pinned so that nothing in the user's environment (``AWS_PROFILE``,
+    config and credentials files, ``AWS_DATA_PATH``) can change what the model serves.
+    """
     global _botocore_session
     if _botocore_session is None:
-        session = botocore.session.Session()
-        # Never read the user's AWS profile or config files: the model needs none of them.
-        session.set_config_variable("profile", None)
-        session.set_config_variable("config_file", "")
-        session.set_config_variable("credentials_file", "")
-        _botocore_session = session
+        pinned = {
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+            "data_path": (None, None, None, None),
+            "region": (None, None, None, None),
+            "api_versions": (None, None, {}, None),
+        }
+        _botocore_session = botocore.session.Session(session_vars=pinned)
     return _botocore_session
 
 
