@@ -349,6 +349,9 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         value = self._value(SecretString, SecretBinary, required=True)
         assert value is not None
         stages = self._check_stages(VersionStages) if VersionStages is not None else [CURRENT]
+        if CURRENT not in secret.labels and CURRENT not in stages:
+            # AWS: the first version of a secret always gets AWSCURRENT as well.
+            stages.append(CURRENT)
         if RotationToken is not None:
             check_length(check_str(RotationToken, "RotationToken"), "rotationToken", 36, 256)
         same = self._same_token(secret, token, value)

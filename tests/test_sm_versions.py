@@ -175,3 +175,10 @@ def test_at_most_20_labels_per_secret(sm):
     with pytest.raises(ClientError) as e:
         sm.put_secret_value(SecretId="s", SecretString="y", VersionStages=["one-too-many", "and-another"])
     assert code(e) == "LimitExceededException"
+
+
+def test_first_version_always_gets_awscurrent(sm):
+    sm.create_secret(Name="s")
+    out = sm.put_secret_value(SecretId="s", SecretString="v1", VersionStages=["AWSPENDING"])
+    assert out["VersionStages"] == ["AWSPENDING", "AWSCURRENT"]
+    assert sm.get_secret_value(SecretId="s")["SecretString"] == "v1"
