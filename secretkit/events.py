@@ -23,18 +23,17 @@ Record kinds
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 __all__ = ["Event", "EventLog"]
 
-_EMPTY: Mapping[str, Any] = {}
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One entry of the event log."""
+class Event(NamedTuple):
+    """One entry of the event log (a named tuple: cheap to make, immutable, easy to tabulate)."""
 
     time: datetime
     kind: str
@@ -43,7 +42,7 @@ class Event:
     operation: str
     outcome: str = "OK"
     resource: str | None = None
-    detail: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    detail: Mapping[str, Any] = _EMPTY
 
     @property
     def ok(self) -> bool:
@@ -70,8 +69,9 @@ class EventLog:
     ) -> Event:
         event = Event(time, kind, region, service, operation, outcome, resource, detail or _EMPTY)
         self._events.append(event)
-        for listener in self._listeners:
-            listener(event)
+        if self._listeners:
+            for listener in self._listeners:
+                listener(event)
         return event
 
     def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:

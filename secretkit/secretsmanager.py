@@ -147,11 +147,14 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
     def _aad(secret: Secret, version_id: str) -> bytes:
         return crypto.canonical_context({"SecretARN": secret.arn, "SecretVersionId": version_id})
 
-    def seal_value(self, secret: Secret, version_id: str, value: bytes, binary: bool) -> Sealed:
+    def seal_value(
+        self, secret: Secret, version_id: str, value: bytes, binary: bool, aad: bytes | None = None
+    ) -> Sealed:
         """Envelope-encrypt ``value`` for one version of ``secret`` (raises EncryptionFailure)."""
         key = self._key_for(secret)
         context = {"SecretARN": secret.arn, "SecretVersionId": version_id}
-        aad = crypto.canonical_context(context)
+        if aad is None:
+            aad = crypto.canonical_context(context)
         try:
             data_key, wrapped = self.kms.internal_data_key(key, context, "secretsmanager", aad)
         except ClientError:
@@ -173,8 +176,8 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
             raise fail("DecryptionFailure", CANT_DECRYPT) from None
 
     def _new_version(self, secret: Secret, version_id: str, value: bytes, binary: bool) -> Version:
-        version = Version(version_id, self.env.clock.now)
-        version.sealed = self.seal_value(secret, version_id, value, binary)
+        version = Version(version_id, self.env.clock.now, aad=self._aad(secret, version_id))
+        version.sealed = self.seal_value(secret, version_id, value, binary, version.aad)
         version.fingerprint = self._fingerprint(value, binary)
         secret.versions[version_id] = version
         return version
