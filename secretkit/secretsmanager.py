@@ -9,13 +9,13 @@ disabled or deleted key makes reads fail with ``DecryptionFailure`` and writes w
 
 Rotation (``RotateSecret``, ``CancelRotateSecret``) and replication
 (``ReplicateSecretToRegions`` and friends) live in their own modules and join this class
-as mixins; listing and batch reads live in :mod:`secretkit.sm_listing`.
+as mixins; listing and batch reads live in :mod:`secretkit.sm_listing`, and tags, random
+passwords and resource policies in :mod:`secretkit.sm_extras`.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import re
 from datetime import datetime, timedelta
@@ -23,11 +23,10 @@ from typing import Any, Callable
 
 from . import crypto
 from .errors import ClientError
-from .ids import random_password
 from .kms import Kms
 from .replication import ReplicationOperations
 from .rotation import RotationOperations
-from .secrets import CURRENT, PENDING, Sealed, Secret, Version
+from .secrets import CURRENT, Sealed, Secret, Version
 from .service import (
     Env,
     Service,
@@ -35,11 +34,11 @@ from .service import (
     check_int,
     check_length,
     check_list,
-    check_pattern,
     check_str,
     fail,
     operation,
 )
+from .sm_extras import ExtrasOperations
 from .sm_listing import ListingOperations
 
 __all__ = ["SecretsManager"]
@@ -65,7 +64,7 @@ def _day(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-class SecretsManager(RotationOperations, ReplicationOperations, ListingOperations, Service):
+class SecretsManager(RotationOperations, ReplicationOperations, ListingOperations, ExtrasOperations, Service):
     """The Secrets Manager of one region. Methods mirror boto3's, with AWS's arguments."""
 
     service_name = "secretsmanager"
@@ -607,141 +606,6 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
             self._lifecycle("start", secret)
             self._changed(secret)
         return {"ARN": secret.arn, "Name": secret.name}
-
-    @operation("TagResource")
-    def tag_resource(self, *, SecretId: str, Tags: list[dict[str, str]]) -> dict[str, Any]:
-        secret = self._writable(SecretId)
-        tags = self._check_tags(Tags)
-        merged = {t["Key"]: t["Value"] for t in secret.tags}
-        merged.update({t["Key"]: t["Value"] for t in tags})
-        if len(merged) > _MAX_TAGS:
-            raise fail("LimitExceededException", f"A secret can have at most {_MAX_TAGS} tags.")
-        secret.tags = [{"Key": k, "Value": v} for k, v in merged.items()]
-        self._changed(secret)
-        return {}
-
-    @operation("UntagResource")
-    def untag_resource(self, *, SecretId: str, TagKeys: list[str]) -> dict[str, Any]:
-        secret = self._writable(SecretId)
-        keys = check_list(TagKeys, "TagKeys", 0, _MAX_TAGS)
-        for key in keys:
-            check_length(check_str(key, "TagKeys"), "tagKeys.member", 1, 128)
-        secret.tags = [t for t in secret.tags if t["Key"] not in set(keys)]
-        self._changed(secret)
-        return {}
-
-    @operation("GetRandomPassword")
-    def get_random_password(
-        self,
-        *,
-        PasswordLength: int = 32,
-        ExcludeCharacters: str = "",
-        ExcludeNumbers: bool = False,
-        ExcludePunctuation: bool = False,
-        ExcludeUppercase: bool = False,
-        ExcludeLowercase: bool = False,
-        IncludeSpace: bool = False,
-        RequireEachIncludedType: bool = True,
-    ) -> dict[str, Any]:
-        check_int(PasswordLength, "PasswordLength")
-        if not 1 <= PasswordLength <= 4096:
-            raise fail(
-                "InvalidParameterException", "Password length must be between 1 and 4096 characters (inclusive)."
-            )
-        check_length(check_str(ExcludeCharacters, "ExcludeCharacters"), "excludeCharacters", 0, 4096)
-        for name, flag in (
-            ("ExcludeNumbers", ExcludeNumbers),
-            ("ExcludePunctuation", ExcludePunctuation),
-            ("ExcludeUppercase", ExcludeUppercase),
-            ("ExcludeLowercase", ExcludeLowercase),
-            ("IncludeSpace", IncludeSpace),
-            ("RequireEachIncludedType", RequireEachIncludedType),
-        ):
-            check_bool(flag, name)
-        password = random_password(
-            self.env.ids.rng,
-            PasswordLength,
-            exclude_characters=ExcludeCharacters,
-            exclude_numbers=ExcludeNumbers,
-            exclude_punctuation=ExcludePunctuation,
-            exclude_uppercase=ExcludeUppercase,
-            exclude_lowercase=ExcludeLowercase,
-            include_space=IncludeSpace,
-            require_each_included_type=RequireEachIncludedType,
-        )
-        if password is None:
-            raise fail("InvalidParameterException", "Password length is too short based on the required types.")
-        return {"RandomPassword": password}
-
-    # ------------------------------------------------------------ resource policies
-    @operation("PutResourcePolicy")
-    def put_resource_policy(
-        self, *, SecretId: str, ResourcePolicy: str, BlockPublicPolicy: bool = True, PolicyName: str | None = None
-    ) -> dict[str, Any]:
-        secret = self._writable(SecretId)
-        self._check_policy(ResourcePolicy)
-        if PolicyName is not None:
-            check_length(check_str(PolicyName, "PolicyName"), "policyName", 1, 64)
-            check_pattern(PolicyName, "policyName", _POLICY_NAME_RE)
-        check_bool(BlockPublicPolicy, "BlockPublicPolicy")
-        if BlockPublicPolicy and '"*"' in ResourcePolicy.replace(" ", "") and '"Principal":"*"' in ResourcePolicy.replace(" ", ""):
-            raise fail("PublicPolicyException", "BlockPublicPolicy is set and the resource policy grants public access.")
-        secret.resource_policy = ResourcePolicy
-        self._changed(secret)
-        out = {"ARN": secret.arn, "Name": secret.name}
-        if PolicyName is not None:
-            out["PolicyName"] = PolicyName
-        return out
-
-    @operation("GetResourcePolicy")
-    def get_resource_policy(self, *, SecretId: str, PolicyName: str | None = None) -> dict[str, Any]:
-        secret = self.find(SecretId)
-        out: dict[str, Any] = {"ARN": secret.arn, "Name": secret.name}
-        if secret.resource_policy is not None:
-            out["ResourcePolicy"] = secret.resource_policy
-        return out
-
-    @operation("DeleteResourcePolicy")
-    def delete_resource_policy(self, *, SecretId: str, PolicyName: str | None = None) -> dict[str, Any]:
-        secret = self._writable(SecretId)
-        secret.resource_policy = None
-        self._changed(secret)
-        return {"ARN": secret.arn, "Name": secret.name}
-
-    @operation("ValidateResourcePolicy")
-    def validate_resource_policy(self, *, ResourcePolicy: str, SecretId: str | None = None) -> dict[str, Any]:
-        if SecretId is not None:
-            self.find(SecretId)
-        errors = self._policy_errors(ResourcePolicy)
-        out: dict[str, Any] = {"PolicyValidationPassed": not errors, "ValidationErrors": errors}
-        return out
-
-    def _check_policy(self, policy: object) -> None:
-        check_length(check_str(policy, "ResourcePolicy"), "resourcePolicy", 1, 20480)
-        if self._policy_errors(policy):  # type: ignore[arg-type]
-            raise fail("MalformedPolicyDocumentException", "This resource policy contains a syntax error.")
-
-    @staticmethod
-    def _policy_errors(policy: str) -> list[dict[str, str]]:
-        """Shape checks only: JSON, a Statement list, each with Effect and Action."""
-        check_length(check_str(policy, "ResourcePolicy"), "resourcePolicy", 1, 20480)
-        try:
-            doc = json.loads(policy)
-        except ValueError:
-            return [{"CheckName": "JSON", "ErrorMessage": "The policy is not valid JSON."}]
-        if not isinstance(doc, dict) or "Statement" not in doc:
-            return [{"CheckName": "Statement", "ErrorMessage": "The policy has no Statement."}]
-        statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
-        errors = []
-        for i, st in enumerate(statements):
-            if not isinstance(st, dict):
-                errors.append({"CheckName": "Statement", "ErrorMessage": f"Statement {i} is not an object."})
-                continue
-            if st.get("Effect") not in ("Allow", "Deny"):
-                errors.append({"CheckName": "Effect", "ErrorMessage": f"Statement {i} needs Effect Allow or Deny."})
-            if "Action" not in st and "NotAction" not in st:
-                errors.append({"CheckName": "Action", "ErrorMessage": f"Statement {i} needs an Action."})
-        return errors
 
     # --------------------------------------------------------------- hook defaults
     def after_read(self, secret: Secret) -> None:
