@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""secretkit's one entry point: set up the project's virtual environment and run things in it.
+
+    python3 kit.py lab [jupyter lab args...]   set up, then open the course in JupyterLab
+    python3 kit.py test [pytest args...]       set up, then run every test and notebook check
+    python3 kit.py notebooks [paths...]        re-run notebooks and save their outputs
+    python3 kit.py bench [benchmark names...]  run the benchmarks
+    python3 kit.py browser [pytest args...]    run the browser test suite
+
+Standard library only. Everything it installs goes into ``.venv`` next to this file; nothing
+is registered globally. Set-up is idempotent: packages are installed again only when
+``pyproject.toml`` or ``constraints.txt`` changed since the last install (a stamp file
+inside ``.venv`` records a hash of both and which extras were installed; ``dev`` covers
+``lab``).
+"""
+
+import sys
+
+if sys.version_info < (3, 11):  # keep this check above anything newer Pythons alone can run
+    sys.stderr.write(
+        "secretkit needs Python 3.11 or newer; this is Python %d.%d.\n"
+        "Run kit.py with a newer interpreter, e.g. python3.11 kit.py ...\n" % sys.version_info[:2]
+    )
+    raise SystemExit(1)
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+import venv
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".secretkit-install-stamp.json"
+INSTALL_LOG = VENV / "secretkit-install.log"
+START_NOTEBOOK = "course/00_start_here.ipynb"
+NOTEBOOK_DIRS = ("course", "labs")
+EXTRAS_RANK = {"lab": 1, "dev": 2}  # a higher extra includes every lower one
+INNER_FLAG = "SECRETKIT_KIT_IN_VENV"  # set when kit.py re-runs itself with the venv's Python
+CELL_TIMEOUT = 300
+
+# JupyterLab settings defaults written into the venv (a user's own settings still win).
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/apputils-extension:themes": {
+        "overrides": {
+            "content-font-size1": "16px",
+            "code-font-size": "15px",
+            "ui-font-size1": "15px",
+        }
+    },
+    "@jupyterlab/notebook-extension:tracker": {
+        "codeCellConfig": {"lineNumbers": True, "lineWrap": False},
+        "recordTiming": False,
+    },
+}
+
+STABLE_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+STABLE_LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+
+
+# --------------------------------------------------------------------------- output
+
+
+def say(message: str) -> None:
+    print(f"kit: {message}", flush=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    print(f"kit: error: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(code)
+
+
+# --------------------------------------------------------------------------- the venv
+
+
+def venv_bin() -> Path:
+    return VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def venv_python() -> Path:
+    return venv_bin() / ("python.exe" if os.name == "nt" else "python")
+
+
+def inside_venv() -> bool:
+    try:
+        return Path(sys.prefix).resolve() == VENV.resolve()
+    except OSError:
+        return False
+
+
+def run_env(*, for_tests: bool) -> dict[str, str]:
+    """The environment every command runs in: the venv first on PATH, as if activated."""
+    env = dict(os.environ)
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["PATH"] = str(venv_bin()) + os.pathsep + env.get("PATH", "")
+    env.pop("PYTHONHOME", None)
+    env["PLOTLY_RENDERER"] = "plotly_mimetype"
+    # Kernels and settings come from the venv before anything in the user's home directory.
+    env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    if for_tests:
+        env["TZ"] = "UTC"
+        env["PYTHONHASHSEED"] = "0"
+        # Keep a user's IPython profile (startup scripts, config) out of test kernels.
+        env["IPYTHONDIR"] = str(VENV / "ipython")
+    return env
+
+
+def venv_python_version() -> tuple[int, int] | None:
+    """The venv interpreter's (major, minor), or None when it is missing or no longer runs."""
+    py = venv_python()
+    if not py.exists():
+        return None
+    try:
+        out = subprocess.run(
+            [str(py), "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.split()
+        return int(out[0]), int(out[1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+def create_venv() -> None:
+    say(f"creating .venv (Python {sys.version_info.major}.{sys.version_info.minor})")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=False).create(str(VENV))
+    except (subprocess.CalledProcessError, OSError) as exc:
+        shutil.rmtree(VENV, ignore_errors=True)
+        fail(
+            f"could not create .venv ({exc}).\n"
+            "On Debian or Ubuntu the venv module is a separate package: install python3-venv "
+            "(or python3.X-venv for your version) and run this again."
+        )
+
+
+def ensure_venv() -> None:
+    if not VENV.exists():
+        create_venv()
+        return
+    version = venv_python_version()
+    if version is None:
+        if not (VENV / "pyvenv.cfg").exists():
+            fail(".venv exists but is not a virtual environment; move it away and run this again")
+        say(".venv's Python no longer runs (was it upgraded or removed?); recreating .venv")
+        shutil.rmtree(VENV)
+        create_venv()
+    elif version < (3, 11):
+        fail(f".venv uses Python {version[0]}.{version[1]}; secretkit needs 3.11+. Delete .venv and run this again")
+
+
+def inputs_hash() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update(name.encode() + b"\0")
+        digest.update((ROOT / name).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_stamp() -> dict:
+    try:
+        stamp = json.loads(STAMP.read_text())
+        return stamp if isinstance(stamp, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def install(extras: str) -> None:
+    """Install ``-e .[extras]`` under the pinned constraints unless the stamp says it is current."""
+    for name in ("pyproject.toml", "constraints.txt"):
+        if not (ROOT / name).is_file():
+            fail(f"{name} is missing; run kit.py from a complete checkout")
+    wanted_hash = inputs_hash()
+    stamp = read_stamp()
+    have = stamp.get("extras")
+    have_rank = EXTRAS_RANK.get(have, 0)
+    if stamp.get("hash") == wanted_hash and have_rank >= EXTRAS_RANK[extras]:
+        say(f"secretkit[{have}] up to date")
+        return
+    # Never install less than before: an older, fuller install would otherwise go stale.
+    if have_rank > EXTRAS_RANK[extras]:
+        extras = have
+    first = "first run takes a few minutes" if not stamp else "this can take a minute"
+    say(f"installing secretkit[{extras}] ({first})")
+    STAMP.unlink(missing_ok=True)
+    py = str(venv_python())
+    env = run_env(for_tests=False)
+    if subprocess.run([py, "-m", "pip", "--version"], capture_output=True, env=env).returncode != 0:
+        subprocess.run([py, "-m", "ensurepip", "--default-pip"], capture_output=True, env=env, check=False)
+    started = time.monotonic()
+    with open(INSTALL_LOG, "w") as log:
+        result = subprocess.run(
+            [py, "-m", "pip", "install", "--progress-bar", "off",
+             "-e", f".[{extras}]", "-c", "constraints.txt"],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )
+    if result.returncode != 0:
+        lines = INSTALL_LOG.read_text(errors="replace").splitlines()
+        sys.stderr.write("\n".join(lines[-40:]) + "\n")
+        fail(f"installing secretkit[{extras}] failed (full log: .venv/{INSTALL_LOG.name}); "
+             "fix the problem above and run this again")
+    STAMP.write_text(json.dumps({
+        "hash": wanted_hash,
+        "extras": extras,
+        "python": "%d.%d.%d" % sys.version_info[:3],
+    }, indent=1) + "\n")
+    say(f"installed secretkit[{extras}] in {time.monotonic() - started:.0f} s")
+
+
+def write_lab_settings() -> None:
+    """Write LAB_OVERRIDES to the venv's JupyterLab settings dir, keeping only settings that exist."""
+    lab_dir = VENV / "share" / "jupyter" / "lab"
+    schemas = lab_dir / "schemas"
+    overrides: dict = {}
+    for plugin, settings in LAB_OVERRIDES.items():
+        package, _, name = plugin.partition(":")
+        schema_file = schemas.joinpath(*package.split("/")) / f"{name}.json"
+        try:
+            known = json.loads(schema_file.read_text()).get("properties", {})
+        except (OSError, ValueError):
+            say(f"note: JupyterLab has no settings schema {plugin}; skipping its overrides")
+            continue
+        kept = {key: value for key, value in settings.items() if key in known}
+        for key in sorted(set(settings) - set(kept)):
+            say(f"note: JupyterLab has no setting {plugin} {key}; skipping it")
+        if kept:
+            overrides[plugin] = kept
+    target = lab_dir / "settings" / "overrides.json"
+    text = json.dumps(overrides, indent=2, sort_keys=True) + "\n"
+    try:
+        if target.read_text() == text:
+            return
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    say("wrote JupyterLab defaults: larger fonts, line numbers, no news or update checks")
+
+
+def setup(extras: str) -> None:
+    ensure_venv()
+    install(extras)
+    write_lab_settings()
+
+
+def run_in_venv(argv: list[str], *, for_tests: bool, exec_: bool = False) -> int:
+    env = run_env(for_tests=for_tests)
+    os.chdir(ROOT)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if exec_ and os.name != "nt":
+        os.execve(argv[0], argv, env)
+    try:
+        return subprocess.run(argv, env=env, cwd=ROOT).returncode
+    except KeyboardInterrupt:
+        return 130
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def find_notebooks(paths: list[Path]) -> list[Path]:
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_file() and path.suffix == ".ipynb":
+            found.add(path.resolve())
+        elif path.is_dir():
+            found.update(p.resolve() for p in path.rglob("*.ipynb")
+                         if ".ipynb_checkpoints" not in p.parts)
+    return sorted(found)
+
+
+def dirs_with_notebooks() -> list[str]:
+    return [d for d in NOTEBOOK_DIRS if find_notebooks([ROOT / d])]
+
+
+def rel(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def kernel_config():
+    """Encrypt kernel traffic where the kernel supports it (and skip ipykernel's warning)."""
+    from jupyter_client import KernelManager
+    from traitlets.config import Config
+
+    config = Config()
+    if KernelManager.class_traits().get("transport_encryption") is not None:
+        config.KernelManager.transport_encryption = "auto"
+    return config
+
+
+def stabilise_widget_ids(nb, salt: str) -> None:
+    """Replace widget model ids (random per run) in saved outputs with ones derived from the
+    notebook, so re-running an unchanged notebook rewrites nothing. With the widget state
+    stripped the ids resolve to no model either way."""
+    renamed: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if isinstance(view, dict) and isinstance(view.get("model_id"), str):
+                old = view["model_id"]
+                if old not in renamed:
+                    seed = f"{salt}:{len(renamed)}".encode()
+                    renamed[old] = hashlib.sha256(seed).hexdigest()[:32]
+                view["model_id"] = renamed[old]
+
+
+def execute_notebook(path: Path) -> str:
+    """Run one notebook in a fresh kernel and save it; returns 'updated' or 'unchanged'."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    original = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(original, as_version=4)
+    for cell in nb.cells:  # nothing from an earlier run may survive a skipped cell
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    client = NotebookClient(
+        nb,
+        config=kernel_config(),
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        store_widget_state=True,
+        record_timing=False,
+        allow_errors=False,  # cells tagged raises-exception may still error
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    stabilise_widget_ids(nb, rel(path))
+    nb.metadata["kernelspec"] = dict(STABLE_KERNELSPEC)
+    nb.metadata["language_info"] = dict(STABLE_LANGUAGE_INFO)
+    nbformat.validate(nb)
+    text = nbformat.writes(nb)
+    if not text.endswith("\n"):
+        text += "\n"
+    if text == original:
+        return "unchanged"
+    path.write_text(text, encoding="utf-8")
+    return "updated"
+
+
+def notebooks_inside(args: list[str]) -> int:
+    """``kit.py notebooks`` proper; runs with the venv's Python."""
+    os.chdir(ROOT)
+    os.environ.update(run_env(for_tests=True))
+    if args:
+        missing = [a for a in args if not Path(a).exists()]
+        if missing:
+            fail(f"no such file or directory: {', '.join(missing)}")
+        notebooks = find_notebooks([Path(a) for a in args])
+    else:
+        notebooks = find_notebooks([ROOT / d for d in NOTEBOOK_DIRS])
+    if not notebooks:
+        say("no notebooks to run")
+        return 0
+    say(f"running {len(notebooks)} notebook(s), each in a fresh kernel")
+    failed: list[str] = []
+    for path in notebooks:
+        started = time.monotonic()
+        try:
+            outcome = execute_notebook(path)
+        except Exception as exc:  # report every notebook, not just the first to fail
+            detail = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+            first_line = (detail.splitlines() or [type(exc).__name__])[-1]
+            say(f"FAILED {rel(path)}: {type(exc).__name__}: {first_line}")
+            if detail and detail != first_line:
+                print(detail, file=sys.stderr)
+            failed.append(rel(path))
+            continue
+        say(f"{outcome} {rel(path)} ({time.monotonic() - started:.1f} s)")
+    if failed:
+        fail(f"{len(failed)} notebook(s) failed and were left as they were: {', '.join(failed)}")
+    return 0
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_lab(args: list[str]) -> int:
+    setup("lab")
+    argv = [str(venv_python()), "-m", "jupyterlab"]
+    if (ROOT / START_NOTEBOOK).is_file():
+        argv.append(START_NOTEBOOK)
+        say(f"starting JupyterLab on {START_NOTEBOOK} (Ctrl+C to stop)")
+    else:
+        say(f"starting JupyterLab ({START_NOTEBOOK} is not written yet; Ctrl+C to stop)")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        say("running as root (a container?), so passing --allow-root to JupyterLab")
+        args = [*args, "--allow-root"]
+    return run_in_venv(argv + args, for_tests=False, exec_=True)
+
+
+def as_root_relative(arg: str) -> str | None:
+    """``arg`` as a path (with any ``::test`` suffix) relative to the repo, if it names one."""
+    head, sep, tail = arg.partition("::")
+    if arg.startswith("-") or not head or not Path(head).exists():
+        return None
+    path = Path(head).resolve()
+    try:
+        head = path.relative_to(ROOT).as_posix() or "."
+    except ValueError:
+        head = str(path)
+    return head + sep + tail
+
+
+def split_pytest_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """Separate test paths the user named (``tests/test_x.py::test_y``) from other pytest args."""
+    paths, rest = [], []
+    for arg in args:
+        named = as_root_relative(arg)
+        if named is None:
+            rest.append(arg)
+        else:
+            paths.append(named)
+    return paths, rest
+
+
+def cmd_test(args: list[str]) -> int:
+    setup("dev")
+    paths, rest = split_pytest_args(args)
+    if not paths:
+        paths = ["tests", *dirs_with_notebooks()]
+    argv = [
+        str(venv_python()), "-m", "pytest", "-p", "nbval", *paths,
+        "--nbval", "--nbval-current-env",
+        "--nbval-sanitize-with", "tests/nbval-sanitize.cfg",
+        f"--nbval-cell-timeout={CELL_TIMEOUT}",
+        *rest,
+    ]
+    say(f"running pytest on {' '.join(paths)}")
+    code = run_in_venv(argv, for_tests=True)
+    if code == 5:
+        say("pytest collected no tests; counting that as a failure")
+        return 1
+    return code
+
+
+def cmd_notebooks(args: list[str]) -> int:
+    if os.environ.get(INNER_FLAG) == "1" and inside_venv():
+        return notebooks_inside(args)
+    args = [as_root_relative(a) or a for a in args]  # paths stay right after the chdir below
+    setup("dev")
+    argv = [str(venv_python()), str(ROOT / "kit.py"), "notebooks", *args]
+    os.environ[INNER_FLAG] = "1"
+    return run_in_venv(argv, for_tests=True, exec_=True)
+
+
+def cmd_bench(args: list[str]) -> int:
+    script = ROOT / "benchmarks" / "run.py"
+    if not script.is_file():
+        fail("benchmarks/run.py is not written yet")
+    setup("dev")
+    return run_in_venv([str(venv_python()), str(script), *args], for_tests=True)
+
+
+def cmd_browser(args: list[str]) -> int:
+    if not (ROOT / "tests_browser").is_dir():
+        fail("there is no browser test suite yet (tests_browser/ is missing)")
+    setup("dev")
+    code = run_in_venv([str(venv_python()), "-m", "pytest", "tests_browser", *args], for_tests=True)
+    if code == 5:
+        say("pytest collected no tests; counting that as a failure")
+        return 1
+    return code
+
+
+COMMANDS = {
+    "lab": cmd_lab,
+    "test": cmd_test,
+    "notebooks": cmd_notebooks,
+    "bench": cmd_bench,
+    "browser": cmd_browser,
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__.strip().split("\n\n")[1])
+        return 0 if argv else 2
+    command, args = argv[0], argv[1:]
+    if command not in COMMANDS:
+        fail(f"unknown command {command!r}; choose one of: {', '.join(COMMANDS)}", code=2)
+    return COMMANDS[command](args)
+
+
+if __name__ == "__main__":
+    try:
+        raise SystemExit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        raise SystemExit(130)
