@@ -191,7 +191,9 @@ def install(extras: str) -> None:
     stamp = read_stamp()
     have = stamp.get("extras")
     have_rank = EXTRAS_RANK.get(have, 0)
-    if stamp.get("hash") == wanted_hash and have_rank >= EXTRAS_RANK[extras]:
+    # The checkout's location counts too: a moved checkout needs its editable install redone.
+    current = stamp.get("hash") == wanted_hash and stamp.get("root") == str(ROOT)
+    if current and have_rank >= EXTRAS_RANK[extras]:
         say(f"secretkit[{have}] up to date")
         return
     # Never install less than before: an older, fuller install would otherwise go stale.
@@ -219,6 +221,7 @@ def install(extras: str) -> None:
     STAMP.write_text(json.dumps({
         "hash": wanted_hash,
         "extras": extras,
+        "root": str(ROOT),
         "python": "%d.%d.%d" % sys.version_info[:3],
     }, indent=1) + "\n")
     say(f"installed secretkit[{extras}] in {time.monotonic() - started:.0f} s")
