@@ -21,6 +21,7 @@ from .clock import SimClock
 from .events import EventLog
 from .ids import Ids
 from .kms import Kms
+from .parameterstore import ParameterStore
 from .secretsmanager import SecretsManager
 from .service import ACCOUNT_ID, Env, Service
 
@@ -54,6 +55,7 @@ REGIONS = (
 SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
     "secretsmanager": lambda cloud, env: SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager),
+    "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
 }
 
 
@@ -104,6 +106,10 @@ class Cloud:
 
     def secretsmanager(self, region: str = "us-east-1") -> SecretsManager:
         return self.service("secretsmanager", region)  # type: ignore[no-any-return]
+
+    def ssm(self, region: str = "us-east-1") -> ParameterStore:
+        """The Parameter Store of ``region`` (the parameter part of Systems Manager)."""
+        return self.service("ssm", region)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
