@@ -1,0 +1,200 @@
+"""Lab checks: say what is wrong with an answer, never what the answer is.
+
+Every lab notebook ends its exercises with a check cell. A check runs a few ordered
+cases against the student's answer and reports the *first* thing that applies:
+
+1. **not answered yet** — the answer is still the placeholder the notebook shipped with:
+   ``...`` (Ellipsis), ``None``, a function whose body is only ``...`` (so it returns
+   ``None``) or one that raises ``NotImplementedError``. This is *not* a failure: an
+   untouched notebook runs top to bottom without errors.
+2. **a known misconception** — a specific, named mistake with a hint, e.g.
+   "read without WithDecryption returns ciphertext". The hint points at the idea, never
+   at the value the test expects.
+3. **all checks passed** — nothing the check looks for is wrong.
+
+The result is a :class:`Result`; a notebook shows its one-line ``repr``::
+
+    ✓ lab02.q3: all checks passed
+    ✗ lab02.q3: AWSPENDING is still attached after finishSecret
+    … lab02.q3: not answered yet
+
+Tests use ``result.passed`` and ``result.status`` (``"passed"``, ``"failed"`` or
+``"unanswered"``).
+
+Writing checks for a lab
+------------------------
+One :class:`Checks` object per lab holds its questions. Each question is a function that
+receives the answer and calls :func:`expect` (or raises :class:`Mistake`) for every
+misconception it knows, most basic first::
+
+    checks = Checks("lab07")
+
+    @checks.question("q1")
+    def _q1(answer: dict) -> None:
+        expect(isinstance(answer, dict), "get_parameter returns a dict: keep the whole response")
+        expect(answer["Parameter"]["Type"] != "SecureString" or "WithDecryption" ...,
+               "read without WithDecryption returns ciphertext")
+
+    checks.check("q1", response)    # in the notebook
+
+The framework handles the rest: placeholders are detected before the question runs; a
+question that receives a callable can call it through :func:`call` (which turns ``...``
+bodies and ``NotImplementedError`` into "not answered yet"); any other exception raised
+by the *student's* code becomes a failed result naming the exception type and its
+message, and an answer of the wrong shape (a question reading ``answer["Parameter"]``
+from a string) becomes "the check could not read your answer". A check cell never
+raises, so a half-finished notebook still runs top to bottom.
+
+This module imports only the standard library: lab checks run inside the model's
+light core, with no widget or plotting imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Literal
+
+__all__ = ["Checks", "Mistake", "Result", "StudentError", "Unanswered", "call", "expect", "is_placeholder"]
+
+Status = Literal["passed", "failed", "unanswered"]
+
+_MARKS: dict[str, str] = {"passed": "✓", "failed": "✗", "unanswered": "…"}
+
+
+class Mistake(Exception):
+    """A known misconception found in an answer; its message is the hint shown to the student."""
+
+
+class Unanswered(Exception):
+    """The answer (or something it depends on) is still the notebook's placeholder."""
+
+
+def is_placeholder(value: object) -> bool:
+    """True for the values a lab's placeholders leave behind: ``...`` and ``None``."""
+    return value is Ellipsis or value is None
+
+
+def expect(condition: object, hint: str) -> None:
+    """Raise :class:`Mistake` with ``hint`` unless ``condition`` holds.
+
+    Write the hint as the mistake, not the fix with its value: "AWSPENDING is still
+    attached after finishSecret", not "labels should be {...}".
+    """
+    if not condition:
+        raise Mistake(hint)
+
+
+class StudentError(Exception):
+    """The student's code raised something unexpected; carries the original exception."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a student's function, telling an untouched placeholder from a real answer.
+
+    A placeholder body (``...`` returns ``None``; ``raise NotImplementedError``) raises
+    :class:`Unanswered`. Any other exception from the student's code is wrapped in
+    :class:`StudentError` so the check reports it instead of crashing the cell. Questions
+    that *expect* an exception should catch it themselves before it reaches here (call the
+    function directly inside ``try``).
+    """
+    if not callable(function):
+        raise Mistake(f"expected a function, got {type(function).__name__}")
+    try:
+        value = function(*args, **kwargs)
+    except NotImplementedError as exc:
+        raise Unanswered() from exc
+    except (Mistake, Unanswered):
+        raise
+    except Exception as exc:  # the student's bug, reported rather than raised
+        raise StudentError(exc) from exc
+    if value is Ellipsis:
+        raise Unanswered()
+    return value
+
+
+def _describe(error: BaseException) -> str:
+    """``TypeName: first line of the message`` (botocore's errors put everything on one line)."""
+    lines = str(error).splitlines()
+    return type(error).__name__ + (f": {lines[0]}" if lines and lines[0] else "")
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one check found. ``repr`` is the line a notebook shows."""
+
+    name: str
+    status: Status
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __repr__(self) -> str:
+        return f"{_MARKS[self.status]} {self.name}: {self.message}"
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython's text/plain
+        printer.text(repr(self))
+
+
+Question = Callable[..., None]
+
+
+class Checks:
+    """The questions of one lab, by name, each checked with :meth:`check`."""
+
+    def __init__(self, lab: str) -> None:
+        if not lab or not isinstance(lab, str):
+            raise ValueError("a lab needs a name such as 'lab01'")
+        self.lab = lab
+        self._questions: dict[str, Question] = {}
+
+    @property
+    def names(self) -> list[str]:
+        """The question names, in the order they were registered."""
+        return list(self._questions)
+
+    def question(self, name: str) -> Callable[[Question], Question]:
+        """Register the decorated function as question ``name`` of this lab."""
+
+        def register(function: Question) -> Question:
+            if name in self._questions:
+                raise ValueError(f"{self.lab}.{name} is registered twice")
+            self._questions[name] = function
+            return function
+
+        return register
+
+    def check(self, name: str, *answers: Any) -> Result:
+        """Check the answer(s) to question ``name`` and return a :class:`Result`.
+
+        Never raises because of the answer: placeholders give "not answered yet",
+        mistakes and errors in the student's code give a failed result.
+        """
+        question = self._questions.get(name)
+        if question is None:
+            known = ", ".join(self._questions) or "none"
+            raise KeyError(f"{self.lab} has no question {name!r} (questions: {known})")
+        label = f"{self.lab}.{name}"
+        if not answers or any(is_placeholder(answer) for answer in answers):
+            return Result(label, "unanswered", "not answered yet")
+        try:
+            question(*answers)
+        except Unanswered:
+            return Result(label, "unanswered", "not answered yet")
+        except Mistake as mistake:
+            return Result(label, "failed", str(mistake))
+        except StudentError as error:
+            return Result(label, "failed", f"your code raised {_describe(error.original)}")
+        except Exception as error:  # an answer of an unexpected shape
+            return Result(label, "failed", f"the check could not read your answer ({_describe(error)})")
+        return Result(label, "passed", "all checks passed")
+
+    def __repr__(self) -> str:
+        return f"Checks({self.lab!r}, questions={self.names})"
