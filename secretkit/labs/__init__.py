@@ -4,8 +4,8 @@ Every lab notebook ends its exercises with a check cell. A check runs a few orde
 cases against the student's answer and reports the *first* thing that applies:
 
 1. **not answered yet** — the answer is still the placeholder the notebook shipped with:
-   ``...`` (Ellipsis), ``None``, a function whose body is only ``...`` (so it returns
-   ``None``) or one that raises ``NotImplementedError``. This is *not* a failure: an
+   ``...`` (Ellipsis), ``None``, a function whose body is only ``...`` (or ``pass``, or a
+   docstring) or one that raises ``NotImplementedError``. This is *not* a failure: an
    untouched notebook runs top to bottom without errors.
 2. **a known misconception** — a specific, named mistake with a hint, e.g.
    "read without WithDecryption returns ciphertext". The hint points at the idea, never
@@ -51,10 +51,11 @@ light core, with no widget or plotting imports.
 
 from __future__ import annotations
 
+import dis
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
-__all__ = ["Checks", "Mistake", "Result", "StudentError", "Unanswered", "call", "expect", "is_placeholder"]
+__all__ = ["Checks", "Mistake", "Result", "StudentError", "Unanswered", "call", "does_nothing", "expect", "is_placeholder"]
 
 Status = Literal["passed", "failed", "unanswered"]
 
@@ -72,6 +73,25 @@ class Unanswered(Exception):
 def is_placeholder(value: object) -> bool:
     """True for the values a lab's placeholders leave behind: ``...`` and ``None``."""
     return value is Ellipsis or value is None
+
+
+_IDLE_OPS = {"RESUME", "NOP", "CACHE", "EXTENDED_ARG"}
+
+
+def does_nothing(function: Callable[..., Any]) -> bool:
+    """True for a function whose body is only a docstring, ``...`` or ``pass``.
+
+    Such a body compiles to nothing but "return None", whatever Python version; reading the
+    bytecode (rather than the source) works for functions typed into a notebook too.
+    """
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    ops = [ins for ins in dis.get_instructions(code) if ins.opname not in _IDLE_OPS]
+    if len(ops) == 1:
+        return ops[0].opname == "RETURN_CONST" and ops[0].argval is None
+    return (len(ops) == 2 and ops[0].opname == "LOAD_CONST" and ops[0].argval is None
+            and ops[1].opname == "RETURN_VALUE")
 
 
 def expect(condition: object, hint: str) -> None:
@@ -103,6 +123,8 @@ def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """
     if not callable(function):
         raise Mistake(f"expected a function, got {type(function).__name__}")
+    if does_nothing(function):
+        raise Unanswered()
     try:
         value = function(*args, **kwargs)
     except NotImplementedError as exc:
