@@ -1,0 +1,94 @@
+"""Lab 5 checks: cost optimisation — choose services for a workload under a budget.
+
+The scenario (the notebook states it in full): a shop in us-east-1 with a monthly budget of
+:data:`BUDGET` dollars for keeping its values, holding
+
+* 3 database credentials: rotated every 30 days, read 2,000 times a day each, and needing a
+  replica in us-west-2 for disaster recovery;
+* 20 configuration values (URLs, feature flags): read 5,000 times a day each, not secret;
+* 4 third-party API keys: secret, read 1,000 times a day each, never rotated, one region.
+
+The checks compute costs with :mod:`secretkit.pricing`, the same code the notebook uses,
+and never show the figure they expect.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload, monthly
+from . import Checks, Mistake, expect
+
+__all__ = ["BUDGET", "GROUPS", "checks", "check"]
+
+checks = Checks("lab05")
+check = checks.check
+
+#: The shop's monthly budget in USD for storing and reading its values.
+BUDGET = Decimal("5.00")
+#: The three groups of values the student places.
+GROUPS = ("db credentials", "config values", "api keys")
+
+_DB_COUNT, _DB_READS, _DB_ROTATION, _DB_REPLICA = 3, 2000, 30, "us-west-2"
+_CONFIG_COUNT, _KEY_COUNT = 20, 4
+
+
+@checks.question("q1")
+def _db_workload(workload: Any) -> None:
+    """The database credentials described as one Workload."""
+    expect(isinstance(workload, Workload), "describe the credentials as a secretkit.pricing.Workload")
+    expect(workload.secrets == _DB_COUNT, "the number of secrets does not match the three credentials")
+    expect(workload.replicas_per_secret >= 1,
+           "the replica in us-west-2 is missing: each replica is billed as a secret of its own")
+    expect(workload.replica_regions in ((), (_DB_REPLICA,)), "the replica is in the wrong region")
+    expect(workload.reads_per_day != _DB_READS * _DB_COUNT,
+           "reads_per_day is per secret, not the total for all three")
+    expect(workload.reads_per_day == _DB_READS, "reads_per_day does not match the 2,000 reads a day of each secret")
+    expect(workload.rotation_days is not None,
+           "the rotation schedule is missing: each rotation costs function invocations and API calls")
+    expect(workload.rotation_days == _DB_ROTATION, "the rotation interval is not the 30 days asked for")
+    expect(workload.standard_parameters == 0 and workload.advanced_parameters == 0,
+           "this workload is only the database credentials: leave parameters out of it")
+
+
+@checks.question("q2")
+def _placement(placement: Any) -> None:
+    """Which service holds each group: db credentials, config values, api keys."""
+    expect(isinstance(placement, dict), "placement should be a dict from group name to service")
+    missing = [group for group in GROUPS if group not in placement]
+    expect(not missing, f"placement has no entry for: {', '.join(missing)}")
+    allowed = (SECRETS_MANAGER, PARAMETER_STORE)
+    expect(all(placement[g] in allowed for g in GROUPS),
+           "use the constants SECRETS_MANAGER or PARAMETER_STORE as the values")
+    expect(placement["db credentials"] != PARAMETER_STORE,
+           "Parameter Store has no built-in rotation (schedule it yourself) and no cross-region "
+           "replicas: the database credentials need both")
+    expect(placement["config values"] != SECRETS_MANAGER,
+           "plain configuration in Secrets Manager is billed per value and per read: far over the budget")
+    expect(placement["api keys"] != SECRETS_MANAGER,
+           "the API keys need neither rotation nor replication: paying Secrets Manager for them "
+           "breaks the budget for no benefit")
+
+
+@checks.question("q3")
+def _plan(plan: Any) -> None:
+    """A list of Workloads pricing the whole placement, within the budget."""
+    expect(isinstance(plan, (list, tuple)) and plan, "plan should be a non-empty list of Workloads")
+    expect(all(isinstance(w, Workload) for w in plan), "every item of plan should be a Workload")
+    secrets = sum(w.secrets for w in plan)
+    standard = sum(w.standard_parameters for w in plan)
+    advanced = sum(w.advanced_parameters for w in plan)
+    expect(secrets == _DB_COUNT, "the plan should hold exactly the database credentials as secrets")
+    expect(all(w.replicas_per_secret >= 1 and w.rotation_days == _DB_ROTATION for w in plan if w.secrets),
+           "the secrets in the plan lost their replica or their rotation schedule")
+    expect(standard + advanced == _CONFIG_COUNT + _KEY_COUNT,
+           "the plan should hold the 20 configuration values and the 4 API keys as parameters")
+    expect(advanced == 0,
+           "Advanced parameters cost $0.05 a month each and their reads are billed: Standard holds "
+           "values up to 4 KB, which is enough here")
+    reads = sorted(w.parameter_reads_per_day for w in plan if w.standard_parameters)
+    expect(reads and min(reads) > 0, "parameter reads are missing from the plan")
+    total = sum((monthly(w).total for w in plan), Decimal(0))
+    if total > BUDGET:
+        raise Mistake("the plan costs more than the monthly budget")
