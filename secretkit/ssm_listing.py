@@ -12,10 +12,21 @@ the region holds, and parameters created between pages are not skipped or repeat
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from .service import check_bool, check_int, check_length, check_list, check_str, decode_token, encode_token, fail, operation
+from .service import (
+    check_bool,
+    check_int,
+    check_length,
+    check_list,
+    check_str,
+    decode_token,
+    encode_token,
+    fail,
+    operation,
+)
 from .ssm_names import check_path, clean_lookup_name, key_of, not_found, parent_of
 
 if TYPE_CHECKING:
@@ -93,36 +104,31 @@ def _text_match(option: str, wanted: Iterable[str], got: str) -> bool:
 class ListingOperations:
     """Mixin for :class:`~secretkit.parameterstore.ParameterStore`: paths, describe, history."""
 
-    params: dict[str, "Parameter"]
-    index: "NameIndex"
+    params: dict[str, Parameter]
+    index: NameIndex
     arn_prefix: str
     _resource: str | None
     _detail: dict[str, Any] | None
 
-    def parameter_out(self, param: "Parameter", version: "ParamVersion", decrypt: bool, selector: str | None = None) -> dict[str, Any]:
+    def parameter_out(self, param: Parameter, version: ParamVersion, decrypt: bool, selector: str | None = None) -> dict[str, Any]:
         raise NotImplementedError  # provided by the store
 
-    def value_of(self, param: "Parameter", version: "ParamVersion", decrypt: bool) -> str:
+    def value_of(self, param: Parameter, version: ParamVersion, decrypt: bool) -> str:
         raise NotImplementedError  # provided by the store
 
     @staticmethod
-    def _pick(param: "Parameter", filters: list[dict[str, Any]]) -> "ParamVersion | None":
+    def _pick(param: Parameter, filters: list[dict[str, Any]]) -> ParamVersion | None:
         """The version a filtered listing shows (the labelled one under a Label filter), or None."""
         version = param.latest
-        for f in filters:
+        # A Label filter chooses the version first; the other filters then judge that version.
+        for f in sorted(filters, key=lambda f: f["family"] != "Label"):
             family, option, values = f["family"], f["option"], f["values"]
             if family == "Label":
                 numbers = [param.labels[v] for v in values if v in param.labels]
                 if not numbers:
                     return None
                 version = param.versions[max(numbers)]
-            elif family == "Type" and not _text_match(option, values, version.type):
-                return None
-            elif family == "KeyId" and (version.type != "SecureString" or not _text_match(option, values, version.key_id or "")):
-                return None
-            elif family == "Tier" and not _text_match(option, values, param.tier):
-                return None
-            elif family == "DataType" and not _text_match(option, values, version.data_type):
+            elif family == "Type" and not _text_match(option, values, version.type) or family == "KeyId" and (version.type != "SecureString" or not _text_match(option, values, version.key_id or "")) or family == "Tier" and not _text_match(option, values, param.tier) or family == "DataType" and not _text_match(option, values, version.data_type):
                 return None
             elif family == "Name":
                 if option == "Contains":
@@ -187,7 +193,7 @@ class ListingOperations:
             result["NextToken"] = encode_token({"after": looked_at[-1]})
         return result
 
-    def _metadata(self, param: "Parameter") -> dict[str, Any]:
+    def _metadata(self, param: Parameter) -> dict[str, Any]:
         latest = param.latest
         row: dict[str, Any] = {"Name": param.name, "ARN": param.arn, "Type": latest.type}
         if latest.type == "SecureString":
@@ -205,7 +211,7 @@ class ListingOperations:
         return row
 
     @staticmethod
-    def describe_policies(param: "Parameter") -> list[dict[str, str]]:
+    def describe_policies(param: Parameter) -> list[dict[str, str]]:
         raise NotImplementedError  # provided by the policies mixin
 
     @operation("DescribeParameters")
@@ -221,7 +227,8 @@ class ListingOperations:
         if Filters is not None and ParameterFilters is not None:
             raise fail("ValidationException", "You can use either Filters or ParameterFilters in a single request.")
         limit = check_int(MaxResults, "maxResults", 1, 50)
-        check_bool(Shared, "Shared")
+        if check_bool(Shared, "Shared"):
+            return {"Parameters": []}  # parameters shared from other accounts: none in this model
         if Filters is not None:
             legacy = []
             for f in check_list(Filters, "Filters"):

@@ -26,18 +26,18 @@ from .errors import ClientError
 from .service import check_length, check_str, fail
 
 __all__ = [
+    "INVALID_NAME",
     "MAX_LEVELS",
     "MAX_NAME_WITH_ARN",
-    "INVALID_NAME",
     "check_new_name",
-    "clean_lookup_name",
-    "key_of",
-    "parent_of",
-    "levels",
-    "split_selector",
-    "is_valid_label",
     "check_path",
+    "clean_lookup_name",
+    "is_valid_label",
+    "key_of",
+    "levels",
     "not_found",
+    "parent_of",
+    "split_selector",
 ]
 
 MAX_LEVELS = 15

@@ -34,7 +34,7 @@ from .ssm_records import Parameter
 if TYPE_CHECKING:
     from .service import Env
 
-__all__ = ["parse_policies", "PolicyOperations", "MAX_POLICIES", "POLICY_TYPES"]
+__all__ = ["MAX_POLICIES", "POLICY_TYPES", "PolicyOperations", "parse_policies"]
 
 MAX_POLICIES = 10
 POLICY_TYPES = ("Expiration", "ExpirationNotification", "NoChangeNotification")
@@ -123,7 +123,7 @@ def parse_policies(text: object, now: datetime) -> list[dict[str, Any]]:
 class PolicyOperations:
     """Mixin for :class:`~secretkit.parameterstore.ParameterStore`: arms and fires policies."""
 
-    env: "Env"
+    env: Env
     region: str
 
     def _expire(self, param: Parameter) -> None:  # provided by the store

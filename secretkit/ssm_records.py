@@ -12,13 +12,14 @@ binary search plus a walk of at most one page: O(page + log n), never O(all para
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from .ssm_names import parent_of
 
-__all__ = ["ParamVersion", "Parameter", "NameIndex"]
+__all__ = ["NameIndex", "ParamVersion", "Parameter"]
 
 
 @dataclass(slots=True)
