@@ -1,0 +1,164 @@
+# %% [markdown]
+# # Lab 4 — Design a parameter hierarchy and rotate a parameter on a schedule
+#
+# **Time:** 30 minutes (5 reading, 25 exercises) · **Needs:** lecture part 4
+#
+# **Learning objectives.** By the end of this lab you can:
+# - lay out configuration as a hierarchy of names (`/app/env/component/key`) and read one
+#   environment with a single call;
+# - choose `String` or `SecureString` per value, and read `SecureString`s decrypted;
+# - rotate a parameter yourself: Parameter Store has no built-in rotation, so you write the
+#   function *and* the schedule that calls it.
+#
+# On AWS the schedule would be an EventBridge rule such as `rate(30 days)` invoking a Lambda
+# function. Here the Cloud's simulated clock plays the rule: `cloud.clock.call_later(delay,
+# callback)` runs `callback` once `delay` of simulated time has passed, and
+# `cloud.clock.advance(days=...)` moves time on.
+
+# %%
+from datetime import timedelta
+
+from secretkit import Cloud
+from secretkit.labs.lab04 import check
+
+cloud = Cloud(seed=4)
+ssm = cloud.client("ssm", region_name="us-east-1")
+sm = cloud.client("secretsmanager", region_name="us-east-1")
+cloud.clock.now.date()
+
+# %% [markdown]
+# ## Warm-up: String and SecureString
+#
+# A `String` is stored as it is. A `SecureString` is encrypted with KMS (`alias/aws/ssm`
+# unless you name a key), and a read returns ciphertext unless you ask for decryption.
+
+# %%
+ssm.put_parameter(Name="/demo/greeting", Value="hello", Type="String")
+ssm.put_parameter(Name="/demo/token", Value="t0ken-Pa55", Type="SecureString")
+
+plain = ssm.get_parameter(Name="/demo/token")["Parameter"]["Value"]
+clear = ssm.get_parameter(Name="/demo/token", WithDecryption=True)["Parameter"]["Value"]
+print("without WithDecryption:", len(plain), "characters of base64 ciphertext, not the token:", plain != clear)
+print("with WithDecryption:   ", clear)
+
+# %% [markdown]
+# The errors you will meet (each cell fails on purpose):
+
+# %% tags=["raises-exception"]
+ssm.get_parameter(Name="/demo/missing")
+
+# %% tags=["raises-exception"]
+ssm.put_parameter(Name="/demo/greeting", Value="hi again", Type="String")  # no Overwrite=True
+
+# %% [markdown]
+# ## Exercise 1 — design the hierarchy
+#
+# Write `create_hierarchy(ssm)` that creates exactly these parameters (Standard tier):
+#
+# | name | type | value |
+# |---|---|---|
+# | `/shop/prod/db/host` | ? | `db.prod.internal` |
+# | `/shop/prod/db/password` | ? | any password you like |
+# | `/shop/dev/db/host` | ? | `db.dev.internal` |
+# | `/shop/dev/db/password` | ? | any password you like |
+#
+# Choosing the type is part of the exercise.
+
+# %%
+def create_hierarchy(ssm):
+    """Put the four /shop/... parameters of the table."""
+    # BEGIN SOLUTION
+    for env in ("prod", "dev"):
+        ssm.put_parameter(Name=f"/shop/{env}/db/host", Value=f"db.{env}.internal", Type="String")
+        ssm.put_parameter(Name=f"/shop/{env}/db/password", Value=f"first-{env}-Pa55word", Type="SecureString")
+    # END SOLUTION
+
+# %%
+check("q1", create_hierarchy)
+
+# %% [markdown]
+# ## Exercise 2 — read one environment
+#
+# Write `read_config(ssm, env)` returning `{"host": ..., "password": ...}` for environment
+# `env` (`"prod"` or `"dev"`), with the password decrypted. Use **one**
+# `get_parameters_by_path` call; the last part of each name is the dict key.
+
+# %%
+def read_config(ssm, env):
+    """{"host": ..., "password": ...} of one environment, read by path."""
+    # BEGIN SOLUTION
+    response = ssm.get_parameters_by_path(Path=f"/shop/{env}", Recursive=True, WithDecryption=True)
+    return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in response["Parameters"]}
+    # END SOLUTION
+
+# %%
+check("q2", read_config)
+
+# %% [markdown]
+# ## Exercise 3 — the rotation function
+#
+# Write `rotate_password(ssm, sm, name)`: it writes a new random password (at least 16
+# characters; Secrets Manager's `get_random_password` makes one) as a new version of
+# parameter `name`, still encrypted.
+
+# %%
+def rotate_password(ssm, sm, name):
+    """Write a fresh random password as the next version of SecureString parameter `name`."""
+    # BEGIN SOLUTION
+    password = sm.get_random_password(PasswordLength=24, ExcludePunctuation=True)["RandomPassword"]
+    ssm.put_parameter(Name=name, Value=password, Type="SecureString", Overwrite=True)
+    # END SOLUTION
+
+# %%
+check("q3", rotate_password)
+
+# %% [markdown]
+# ## Exercise 4 — the schedule
+#
+# Write `schedule_rotation(cloud, every_days, job)`: like a `rate(every_days days)` rule, it
+# calls `job()` every `every_days` days of simulated time — the first time after one
+# interval — for as long as the clock runs. A timer fires once; a rule keeps firing.
+
+# %%
+def schedule_rotation(cloud, every_days, job):
+    """Call job() every every_days days, starting one interval from now."""
+    # BEGIN SOLUTION
+    def fire():
+        job()
+        cloud.clock.call_later(timedelta(days=every_days), fire, label="rotate parameter")
+
+    cloud.clock.call_later(timedelta(days=every_days), fire, label="rotate parameter")
+    # END SOLUTION
+
+# %%
+check("q4", schedule_rotation)
+
+# %% [markdown]
+# ## Watch it run
+#
+# Once all four exercises pass, this builds the hierarchy, schedules a rotation of the
+# production password every 30 days and lets 95 days pass. Each rotation is a new
+# version of the parameter. (Until then the cell says what is missing.)
+
+# %%
+answers = [check(q, f) for q, f in [("q1", create_hierarchy), ("q3", rotate_password), ("q4", schedule_rotation)]]
+if all(a.passed for a in answers):
+    create_hierarchy(ssm)
+    schedule_rotation(cloud, 30, lambda: rotate_password(ssm, sm, "/shop/prod/db/password"))
+    cloud.clock.advance(days=95)
+    history = ssm.get_parameter_history(Name="/shop/prod/db/password")["Parameters"]
+    for version in history:
+        print(f"version {version['Version']}  written {version['LastModifiedDate']:%Y-%m-%d}  {version['Type']}")
+else:
+    print("finish exercises 1, 3 and 4 first")
+
+# %% [markdown]
+# ## Key points
+#
+# - Name parameters as a path, `/app/env/component/key`: one `get_parameters_by_path(...,
+#   Recursive=True)` reads an environment, and IAM policies can grant by path.
+# - Secrets are `SecureString`; read them with `WithDecryption=True`, or you get ciphertext.
+# - Overwriting a parameter needs `Overwrite=True` and makes a new version; history keeps
+#   the last 100.
+# - Parameter Store has no built-in rotation: you own the function, the schedule (an
+#   EventBridge rule on AWS) and every failure in between. Secrets Manager does this for you.
