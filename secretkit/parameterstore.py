@@ -31,6 +31,7 @@ import json
 import re
 import struct
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from . import crypto
@@ -57,6 +58,7 @@ from .ssm_names import (
 )
 from .ssm_policies import PolicyOperations, parse_policies
 from .ssm_records import NameIndex, Parameter, ParamVersion
+from .ssm_settings import DEFAULT_TIER, SettingsOperations
 
 __all__ = ["ParameterStore"]
 
@@ -92,7 +94,7 @@ TOO_MANY_PARAMETERS = (
 )
 
 
-class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Service):
+class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, SettingsOperations, Service):
     """The Parameter Store of one region. Methods mirror boto3's ``ssm`` client."""
 
     service_name = "ssm"
@@ -108,6 +110,7 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
         self.params: dict[str, Parameter] = {}  # key ("/"-form of the name) -> parameter
         self.index = NameIndex()
         self.counts = {"Standard": 0, "Advanced": 0}
+        self._settings: dict[str, tuple[str, datetime]] = {}
         self.arn_prefix = self._arn("parameter/")
 
     # ================================================================ helpers
@@ -211,7 +214,13 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
     def _choose_tier(self, requested: str | None, existing: Parameter | None, size: int, policies: bool, data_type: str) -> str:
         """Standard or Advanced, by AWS's rules (Intelligent-Tiering decides per request)."""
         current = existing.tier if existing is not None else None
-        wanted = requested or current or "Standard"
+        wanted = requested
+        if wanted is None:
+            # No Tier in the request: the region's default-tier setting decides, but a
+            # Standard default never asks an Advanced parameter to step down.
+            default = self.setting(DEFAULT_TIER)
+            keep = current == "Advanced" or (current is not None and default == "Standard")
+            wanted = current if keep else default
         if wanted == "Intelligent-Tiering":
             needs = (
                 size > STANDARD_MAX_BYTES

@@ -14,7 +14,7 @@ Tags on a parameter are a small key/value map (at most 50), handled through the 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .service import check_int, check_length, check_list, check_str, fail, operation
 from .ssm_names import clean_lookup_name, is_valid_label, key_of, not_found
@@ -36,8 +36,9 @@ class LabelTagOperations:
 
     params: dict[str, Parameter]
 
-    def _touch(self, param: Parameter) -> None:
-        raise NotImplementedError  # provided by the store
+    if TYPE_CHECKING:
+
+        def _touch(self, param: Parameter) -> None: ...  # provided by the store
 
     def _check_tags(self, tags: object) -> dict[str, str]:
         rows = check_list(tags, "Tags", 0, 1000)

@@ -110,11 +110,14 @@ class ListingOperations:
     _resource: str | None
     _detail: dict[str, Any] | None
 
-    def parameter_out(self, param: Parameter, version: ParamVersion, decrypt: bool, selector: str | None = None) -> dict[str, Any]:
-        raise NotImplementedError  # provided by the store
+    if TYPE_CHECKING:  # provided by the store and the policies mixin
 
-    def value_of(self, param: Parameter, version: ParamVersion, decrypt: bool) -> str:
-        raise NotImplementedError  # provided by the store
+        def parameter_out(self, param: Parameter, version: ParamVersion, decrypt: bool, selector: str | None = None) -> dict[str, Any]: ...
+
+        def value_of(self, param: Parameter, version: ParamVersion, decrypt: bool) -> str: ...
+
+        @staticmethod
+        def describe_policies(param: Parameter) -> list[dict[str, str]]: ...
 
     @staticmethod
     def _pick(param: Parameter, filters: list[dict[str, Any]]) -> ParamVersion | None:
@@ -209,10 +212,6 @@ class ListingOperations:
         row["Policies"] = self.describe_policies(param)
         row["DataType"] = latest.data_type
         return row
-
-    @staticmethod
-    def describe_policies(param: Parameter) -> list[dict[str, str]]:
-        raise NotImplementedError  # provided by the policies mixin
 
     @operation("DescribeParameters")
     def describe_parameters(

@@ -330,6 +330,9 @@ def test_every_response_matches_botocore_output_shapes(cloud, ssm_client):
         "AddTagsToResource": ssm_client.add_tags_to_resource(ResourceType="Parameter", ResourceId="/a/b", Tags=[{"Key": "a", "Value": "b"}]),
         "RemoveTagsFromResource": ssm_client.remove_tags_from_resource(ResourceType="Parameter", ResourceId="/a/b", TagKeys=["a"]),
         "DeleteParameters": ssm_client.delete_parameters(Names=["/a/b", "/nope"]),
+        "UpdateServiceSetting": ssm_client.update_service_setting(SettingId="/ssm/parameter-store/default-parameter-tier", SettingValue="Advanced"),
+        "GetServiceSetting": ssm_client.get_service_setting(SettingId="/ssm/parameter-store/default-parameter-tier"),
+        "ResetServiceSetting": ssm_client.reset_service_setting(SettingId="/ssm/parameter-store/default-parameter-tier"),
     }
     for op, out in calls.items():
         _check_shape(out, model.operation_model(op).output_shape, op)
@@ -360,6 +363,9 @@ BAD_SSM_CALLS = [
     ("add_tags_to_resource", {"ResourceType": "Parameter", "ResourceId": "exists", "Tags": [{"Key": "aws:x", "Value": "v"}]}, "ValidationException"),
     ("list_tags_for_resource", {"ResourceType": "Parameter", "ResourceId": "missing"}, "InvalidResourceId"),
     ("remove_tags_from_resource", {"ResourceType": "Document", "ResourceId": "exists", "TagKeys": ["k"]}, "InvalidResourceType"),
+    ("get_service_setting", {"SettingId": "/ssm/unknown"}, "ServiceSettingNotFound"),
+    ("update_service_setting", {"SettingId": "/ssm/parameter-store/default-parameter-tier", "SettingValue": "Gold"}, "ValidationException"),
+    ("reset_service_setting", {"SettingId": "s" * 1001}, "ValidationException"),
 ]
 
 

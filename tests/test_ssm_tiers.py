@@ -307,3 +307,48 @@ def test_outage_refuses_parameter_store_calls(cloud, ssm_client):
         ssm_client.get_parameter(Name="p")
     cloud.recover("us-east-1")
     assert ssm_client.get_parameter(Name="p")["Parameter"]["Value"] == "v"
+
+
+# ------------------------------------------------------------------------ service settings
+DEFAULT_TIER = "/ssm/parameter-store/default-parameter-tier"
+HIGH_THROUGHPUT = "/ssm/parameter-store/high-throughput-enabled"
+
+
+def test_default_tier_setting_decides_when_the_request_names_no_tier(ssm_client):
+    setting = ssm_client.get_service_setting(SettingId=DEFAULT_TIER)["ServiceSetting"]
+    assert (setting["SettingValue"], setting["Status"]) == ("Standard", "Default")
+    assert setting["ARN"] == "arn:aws:ssm:us-east-1:123456789012:servicesetting/ssm/parameter-store/default-parameter-tier"
+    ssm_client.update_service_setting(SettingId=setting["ARN"], SettingValue="Intelligent-Tiering")
+    assert ssm_client.get_service_setting(SettingId=DEFAULT_TIER)["ServiceSetting"]["Status"] == "Customized"
+    assert ssm_client.put_parameter(Name="small", Value="v", Type="String")["Tier"] == "Standard"
+    assert ssm_client.put_parameter(Name="large", Value="v" * 5000, Type="String")["Tier"] == "Advanced"
+    ssm_client.update_service_setting(SettingId=DEFAULT_TIER, SettingValue="Advanced")
+    assert ssm_client.put_parameter(Name="small", Value="w", Overwrite=True)["Tier"] == "Advanced"
+    reset = ssm_client.reset_service_setting(SettingId=DEFAULT_TIER)["ServiceSetting"]
+    assert (reset["SettingValue"], reset["Status"]) == ("Standard", "Default")
+    # A Standard default never asks an Advanced parameter to step down.
+    assert ssm_client.put_parameter(Name="small", Value="x", Overwrite=True)["Tier"] == "Advanced"
+
+
+def test_service_setting_errors(ssm_client):
+    with pytest.raises(ssm_client.exceptions.ServiceSettingNotFound):
+        ssm_client.get_service_setting(SettingId="/ssm/parameter-store/no-such-setting")
+    with pytest.raises(ssm_client.exceptions.ClientError) as e:
+        ssm_client.update_service_setting(SettingId=HIGH_THROUGHPUT, SettingValue="maybe")
+    assert code_of(e) == "ValidationException"
+    assert ssm_client.get_service_setting(SettingId=HIGH_THROUGHPUT)["ServiceSetting"]["SettingValue"] == "false"
+
+
+def test_high_throughput_makes_standard_calls_billable(cloud, ssm_client):
+    from secretkit.pricing.meter import bill_cloud
+
+    ssm_client.put_parameter(Name="p", Value="v", Type="String")
+    ssm_client.get_parameter(Name="p")  # Standard at standard throughput: free
+    ssm_client.update_service_setting(SettingId=HIGH_THROUGHPUT, SettingValue="true")
+    assert [e.detail for e in cloud.events.calls("ssm") if e.operation == "UpdateServiceSetting"] == [{"ssm_high_throughput": True}]
+    ssm_client.get_parameter(Name="p")
+    ssm_client.get_parameter(Name="p")
+    ssm_client.reset_service_setting(SettingId=HIGH_THROUGHPUT)  # still priced as "on"
+    ssm_client.get_parameter(Name="p")  # free again
+    cloud.clock.advance(hours=1)
+    assert bill_cloud(cloud).quantity("ssm:api-interactions") == 3
