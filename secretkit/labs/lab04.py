@@ -107,6 +107,9 @@ def _rotate(rotate_password: Callable[..., Any]) -> None:
     except StudentError as error:
         if _code(error.original) == "ParameterAlreadyExists":
             raise Mistake("ParameterAlreadyExists: writing a new version needs Overwrite=True") from None
+        if _code(error.original) == "HierarchyTypeMismatchException":
+            raise Mistake("the new password was written as a plain String: a SecureString cannot "
+                          "become a String (HierarchyTypeMismatchException)") from None
         raise
     parameter = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
     expect(parameter["Version"] >= 2, "no new version was written")
