@@ -27,7 +27,6 @@ policies in :mod:`secretkit.ssm_policies`, and the naming rules in :mod:`secretk
 from __future__ import annotations
 
 import base64
-import json
 import re
 import struct
 from collections.abc import Callable
@@ -58,6 +57,7 @@ from .ssm_names import (
 )
 from .ssm_policies import PolicyOperations, parse_policies
 from .ssm_records import NameIndex, Parameter, ParamVersion
+from .ssm_reference import SM_REFERENCE, ReferenceOperations
 from .ssm_settings import DEFAULT_TIER, SettingsOperations
 
 __all__ = ["ParameterStore"]
@@ -73,7 +73,6 @@ _KEY_ID_RE = re.compile(r"^([a-zA-Z0-9:/_-]+)$")
 STANDARD_MAX_BYTES = 4096
 ADVANCED_MAX_BYTES = 8192
 DEFAULT_KEY = "alias/aws/ssm"
-SM_REFERENCE = "/aws/reference/secretsmanager/"
 
 ALREADY_EXISTS = "The parameter already exists. To overwrite this value, set the overwrite option in the request to true."
 STANDARD_TOO_BIG = (
@@ -94,7 +93,48 @@ TOO_MANY_PARAMETERS = (
 )
 
 
-class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, SettingsOperations, Service):
+def _check_put_fields(
+    Value: str,
+    Description: str | None,
+    Type: str | None,
+    KeyId: str | None,
+    Overwrite: bool,
+    AllowedPattern: str | None,
+    Tier: str | None,
+    DataType: str | None,
+) -> None:
+    """The server-side checks of PutParameter's simple fields (botocore checks only types and minimums)."""
+    check_str(Value, "Value")
+    if Value == "":
+        raise fail("ValidationException", "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1.")
+    if "{{" in Value and "}}" in Value:
+        raise fail("ValidationException", "Parameter value can't nest another parameter. Do not use \"{{}}\" in the value.")
+    if Description is not None:
+        check_length(check_str(Description, "Description"), "description", 0, 1024)
+    if Type is not None and Type not in TYPES:
+        raise fail("ValidationException", f"1 validation error detected: Value '{Type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]")
+    if KeyId is not None:
+        check_length(check_str(KeyId, "KeyId"), "keyId", 1, 256)
+        if not _KEY_ID_RE.match(KeyId):
+            raise fail("ValidationException", f"1 validation error detected: Value '{KeyId}' at 'keyId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([a-zA-Z0-9:/_-]+)$")
+    check_bool(Overwrite, "Overwrite")
+    if AllowedPattern is not None:
+        check_length(check_str(AllowedPattern, "AllowedPattern"), "allowedPattern", 0, 1024)
+        try:
+            re.compile(AllowedPattern)
+        except re.error:
+            raise fail("InvalidAllowedPatternException", f"The allowed pattern {AllowedPattern} is not a valid regular expression.") from None
+    if Tier is not None and Tier not in TIERS:
+        raise fail("ValidationException", f"1 validation error detected: Value '{Tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]")
+    if DataType is not None:
+        check_length(check_str(DataType, "DataType"), "dataType", 0, 128)
+        if DataType not in DATA_TYPES:
+            raise fail("ValidationException", f"The following data type is not supported: {DataType} (Data type names are all lowercase.)")
+
+
+class ParameterStore(
+    PolicyOperations, ListingOperations, LabelTagOperations, SettingsOperations, ReferenceOperations, Service
+):
     """The Parameter Store of one region. Methods mirror boto3's ``ssm`` client."""
 
     service_name = "ssm"
@@ -256,6 +296,37 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
     def _expire(self, param: Parameter) -> None:
         self._remove(param)
 
+    @staticmethod
+    def _check_overwrite(existing: Parameter, overwrite: bool, tags: object, new_type: str | None) -> None:
+        """An existing name needs Overwrite, takes no Tags, and keeps its type."""
+        if not overwrite:
+            raise fail("ParameterAlreadyExists", ALREADY_EXISTS)
+        if tags:
+            raise fail(
+                "ValidationException",
+                "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please "
+                "remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource API.",
+            )
+        if new_type is not None and new_type != existing.latest.type:
+            raise fail(
+                "HierarchyTypeMismatchException",
+                f"Parameter Store doesn't support changing a parameter type in a hierarchy. You can't change a "
+                f"parameter from a {existing.latest.type} type to a {new_type} type. You must create a new, unique parameter.",
+            )
+
+    def _check_version_room(self, existing: Parameter) -> None:
+        """At the version quota the oldest version makes room, unless a label still points at it."""
+        if len(existing.versions) < self.version_limit:
+            return
+        oldest = existing.oldest.version
+        if existing.labels_of(oldest):
+            raise fail(
+                "ParameterMaxVersionLimitExceeded",
+                f"You attempted to create a new version of {existing.name} by calling the PutParameter API with "
+                f"the overwrite flag. Version {oldest}, the oldest version, can't be deleted because it has a label "
+                "associated with it. Move the label to another version of the parameter, and try again.",
+            )
+
     # ================================================================ writing
     @operation("PutParameter")
     def put_parameter(
@@ -273,36 +344,18 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
         Policies: str | None = None,
         DataType: str | None = None,
     ) -> dict[str, Any]:
+        """Create a parameter (``Type`` required) or, with ``Overwrite=True``, add version n+1.
+
+        On an overwrite, fields left out keep their previous values (description, allowed
+        pattern, key, data type, tier, policies) and the type cannot change. The steps below
+        check everything that can fail, encryption included, before anything is stored, so a
+        refused write leaves the parameter exactly as it was.
+        """
         name = check_new_name(Name, self.arn_prefix)
-        check_str(Value, "Value")
-        if Value == "":
-            raise fail("ValidationException", "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1.")
-        if "{{" in Value and "}}" in Value:
-            raise fail("ValidationException", "Parameter value can't nest another parameter. Do not use \"{{}}\" in the value.")
-        if Description is not None:
-            check_length(check_str(Description, "Description"), "description", 0, 1024)
-        if Type is not None and Type not in TYPES:
-            raise fail("ValidationException", f"1 validation error detected: Value '{Type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]")
-        if KeyId is not None:
-            check_length(check_str(KeyId, "KeyId"), "keyId", 1, 256)
-            if not _KEY_ID_RE.match(KeyId):
-                raise fail("ValidationException", f"1 validation error detected: Value '{KeyId}' at 'keyId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([a-zA-Z0-9:/_-]+)$")
-        check_bool(Overwrite, "Overwrite")
-        if AllowedPattern is not None:
-            check_length(check_str(AllowedPattern, "AllowedPattern"), "allowedPattern", 0, 1024)
-            try:
-                re.compile(AllowedPattern)
-            except re.error:
-                raise fail("InvalidAllowedPatternException", f"The allowed pattern {AllowedPattern} is not a valid regular expression.") from None
+        _check_put_fields(Value, Description, Type, KeyId, Overwrite, AllowedPattern, Tier, DataType)
         tags = self._check_tags(Tags) if Tags is not None else None
         if tags is not None and len(tags) > MAX_TAGS:
             raise fail("TooManyTagsError", f"A parameter can have at most {MAX_TAGS} tags.")
-        if Tier is not None and Tier not in TIERS:
-            raise fail("ValidationException", f"1 validation error detected: Value '{Tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]")
-        if DataType is not None:
-            check_length(check_str(DataType, "DataType"), "dataType", 0, 128)
-            if DataType not in DATA_TYPES:
-                raise fail("ValidationException", f"The following data type is not supported: {DataType} (Data type names are all lowercase.)")
         now = self.env.clock.now
         policies = parse_policies(Policies, now) if Policies is not None else None
 
@@ -311,20 +364,7 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
         previous = existing.latest if existing is not None else None
         if existing is not None:
             self._touch(existing)
-            if not Overwrite:
-                raise fail("ParameterAlreadyExists", ALREADY_EXISTS)
-            if Tags:
-                raise fail(
-                    "ValidationException",
-                    "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please "
-                    "remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource API.",
-                )
-            if Type is not None and Type != existing.latest.type:
-                raise fail(
-                    "HierarchyTypeMismatchException",
-                    f"Parameter Store doesn't support changing a parameter type in a hierarchy. You can't change a "
-                    f"parameter from a {existing.latest.type} type to a {Type} type. You must create a new, unique parameter.",
-                )
+            self._check_overwrite(existing, Overwrite, Tags, Type)
         elif Type is None:
             raise fail("ValidationException", "A parameter type is required when you create a parameter.")
         ptype = Type or previous.type  # type: ignore[union-attr]
@@ -341,15 +381,8 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
             raise fail("ParameterLimitExceeded", TOO_MANY_PARAMETERS)
         if upgrading and self.counts["Advanced"] >= self.advanced_limit:
             raise fail("ParameterLimitExceeded", TOO_MANY_PARAMETERS)
-        if existing is not None and len(existing.versions) >= self.version_limit:
-            oldest = existing.oldest.version
-            if existing.labels_of(oldest):
-                raise fail(
-                    "ParameterMaxVersionLimitExceeded",
-                    f"You attempted to create a new version of {existing.name} by calling the PutParameter API with "
-                    f"the overwrite flag. Version {oldest}, the oldest version, can't be deleted because it has a label "
-                    "associated with it. Move the label to another version of the parameter, and try again.",
-                )
+        if existing is not None:
+            self._check_version_room(existing)
         arn = existing.arn if existing is not None else self.arn_prefix + key[1:]
         number = existing.last_version + 1 if existing is not None else 1
         version = ParamVersion(number, ptype, now, tier, description=description, allowed_pattern=pattern, data_type=data_type)
@@ -446,37 +479,3 @@ class ParameterStore(PolicyOperations, ListingOperations, LabelTagOperations, Se
                 invalid.append(raw)
         found.sort(key=lambda p: p["Name"])
         return {"Parameters": found, "InvalidParameters": invalid}
-
-    def _from_secrets_manager(self, name: str, decrypt: bool) -> dict[str, Any]:
-        """``/aws/reference/secretsmanager/<id>[:stage or version id]``: a secret, read through SSM."""
-        if not decrypt:
-            raise fail("ValidationException", "WithDecryption flag must be True for retrieving a Secret Manager secret.")
-        missing = fail("ParameterNotFound", f"An error occurred (ParameterNotFound) when referencing Secrets Manager: Secret {name} not found.")
-        if self._secrets_manager is None:
-            raise missing
-        sm = self._secrets_manager()
-        secret_id = name[len(SM_REFERENCE) :]
-        selector = None
-        cut = secret_id.rfind(":")
-        if cut > 0 and (not secret_id.startswith("arn:") or secret_id.count(":") > 6):
-            secret_id, selector = secret_id[:cut], secret_id[cut + 1 :]
-        request: dict[str, Any] = {"SecretId": secret_id}
-        if selector is not None:
-            request["VersionId" if len(selector) >= 32 and "-" in selector else "VersionStage"] = selector
-        try:
-            got = sm.get_secret_value(**request)
-            described = sm.describe(sm.find(secret_id))
-        except ClientError as exc:
-            if exc.code in ("ResourceNotFoundException", "ValidationException", "InvalidRequestException"):
-                raise missing from None
-            raise
-        self._resource = got["ARN"]
-        value = got["SecretString"] if "SecretString" in got else base64.b64encode(got["SecretBinary"]).decode()
-        out: dict[str, Any] = {"Name": name, "Type": "SecureString", "Value": value, "Version": 0}
-        if selector is not None:
-            out["Selector"] = ":" + selector
-        out["SourceResult"] = json.dumps(described, default=lambda d: d.isoformat(), sort_keys=True)
-        out["LastModifiedDate"] = got["CreatedDate"]
-        out["ARN"] = got["ARN"]
-        out["DataType"] = "text"
-        return out
