@@ -423,6 +423,7 @@ class ParameterStore(
 
     @operation("DeleteParameter")
     def delete_parameter(self, *, Name: str) -> dict[str, Any]:
+        """Delete a parameter with all its versions and labels, at once (no recovery window)."""
         name = clean_lookup_name(Name)
         param = self.params.get(key_of(name))
         if param is None:
@@ -433,6 +434,7 @@ class ParameterStore(
 
     @operation("DeleteParameters")
     def delete_parameters(self, *, Names: list[str]) -> dict[str, Any]:
+        """Delete up to 10 parameters; unknown names are listed in ``InvalidParameters``, not raised."""
         names = check_list(Names, "Names", 1, 10)
         deleted: list[str] = []
         invalid: list[str] = []
@@ -450,6 +452,11 @@ class ParameterStore(
     # ================================================================ reading
     @operation("GetParameter")
     def get_parameter(self, *, Name: str, WithDecryption: bool = False) -> dict[str, Any]:
+        """Read one parameter: ``name``, ``name:<version>``, ``name:<label>`` or its ARN.
+
+        A SecureString comes back as ciphertext unless ``WithDecryption=True``; String and
+        StringList values ignore the flag.
+        """
         name = clean_lookup_name(Name)
         decrypt = check_bool(WithDecryption, "WithDecryption")
         if name.startswith(SM_REFERENCE):
@@ -459,6 +466,7 @@ class ParameterStore(
 
     @operation("GetParameters")
     def get_parameters(self, *, Names: list[str], WithDecryption: bool = False) -> dict[str, Any]:
+        """Read up to 10 parameters at once, sorted by name; misses go to ``InvalidParameters``."""
         names = check_list(Names, "Names", 1)
         if len(names) > 10:
             joined = ", ".join(str(n) for n in names)

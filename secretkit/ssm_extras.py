@@ -88,6 +88,8 @@ class LabelTagOperations:
 
     @operation("LabelParameterVersion")
     def label_parameter_version(self, *, Name: str, Labels: list[str], ParameterVersion: int | None = None) -> dict[str, Any]:
+        """Attach labels to one version (the newest if ``ParameterVersion`` is left out),
+        moving each label off whichever version of this parameter held it."""
         labels = self._check_labels(Labels)
         param, number = self._version_for_label(Name, ParameterVersion, required=False)
         valid = [label for label in labels if is_valid_label(label)]
@@ -105,6 +107,7 @@ class LabelTagOperations:
 
     @operation("UnlabelParameterVersion")
     def unlabel_parameter_version(self, *, Name: str, ParameterVersion: int, Labels: list[str]) -> dict[str, Any]:
+        """Detach labels from one version; labels not on that version come back as invalid."""
         labels = self._check_labels(Labels)
         param, number = self._version_for_label(Name, ParameterVersion, required=True)
         removed = [label for label in labels if param.labels.get(label) == number]

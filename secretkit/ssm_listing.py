@@ -174,6 +174,11 @@ class ListingOperations:
         MaxResults: int = 10,
         NextToken: str | None = None,
     ) -> dict[str, Any]:
+        """The parameters one level below ``Path`` (or every level, with ``Recursive=True``).
+
+        ``Path="/"`` one level down lists the root parameters (``x`` and ``/x``). Only Type,
+        KeyId and Label filters apply here; a Label filter returns the labelled version.
+        """
         path = check_path(Path)
         recursive = check_bool(Recursive, "Recursive")
         decrypt = check_bool(WithDecryption, "WithDecryption")
@@ -223,6 +228,7 @@ class ListingOperations:
         NextToken: str | None = None,
         Shared: bool = False,
     ) -> dict[str, Any]:
+        """Metadata (never values) of the parameters that match, 10 a page by default."""
         if Filters is not None and ParameterFilters is not None:
             raise fail("ValidationException", "You can use either Filters or ParameterFilters in a single request.")
         limit = check_int(MaxResults, "maxResults", 1, 50)
@@ -265,6 +271,7 @@ class ListingOperations:
     def get_parameter_history(
         self, *, Name: str, WithDecryption: bool = False, MaxResults: int = 50, NextToken: str | None = None
     ) -> dict[str, Any]:
+        """Every retained version, oldest first, each with its labels and the settings it had."""
         name = clean_lookup_name(Name)
         decrypt = check_bool(WithDecryption, "WithDecryption")
         if isinstance(MaxResults, int) and not isinstance(MaxResults, bool) and MaxResults > 50:
