@@ -171,6 +171,23 @@ def test_standard_tier_count_limit(ssm):
     assert ssm.put_parameter(Name="p3", Value="v", Type="String", Tier="Intelligent-Tiering")["Tier"] == "Advanced"
 
 
+def test_advanced_tier_count_limit(ssm):
+    ssm.advanced_limit = 2  # AWS's 100,000, lowered so the limit is reached quickly
+    ssm.put_parameter(Name="a0", Value="v", Type="String", Tier="Advanced")
+    ssm.put_parameter(Name="a1", Value="v", Type="String", Tier="Advanced")
+    ssm.put_parameter(Name="s0", Value="v", Type="String")
+    with pytest.raises(secretkit.ClientError) as e:
+        ssm.put_parameter(Name="a2", Value="v", Type="String", Tier="Advanced")
+    assert code_of(e) == "ParameterLimitExceeded"
+    with pytest.raises(secretkit.ClientError) as e:  # an upgrade needs room too
+        ssm.put_parameter(Name="s0", Value="w", Overwrite=True, Tier="Advanced")
+    assert code_of(e) == "ParameterLimitExceeded"
+    p = ssm.get_parameter(Name="s0")["Parameter"]
+    assert (p["Value"], p["Version"]) == ("v", 1)
+    ssm.delete_parameter(Name="a0")
+    assert ssm.put_parameter(Name="s0", Value="w", Overwrite=True, Tier="Advanced")["Tier"] == "Advanced"
+
+
 def test_the_real_standard_limit_is_10000(ssm):
     for i in range(10_000):
         ssm.put_parameter(Name=f"/bulk/p{i}", Value="v", Type="String")
@@ -352,3 +369,19 @@ def test_high_throughput_makes_standard_calls_billable(cloud, ssm_client):
     ssm_client.get_parameter(Name="p")  # free again
     cloud.clock.advance(hours=1)
     assert bill_cloud(cloud).quantity("ssm:api-interactions") == 3
+
+
+def test_same_seed_same_calls_same_log():
+    def script(seed: int) -> list:
+        cloud = secretkit.Cloud(seed=seed)
+        ssm = cloud.client("ssm")
+        ssm.put_parameter(Name="/a/b", Value="v", Type="SecureString", Tier="Advanced",
+                          Policies=policies({"Type": "NoChangeNotification", "Attributes": {"After": "1", "Unit": "Days"}}))
+        ssm.put_parameter(Name="/a/b", Value="w", Overwrite=True)
+        ssm.label_parameter_version(Name="/a/b", Labels=["x"])
+        cloud.clock.advance(days=2)
+        out = [ssm.get_parameter(Name="/a/b:x", WithDecryption=True)["Parameter"]]
+        out[0].pop("ResponseMetadata", None)
+        return out + [(e.time, e.kind, e.service, e.operation, e.outcome, e.resource) for e in cloud.events]
+
+    assert script(7) == script(7)
