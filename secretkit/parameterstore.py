@@ -435,11 +435,10 @@ class ParameterStore(
     @operation("DeleteParameters")
     def delete_parameters(self, *, Names: list[str]) -> dict[str, Any]:
         """Delete up to 10 parameters; unknown names are listed in ``InvalidParameters``, not raised."""
-        names = check_list(Names, "Names", 1, 10)
+        names = [clean_lookup_name(n, "names.member") for n in check_list(Names, "Names", 1, 10)]
         deleted: list[str] = []
         invalid: list[str] = []
-        for raw in names:
-            name = clean_lookup_name(raw, "names.member")
+        for name in names:  # every name was checked first, so a bad one deletes nothing
             param = self.params.get(key_of(name))
             if param is None:
                 invalid.append(name)

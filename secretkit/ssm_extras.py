@@ -140,8 +140,10 @@ class LabelTagOperations:
     @operation("RemoveTagsFromResource")
     def remove_tags_from_resource(self, *, ResourceType: str, ResourceId: str, TagKeys: list[str]) -> dict[str, Any]:
         param = self._tag_target(ResourceType, ResourceId)
-        for key in check_list(TagKeys, "TagKeys", 0, 1000):
+        keys = check_list(TagKeys, "TagKeys", 0, 1000)
+        for key in keys:
             check_length(check_str(key, "TagKeys"), "tagKeys.member", 1, 128)
+        for key in keys:
             param.tags.pop(key, None)
         return {}
 

@@ -389,3 +389,13 @@ def test_calls_are_logged_with_the_tier(cloud, ssm):
     ssm.get_parameter(Name="adv")
     calls = [(e.operation, e.detail.get("tier")) for e in cloud.events.calls("ssm")]
     assert calls == [("PutParameter", "Standard"), ("PutParameter", "Advanced"), ("GetParameter", "Advanced")]
+
+
+def test_a_bad_name_in_a_batch_deletes_nothing(ssm):
+    ssm.put_parameter(Name="keep", Value="v", Type="String", Tags=[{"Key": "k", "Value": "v"}])
+    with pytest.raises(secretkit.ClientError):
+        ssm.delete_parameters(Names=["keep", "n" * 2049])
+    assert ssm.get_parameter(Name="keep")["Parameter"]["Value"] == "v"
+    with pytest.raises(secretkit.ClientError):
+        ssm.remove_tags_from_resource(ResourceType="Parameter", ResourceId="keep", TagKeys=["k", "x" * 129])
+    assert ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="keep")["TagList"] == [{"Key": "k", "Value": "v"}]
