@@ -368,6 +368,8 @@ class ParameterStore(
         elif Type is None:
             raise fail("ValidationException", "A parameter type is required when you create a parameter.")
         ptype = Type or previous.type  # type: ignore[union-attr]
+        if KeyId is not None and ptype != "SecureString":
+            raise fail("ValidationException", "KeyId is required for SecureString type parameter only.")
         description = Description if Description is not None else (previous.description if previous else None)
         pattern = AllowedPattern if AllowedPattern is not None else (previous.allowed_pattern if previous else None)
         data_type = DataType or (previous.data_type if previous else "text")

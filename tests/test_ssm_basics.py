@@ -399,3 +399,10 @@ def test_a_bad_name_in_a_batch_deletes_nothing(ssm):
     with pytest.raises(secretkit.ClientError):
         ssm.remove_tags_from_resource(ResourceType="Parameter", ResourceId="keep", TagKeys=["k", "x" * 129])
     assert ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="keep")["TagList"] == [{"Key": "k", "Value": "v"}]
+
+
+def test_key_id_belongs_to_securestring_only(ssm):
+    with pytest.raises(secretkit.ClientError) as e:
+        ssm.put_parameter(Name="p", Value="v", Type="String", KeyId="alias/aws/ssm")
+    assert (code_of(e), message_of(e)) == ("ValidationException", "KeyId is required for SecureString type parameter only.")
+    assert ssm.params == {}
