@@ -72,7 +72,7 @@ class Secret:
     next_rotation: datetime | None = None
     # replication (see replication.py)
     primary_region: str | None = None  # set on a replica: the region of its primary
-    replicas: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> status on a primary
+    replicas: dict[str, Any] = field(default_factory=dict)  # region -> ReplicaLink (replica_sync.py) on a primary
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ label algebra
