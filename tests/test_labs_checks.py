@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab04, lab05
+from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab04, lab05
 from secretkit.pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload
 
 
@@ -178,6 +178,110 @@ def test_lab01_q4_mistakes():
     assert lab01.check("q4", lambda c, n: c.delete_secret(SecretId=n, RecoveryWindowInDays=7)).passed
 
 
+# --------------------------------------------------------------------------- lab 2
+
+def _current(sm, arn):
+    return json.loads(sm.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")["SecretString"])
+
+
+def _pending(sm, arn, token):
+    return json.loads(sm.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")["SecretString"])
+
+
+def _create(stages=("AWSPENDING",), keyed=True, idempotent=True, keep_fields=True):
+    def create_secret(sm, arn, token):
+        if idempotent:
+            try:
+                _pending(sm, arn, token)
+                return
+            except sm.exceptions.ResourceNotFoundException:
+                pass
+        value = _current(sm, arn) if keep_fields else {}
+        value["password"] = sm.get_random_password(PasswordLength=24)["RandomPassword"]
+        kwargs = {"ClientRequestToken": token} if keyed else {}
+        if stages:
+            kwargs["VersionStages"] = list(stages)
+        sm.put_secret_value(SecretId=arn, SecretString=json.dumps(value), **kwargs)
+    return create_secret
+
+
+def _set(check_first=True, use_pending=True):
+    def set_secret(sm, db, arn, token):
+        pending, current = _pending(sm, arn, token), _current(sm, arn)
+        if check_first and db.login(pending["username"], pending["password"]):
+            return
+        new = pending["password"] if use_pending else current["password"]
+        db.change_password(current["username"], current["password"], new)
+    return set_secret
+
+
+def _finish(remove=True, move=True):
+    def finish_secret(sm, arn, token):
+        stages = sm.describe_secret(SecretId=arn)["VersionIdsToStages"]
+        current = next(v for v, s in stages.items() if "AWSCURRENT" in s)
+        if current == token or not move:
+            return
+        extra = {"RemoveFromVersionId": current} if remove else {}
+        sm.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token, **extra)
+    return finish_secret
+
+
+def test_lab02_q1_create_secret_mistakes():
+    assert lab02.check("q1", _create(stages=())).message.startswith(
+        "PutSecretValue without VersionStages=['AWSPENDING'] made the new password AWSCURRENT")
+    assert lab02.check("q1", _create(keyed=False)).message.startswith("the new version is not keyed by the rotation token")
+    assert lab02.check("q1", _create(idempotent=False)).message.startswith("createSecret is not idempotent")
+    assert lab02.check("q1", _create(keep_fields=False)).message.startswith("the pending secret lost the other fields")
+    assert lab02.check("q1", _create()).passed
+
+
+def test_lab02_q2_set_secret_mistakes():
+    assert lab02.check("q2", _set(use_pending=False)).message.startswith("the database still has the old password")
+    assert lab02.check("q2", _set(check_first=False)).message.startswith("setSecret is not idempotent")
+    assert lab02.check("q2", _set()).passed
+
+
+def test_lab02_q3_test_secret_must_fail_on_a_bad_password():
+    def tests_current(sm, db, arn, token):
+        current = _current(sm, arn)
+        if not db.login(current["username"], current["password"]):
+            raise ValueError("current does not log in")
+
+    def returns_false(sm, db, arn, token):
+        pending = _pending(sm, arn, token)
+        return db.login(pending["username"], pending["password"])
+
+    def good(sm, db, arn, token):
+        pending = _pending(sm, arn, token)
+        if not db.login(pending["username"], pending["password"]):
+            raise ValueError("pending does not log in")
+
+    hint = "testSecret passed although the pending password does not work: raise when login fails"
+    assert lab02.check("q3", tests_current).message == hint
+    assert lab02.check("q3", returns_false).message == hint
+    assert lab02.check("q3", good).passed
+
+
+def test_lab02_q4_finish_secret_mistakes():
+    assert lab02.check("q4", _finish(remove=False)).message == (
+        "moving AWSCURRENT needs RemoveFromVersionId: the version that holds it now")
+    assert lab02.check("q4", _finish(move=False)).message.startswith(
+        "AWSPENDING is still attached after finishSecret to a version that is not AWSCURRENT")
+    assert lab02.check("q4", _finish()).passed
+
+
+def test_lab02_database_rules():
+    db = lab02.Database({"u": "p1"})
+    assert db.login("u", "p1") and not db.login("u", "nope") and not db.login("x", "p1")
+    with pytest.raises(PermissionError):
+        db.change_password("u", "wrong", "p2")
+    db.change_password("u", "p1", "p2")
+    assert db.login("u", "p2") and db.changes == 1
+    db.down = True
+    with pytest.raises(ConnectionError):
+        db.login("u", "p2")
+
+
 # --------------------------------------------------------------------------- lab 4
 
 def _hierarchy(secure=True, flat=False, tier="Standard"):
@@ -302,7 +406,7 @@ def test_lab05_q3_mistakes():
 
 # --------------------------------------------------------------------------- never the answer
 
-@pytest.mark.parametrize("module", [lab01, lab04], ids=["lab01", "lab04"])  # lab05 takes values, not functions
+@pytest.mark.parametrize("module", [lab01, lab02, lab04], ids=["lab01", "lab02", "lab04"])  # lab05 takes values, not functions
 def test_every_question_is_unanswered_for_placeholders(module):
     def placeholder(*args):
         ...
