@@ -258,7 +258,7 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         value = self._value(SecretString, SecretBinary, required=False)
         tags = self._check_tags(Tags or [])
         check_bool(ForceOverwriteReplicaSecret, "ForceOverwriteReplicaSecret")
-        replicas = self.check_replica_regions(AddReplicaRegions) if AddReplicaRegions else []
+        replicas = self.check_replica_regions(AddReplicaRegions) if AddReplicaRegions is not None else []
         existing = self.by_name.get(name)
         if existing is not None:
             self._resource = existing.arn
