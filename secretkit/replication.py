@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ClientError
 from .replica_sync import FAILED, IN_PROGRESS, IN_SYNC, NameClash, ReplicaLink, copy_to_replica, replica_arn
 from .secrets import Secret
-from .service import check_bool, check_length, check_list, check_str, fail, operation
+from .service import check_bool, check_length, check_list, check_pattern, check_str, fail, operation
 
 if TYPE_CHECKING:
     from .secretsmanager import SecretsManager
@@ -48,7 +48,7 @@ __all__ = ["ReplicationOperations", "REPLICATION_LAG"]
 #: (not random) so that notebooks and tests can say exactly when a replica is in sync.
 REPLICATION_LAG = timedelta(seconds=30)
 
-_REGION_RE = re.compile(r"^([a-z]+-)+\d+$")
+_REGION_RE = re.compile(r"^([a-z]+-)+\d+$")  # the service model's pattern, quoted as is in errors
 INVALID_REGION = "Invalid replica region."
 SUCCEEDED = "Replication succeeded"
 
@@ -76,7 +76,8 @@ class ReplicationOperations:
             if region is None:
                 raise fail("ValidationException", 'Missing required parameter in AddReplicaRegions: "Region"')
             check_length(check_str(region, "Region"), "addReplicaRegions.member.region", 1, 128)
-            if not _REGION_RE.fullmatch(region) or region == self.region or not self._known_region(region):
+            check_pattern(region, "addReplicaRegions.member.region", _REGION_RE)
+            if region == self.region or not self._known_region(region):
                 raise fail("InvalidParameterException", INVALID_REGION)
             if region in seen:
                 raise fail("InvalidParameterException", f"You can't replicate to Region {region} twice in one request.")
@@ -124,6 +125,7 @@ class ReplicationOperations:
         regions = check_list(RemoveReplicaRegions, "RemoveReplicaRegions", 1)
         for region in regions:
             check_length(check_str(region, "RemoveReplicaRegions"), "removeReplicaRegions.member", 1, 128)
+            check_pattern(region, "removeReplicaRegions.member", _REGION_RE)
         self._detail = {"regions": list(regions)}
         for region in regions:
             link = secret.replicas.pop(region, None)
