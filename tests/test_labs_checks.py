@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab04, lab05
+from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab03, lab04, lab05
 from secretkit.pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload
 
 
@@ -282,6 +282,71 @@ def test_lab02_database_rules():
         db.login("u", "p2")
 
 
+# --------------------------------------------------------------------------- lab 3
+
+def _failover(catch="outage", order=1, reraise=True):
+    from botocore.exceptions import EndpointConnectionError
+
+    def read_with_failover(clients, secret_id):
+        last = None
+        for region, client in clients[::order]:
+            try:
+                return region, client.get_secret_value(SecretId=secret_id)["SecretString"]
+            except EndpointConnectionError as error:
+                last = error
+                if catch is None:
+                    raise
+            except Exception as error:
+                if catch != "all":
+                    raise
+                last = error
+        if reraise:
+            raise last
+        return None, None
+    return read_with_failover
+
+
+def test_lab03_q1_mistakes():
+    assert lab03.check("q1", _failover(catch=None)).message == (
+        "EndpointConnectionError escaped: when a region is unreachable, try the next one")
+    assert lab03.check("q1", _failover(order=-1)).message.startswith("read the fallback region although")
+    assert lab03.check("q1", _failover(catch="all")).message.startswith("a missing secret is not an outage")
+    assert lab03.check("q1", _failover(reraise=False)).message.startswith("with every region down")
+    assert lab03.check("q1", _failover()).passed
+
+
+def test_lab03_q2_mistakes():
+    read = _failover()
+
+    def no_recover(cloud, clients, secret_id):
+        report = [("before", read(clients, secret_id)[0])]
+        cloud.outage(clients[0][0])
+        report.append(("outage", read(clients, secret_id)[0]))
+        return report + [("recovered", clients[0][0])]
+
+    def good(cloud, clients, secret_id):
+        report = [("before", read(clients, secret_id)[0])]
+        cloud.outage(clients[0][0])
+        report.append(("outage", read(clients, secret_id)[0]))
+        cloud.recover(clients[0][0])
+        return report + [("recovered", read(clients, secret_id)[0])]
+
+    assert lab03.check("q2", no_recover).message.startswith("the drill left the preferred region down")
+    assert lab03.check("q2", good).passed
+
+
+def test_lab03_q3_checklist_order():
+    steps = lab03.CHECKLIST_STEPS
+    good = [steps[i] for i in (1, 2, 3, 5, 4, 0)]
+    assert lab03.check("q3", good).passed
+    assert lab03.check("q3", [steps[i] for i in (2, 1, 3, 5, 4, 0)]).message.startswith(
+        "take the region down only after confirming the fallback is in sync")
+    assert lab03.check("q3", [steps[i] for i in (1, 2, 4, 3, 5, 0)]).message.startswith(
+        "confirm the fallback serves before bringing the preferred region back")
+    assert lab03.check("q3", good[:-1]).message == "a step is missing from the checklist"
+    assert lab03.check("q3", [*good[:-1], "restart everything"]).message == "copy each step exactly from CHECKLIST_STEPS"
+
+
 # --------------------------------------------------------------------------- lab 4
 
 def _hierarchy(secure=True, flat=False, tier="Standard"):
@@ -406,11 +471,17 @@ def test_lab05_q3_mistakes():
 
 # --------------------------------------------------------------------------- never the answer
 
-@pytest.mark.parametrize("module", [lab01, lab02, lab04], ids=["lab01", "lab02", "lab04"])  # lab05 takes values, not functions
+FUNCTION_QUESTIONS = {lab01: ["q1", "q2", "q3", "q4"], lab02: ["q1", "q2", "q3", "q4"], lab03: ["q1", "q2"],
+                      lab04: ["q1", "q2", "q3", "q4"], lab05: []}
+
+
+@pytest.mark.parametrize("module", list(FUNCTION_QUESTIONS), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_every_question_is_unanswered_for_placeholders(module):
     def placeholder(*args):
         ...
 
     for name in module.checks.names:
         assert module.check(name, ...).status == "unanswered"
+        assert module.check(name, None).status == "unanswered"
+    for name in FUNCTION_QUESTIONS[module]:
         assert module.check(name, placeholder).status == "unanswered"
