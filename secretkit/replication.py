@@ -303,8 +303,10 @@ class ReplicationOperations:
         if link.timer is not None:
             link.timer.cancel()
         target = self._peer(link.region)  # type: ignore[misc]
-        replica = target.by_arn.pop(replica_arn(secret.arn, link.region), None)
-        if replica is not None:
+        arn = replica_arn(secret.arn, link.region)
+        replica = target.by_arn.get(arn)
+        if replica is not None and replica.primary_region == self.region:  # never a secret that is not ours
+            del target.by_arn[arn]
             if target.by_name.get(replica.name) is replica:
                 del target.by_name[replica.name]
             target._lifecycle("stop", replica)

@@ -321,3 +321,12 @@ def test_sync_timing_is_on_the_simulated_clock(cloud, sm, west):
     cloud.clock.advance(seconds=1)
     assert sm.describe_secret(SecretId="t")["ReplicationStatus"][0]["Status"] == "InSync"
     assert REPLICATION_LAG <= timedelta(minutes=1)
+
+
+def test_replicating_again_onto_a_promoted_copy_clashes_and_removal_spares_it(cloud, sm, west, replicated):
+    west.stop_replication_to_replica(SecretId="app/db")
+    west.put_secret_value(SecretId="app/db", SecretString="west-only")
+    out = sm.replicate_secret_to_regions(SecretId="app/db", AddReplicaRegions=[{"Region": WEST}])
+    assert out["ReplicationStatus"][0]["Status"] == "Failed"
+    sm.remove_regions_from_replication(SecretId="app/db", RemoveReplicaRegions=[WEST])
+    assert west.get_secret_value(SecretId="app/db")["SecretString"] == "west-only"
