@@ -370,6 +370,10 @@ def notebooks_inside(args: list[str]) -> int:
     """``kit.py notebooks`` proper; runs with the venv's Python."""
     os.chdir(ROOT)
     os.environ.update(run_env(for_tests=True))
+    lab_builder = ROOT / "labs" / "build.py"
+    if lab_builder.exists() and (not args or any(Path(a).resolve().is_relative_to(ROOT / "labs") for a in args)):
+        # lab notebooks are generated from labs_src/ (see labs/README.md): bring their cells up to date first
+        subprocess.run([sys.executable, str(lab_builder)], check=True)
     if args:
         missing = [a for a in args if not Path(a).exists()]
         if missing:
