@@ -159,12 +159,15 @@ def write(path: Path, nb: dict) -> bool:
 
 def main(argv: list[str]) -> int:
     chosen = [Path(a).resolve() for a in argv] or sources()
+    wrote = 0
     for source in chosen:
         student, solution = build(source)
         for path, nb in zip(targets(source), (student, solution)):
             changed = write(path, nb)
+            wrote += changed
             print(f"{'wrote' if changed else 'unchanged'} {path.relative_to(ROOT).as_posix()}")
-    print("now run: python3 kit.py notebooks labs")
+    if wrote:
+        print("notebooks without saved outputs now: python3 kit.py notebooks labs runs them")
     return 0
 
 
