@@ -9,9 +9,8 @@
 # - run a failover drill — outage, switch, recovery, switch back — and keep its checklist.
 #
 # A secret replicated to a second region can be read there while its primary region is down.
-# Replication itself (how Secrets Manager copies each new version to the replica, and how a
-# replica is promoted) is the subject of lecture part 3. This lab is about the
-# **application's** side of the drill, so it simply puts the same secret in both regions.
+# Secrets Manager copies every change from the primary to each replica asynchronously (in
+# this model, 30 simulated seconds later) and reports each replica's `Status`.
 
 # %%
 from secretkit import Cloud
@@ -20,10 +19,27 @@ from secretkit.labs.lab03 import CHECKLIST_STEPS, check
 cloud = Cloud(seed=3)
 PREFERRED, FALLBACK = "us-east-1", "us-west-2"
 clients = [(region, cloud.client("secretsmanager", region_name=region)) for region in (PREFERRED, FALLBACK)]
+primary = clients[0][1]
 
-for region, client in clients:  # the same secret in both regions (a replica, on AWS)
-    client.create_secret(Name="shop/prod/db", SecretString='{"username": "app_user", "password": "Pa55-shared"}')
-[region for region, _ in clients]
+primary.create_secret(
+    Name="shop/prod/db",
+    SecretString='{"username": "app_user", "password": "Pa55-shared"}',
+    AddReplicaRegions=[{"Region": FALLBACK}],
+)
+print("just created:", [(r["Region"], r["Status"]) for r in primary.describe_secret(SecretId="shop/prod/db")["ReplicationStatus"]])
+cloud.clock.advance(minutes=1)
+print("a minute later:", [(r["Region"], r["Status"]) for r in primary.describe_secret(SecretId="shop/prod/db")["ReplicationStatus"]])
+
+# %% [markdown]
+# The replica has the same name in its region and says where its primary is. It is
+# read-only: writes go to the primary's region.
+
+# %%
+replica = clients[1][1].describe_secret(SecretId="shop/prod/db")
+replica["ARN"], replica["PrimaryRegion"]
+
+# %% tags=["raises-exception"]
+clients[1][1].put_secret_value(SecretId="shop/prod/db", SecretString="written to the replica")
 
 # %% [markdown]
 # ## What an outage looks like
@@ -135,6 +151,42 @@ checklist = [
 check("q3", checklist)
 
 # %% [markdown]
+# ## Exercise 4 — is the fallback in sync?
+#
+# The first step of the checklist, as code. Write `replica_in_sync(client, secret_id)`
+# (`client` is in the primary's region): `True` only when the secret has at least one replica
+# and **every** replica's `Status` in `describe_secret(...)["ReplicationStatus"]` is `InSync`.
+
+# %%
+def replica_in_sync(client, secret_id):
+    """True when the secret has replicas and all of them report InSync."""
+    # BEGIN SOLUTION
+    replicas = client.describe_secret(SecretId=secret_id).get("ReplicationStatus", [])
+    return bool(replicas) and all(r["Status"] == "InSync" for r in replicas)
+    # END SOLUTION
+
+# %%
+check("q4", replica_in_sync)
+
+# %% [markdown]
+# ## The whole drill, with promotion
+#
+# `secretkit.failover.failover_drill` runs the longer story on a fresh Cloud: an application
+# reads once a minute; a last write lands on the primary just before its region goes down
+# (too late to be replicated); reads fail over; writes have nowhere to go until the replica
+# is **promoted** (`stop_replication_to_replica`, called in the replica's region); then the
+# old region comes back, holding the write that never left it.
+
+# %%
+from secretkit.failover import failover_drill
+
+print(failover_drill(Cloud(seed=30)))
+
+# %% [markdown]
+# After a promotion the two secrets are independent: someone must choose which value wins
+# and replicate it again. That is why promotion is a decision for a long outage, not a
+# step of every drill.
+#
 # ## Key points
 #
 # - To a client, a regional outage is a connection error, not an AWS error code: catch

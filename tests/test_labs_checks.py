@@ -347,6 +347,30 @@ def test_lab03_q3_checklist_order():
     assert lab03.check("q3", [*good[:-1], "restart everything"]).message == "copy each step exactly from CHECKLIST_STEPS"
 
 
+def test_lab03_q4_replica_in_sync_mistakes():
+    def statuses(client, secret_id):
+        return client.describe_secret(SecretId=secret_id).get("ReplicationStatus", [])
+
+    def first_only(client, secret_id):
+        replicas = statuses(client, secret_id)
+        return bool(replicas) and replicas[0]["Status"] == "InSync"
+
+    def any_status(client, secret_id):
+        return bool(statuses(client, secret_id))
+
+    def empty_is_fine(client, secret_id):
+        return all(r["Status"] == "InSync" for r in statuses(client, secret_id))
+
+    def good(client, secret_id):
+        replicas = statuses(client, secret_id)
+        return bool(replicas) and all(r["Status"] == "InSync" for r in replicas)
+
+    assert lab03.check("q4", any_status).message.startswith("a replica still InProgress")
+    assert lab03.check("q4", first_only).message.startswith("check every replica, not only the first")
+    assert lab03.check("q4", empty_is_fine).message.startswith("a secret with no replica has no fallback")
+    assert lab03.check("q4", good).passed
+
+
 # --------------------------------------------------------------------------- lab 4
 
 def _hierarchy(secure=True, flat=False, tier="Standard"):
@@ -471,7 +495,7 @@ def test_lab05_q3_mistakes():
 
 # --------------------------------------------------------------------------- never the answer
 
-FUNCTION_QUESTIONS = {lab01: ["q1", "q2", "q3", "q4"], lab02: ["q1", "q2", "q3", "q4"], lab03: ["q1", "q2"],
+FUNCTION_QUESTIONS = {lab01: ["q1", "q2", "q3", "q4"], lab02: ["q1", "q2", "q3", "q4"], lab03: ["q1", "q2", "q4"],
                       lab04: ["q1", "q2", "q3", "q4"], lab05: []}
 
 

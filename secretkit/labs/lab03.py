@@ -8,6 +8,7 @@ reads the fallback. Questions:
   in order of preference; return ``(region, SecretString)`` from the first region that answers.
 * q2 ``drill(cloud, clients, secret_id)`` — outage, read, recovery, read; return what served.
 * q3 ``checklist`` — the drill's steps, in the order an operator runs them.
+* q4 ``replica_in_sync(client, secret_id)`` — True only when every replica has the latest change.
 """
 
 from __future__ import annotations
@@ -114,3 +115,24 @@ def _checklist(checklist: Any) -> None:
         expect(position[CHECKLIST_STEPS[before]] < position[CHECKLIST_STEPS[after]], hint)
     expect(position[CHECKLIST_STEPS[5]] > position[CHECKLIST_STEPS[3]],
            "failed requests can only be counted once the switch has happened")
+
+
+@checks.question("q4")
+def _in_sync(replica_in_sync: Callable[..., Any]) -> None:
+    cloud = Cloud(seed=304)
+    client = cloud.client("secretsmanager", region_name=PREFERRED)
+    client.create_secret(Name="lab03/check/alone", SecretString="no replica")
+    alone = call(replica_in_sync, client, "lab03/check/alone")
+    client.create_secret(Name="lab03/check/db", SecretString="v1",
+                         AddReplicaRegions=[{"Region": FALLBACK}, {"Region": "eu-west-1"}])
+    fresh = call(replica_in_sync, client, "lab03/check/db")
+    expect(fresh is False, "a replica still InProgress has not received the latest change yet")
+    cloud.clock.advance(minutes=1)
+    expect(call(replica_in_sync, client, "lab03/check/db") is True,
+           "every replica reports InSync, yet the answer was not True")
+    cloud.outage("eu-west-1")
+    client.put_secret_value(SecretId="lab03/check/db", SecretString="v2")
+    cloud.clock.advance(minutes=1)
+    expect(call(replica_in_sync, client, "lab03/check/db") is False,
+           "check every replica, not only the first: one region is still waiting for the change")
+    expect(alone is False, "a secret with no replica has no fallback: that is not in sync")
