@@ -56,6 +56,7 @@ class ReplicaLink:
     timer: "Timer | None" = None
     waiting_for: str | None = None  # a region that must recover before the copy can land
     copied: dict[str, Sealed] = field(default_factory=dict)  # version id -> primary ciphertext copied
+    key_arn: str | None = None  # the replica-region key of the last copy
 
     def status_entry(self, last_accessed: datetime | None) -> dict[str, Any]:
         """This replica as one ``ReplicationStatusType`` entry."""
@@ -92,7 +93,7 @@ def copy_to_replica(source: "SecretsManager", primary: Secret, target: "SecretsM
     else:
         holder = None
     replica.kms_key_id = link.kms_key_id
-    versions = _reseal(source, primary, target, replica, link)
+    versions, copied, key_arn = _reseal(source, primary, target, replica, link)
     # Nothing failed: from here on the copy is applied in full.
     if holder is not None:
         _evict(target, holder)
@@ -111,17 +112,25 @@ def copy_to_replica(source: "SecretsManager", primary: Secret, target: "SecretsM
     replica.last_rotated = primary.last_rotated
     replica.next_rotation = primary.next_rotation
     replica.last_changed = primary.last_changed
-    link.copied = {vid: v.sealed for vid, v in primary.versions.items() if v.sealed is not None}
+    link.copied, link.key_arn = copied, key_arn
     return replica
 
 
 def _reseal(
     source: "SecretsManager", primary: Secret, target: "SecretsManager", replica: Secret, link: ReplicaLink
-) -> dict[str, Version]:
-    """The replica's versions in the primary's order, re-encrypting only what changed."""
+) -> tuple[dict[str, Version], dict[str, Sealed], str]:
+    """The replica's versions in the primary's order, re-encrypting only what changed.
+
+    Also returns which primary ciphertext each version was copied from, and the replica
+    key used, so that the next copy can tell what is new.
+    """
     out: dict[str, Version] = {}
-    key_changed = any(v.sealed is not None and v.sealed.key_arn != _target_key(target, replica) for v in replica.versions.values())
+    copied: dict[str, Sealed] = {}
+    key_arn: str = target._key_for(replica).arn  # raises EncryptionFailure for a key that does not exist
+    key_changed = link.key_arn != key_arn
     for vid, version in primary.versions.items():
+        if version.sealed is not None:
+            copied[vid] = version.sealed
         mine = replica.versions.get(vid)
         unchanged = (
             mine is not None
@@ -140,11 +149,7 @@ def _reseal(
             copy.sealed = target.seal_value(replica, vid, plain, version.sealed.binary, copy.aad)
             copy.fingerprint = target._fingerprint(plain, version.sealed.binary)
         out[vid] = copy
-    return out
-
-
-def _target_key(target: "SecretsManager", replica: Secret) -> str:
-    return target._key_for(replica).arn  # type: ignore[no-any-return]
+    return out, copied, key_arn
 
 
 def _evict(target: "SecretsManager", holder: Secret) -> None:
