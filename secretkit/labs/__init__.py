@@ -23,30 +23,57 @@ Tests use ``result.passed`` and ``result.status`` (``"passed"``, ``"failed"`` or
 
 Writing checks for a lab
 ------------------------
-One :class:`Checks` object per lab holds its questions. Each question is a function that
-receives the answer and calls :func:`expect` (or raises :class:`Mistake`) for every
-misconception it knows, most basic first::
+One :class:`Checks` object per lab holds its questions, in a module of this package
+(``secretkit/labs/lab07.py``) that exports ``checks`` and ``check = checks.check``. Each
+question is a function that receives the answer and calls :func:`expect` (or raises
+:class:`Mistake`) for every misconception it knows, most basic first::
 
     checks = Checks("lab07")
+    check = checks.check
 
     @checks.question("q1")
-    def _q1(answer: dict) -> None:
-        expect(isinstance(answer, dict), "get_parameter returns a dict: keep the whole response")
-        expect(answer["Parameter"]["Type"] != "SecureString" or "WithDecryption" ...,
+    def _q1(read_token: Callable[..., Any]) -> None:
+        cloud = Cloud(seed=701)                      # a world of the check's own
+        ssm = cloud.client("ssm")
+        ssm.put_parameter(Name="/t", Value="s3cret", Type="SecureString")
+        got = call(read_token, ssm, "/t")            # the student's function
+        expect(got != ssm.get_parameter(Name="/t")["Parameter"]["Value"],
                "read without WithDecryption returns ciphertext")
+        expect(got == "s3cret", "the value returned is not the parameter's")
 
-    checks.check("q1", response)    # in the notebook
+    check("q1", read_token)                          # the notebook's check cell
+
+Rules that keep checks honest:
+
+* Run the student's code against a fresh, seeded :class:`~secretkit.Cloud` made inside the
+  question, never against the notebook's own state: results then do not depend on which
+  cells ran, or how often.
+* A hint names the mistake and the idea behind it; it never contains the expected value.
+* Try the answer on the cases that tell mistakes apart (a retry, an outage, a missing
+  secret), not just on the happy path.
+* ``tests/test_labs_checks.py`` feeds every named mistake to its question and asserts the
+  hint; add yours there.
 
 The framework handles the rest: placeholders are detected before the question runs; a
-question that receives a callable can call it through :func:`call` (which turns ``...``
+question that receives a callable calls it through :func:`call` (which turns ``...``
 bodies and ``NotImplementedError`` into "not answered yet"); any other exception raised
 by the *student's* code becomes a failed result naming the exception type and its
 message, and an answer of the wrong shape (a question reading ``answer["Parameter"]``
 from a string) becomes "the check could not read your answer". A check cell never
 raises, so a half-finished notebook still runs top to bottom.
 
-This module imports only the standard library: lab checks run inside the model's
-light core, with no widget or plotting imports.
+The notebooks around the checks
+-------------------------------
+Each lab has one source, ``labs_src/NN_topic.py`` (percent cell format, answers between
+``# BEGIN SOLUTION`` and ``# END SOLUTION``). ``labs/build.py`` writes the student copy
+``labs/NN_topic.ipynb`` and the solution copy ``labs/solutions/NN_topic.ipynb``;
+``python3 kit.py notebooks labs`` rebuilds them and saves their outputs, and
+``tests/test_labs_sync.py`` holds the committed copies to their source (solutions read
+``✓`` everywhere, student copies "not answered yet"). ``labs/README.md`` has the details.
+
+This package imports only the standard library at the top of ``__init__``; the per-lab
+modules import the model (and boto3 through its clients) when a notebook imports them.
+No widget or plotting library is ever imported here.
 """
 
 from __future__ import annotations
