@@ -330,3 +330,38 @@ def test_replicating_again_onto_a_promoted_copy_clashes_and_removal_spares_it(cl
     assert out["ReplicationStatus"][0]["Status"] == "Failed"
     sm.remove_regions_from_replication(SecretId="app/db", RemoveReplicaRegions=[WEST])
     assert west.get_secret_value(SecretId="app/db")["SecretString"] == "west-only"
+
+
+def test_a_primary_key_that_cannot_decrypt_fails_the_copy_and_the_replica_keeps_its_value(cloud, sm, west):
+    key = cloud.kms(EAST).create_key()["KeyMetadata"]
+    sm.create_secret(Name="k", SecretString="v1", KmsKeyId=key["Arn"], AddReplicaRegions=[{"Region": WEST}])
+    settle(cloud)
+    sm.put_secret_value(SecretId="k", SecretString="v2")
+    cloud.kms(EAST).disable_key(KeyId=key["KeyId"])
+    settle(cloud)
+    entry = sm.describe_secret(SecretId="k")["ReplicationStatus"][0]
+    assert entry["Status"] == "Failed" and entry["StatusMessage"].startswith("Replication failed:")
+    assert west.get_secret_value(SecretId="k")["SecretString"] == "v1"
+    cloud.kms(EAST).enable_key(KeyId=key["KeyId"])
+    sm.update_secret(SecretId="k", Description="retry")  # the next change retries the copy
+    settle(cloud)
+    assert sm.describe_secret(SecretId="k")["ReplicationStatus"][0]["Status"] == "InSync"
+    assert west.get_secret_value(SecretId="k")["SecretString"] == "v2"
+
+
+def test_replication_calls_and_status_changes_are_in_the_event_log(cloud, sm, west, replicated):
+    sm.replicate_secret_to_regions(SecretId="app/db", AddReplicaRegions=[{"Region": EU}])
+    sm.remove_regions_from_replication(SecretId="app/db", RemoveReplicaRegions=[EU])
+    west.stop_replication_to_replica(SecretId="app/db")
+    calls = [(e.region, e.operation) for e in cloud.events.select(kind="call", service="secretsmanager")]
+    assert (EAST, "ReplicateSecretToRegions") in calls
+    assert (EAST, "RemoveRegionsFromReplication") in calls
+    assert (WEST, "StopReplicationToReplica") in calls
+    statuses = [e.detail["status"] for e in cloud.events.select(kind="notice", operation="ReplicationStatus")]
+    assert statuses[:1] == ["InSync"]
+    assert all("v1" not in str(e.detail) for e in cloud.events)  # never a secret value
+
+
+def test_operations_take_keyword_arguments_only(sm, replicated):
+    with pytest.raises(TypeError):
+        sm.replicate_secret_to_regions("app/db", [{"Region": EU}])
