@@ -47,26 +47,31 @@ def _setup(regions: list[str]) -> tuple[secretkit.Cloud, object]:
     return cloud, sm
 
 
+def _measure(count: int, regions: list[str]) -> list[tuple[str, float, str]]:
+    cloud, sm = _setup(regions)
+    lag_s = REPLICATION_LAG.total_seconds() + 1
+    put_only = _median_us(lambda i: sm.put_secret_value(SecretId="bench/db", SecretString=f"value-{i}"))  # type: ignore[attr-defined]
+    cloud.clock.advance(minutes=1)
+
+    def put_and_sync(i: int) -> None:
+        sm.put_secret_value(SecretId="bench/db", SecretString=f"synced-{i}")  # type: ignore[attr-defined]
+        cloud.clock.advance(seconds=lag_s)
+
+    synced = _median_us(put_and_sync)
+    for region in regions:  # the figure only counts if the copies really landed
+        got = cloud.secretsmanager(region).get_secret_value(SecretId="bench/db")["SecretString"]
+        assert got == f"synced-{CALLS - 1}", (region, got)
+    return [
+        (f"put_secret_value, {count} replicas, put only", put_only, "us/call"),
+        (f"put_secret_value, {count} replicas, put + sync", synced, "us/call"),
+    ]
+
+
 def run() -> list[tuple[str, float, str]]:
     out: list[tuple[str, float, str]] = []
-    lag_s = REPLICATION_LAG.total_seconds() + 1
     for count, regions in REPLICA_SETS.items():
-        cloud, sm = _setup(regions)
-        put_only = _median_us(lambda i: sm.put_secret_value(SecretId="bench/db", SecretString=f"value-{i}"))  # type: ignore[attr-defined]
-        cloud.clock.advance(minutes=1)
-
-        def put_and_sync(i: int) -> None:
-            sm.put_secret_value(SecretId="bench/db", SecretString=f"synced-{i}")  # type: ignore[attr-defined]
-            cloud.clock.advance(seconds=lag_s)
-
-        synced = _median_us(put_and_sync)
-        for region in regions:  # the benchmark only counts if the copies really landed
-            got = cloud.secretsmanager(region).get_secret_value(SecretId="bench/db")["SecretString"]
-            assert got == f"synced-{CALLS - 1}", (region, got)
-        out.append((f"put_secret_value, {count} replicas, put only", put_only, "us/call"))
-        out.append((f"put_secret_value, {count} replicas, put + sync", synced, "us/call"))
+        out.extend(_measure(count, regions))
     return out
-
 
 if __name__ == "__main__":
     for name, value, unit in run():

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .clock import Timer
     from .cloud import Cloud
 
-__all__ = ["Attempt", "FailoverApp", "DrillStep", "DrillReport", "failover_drill"]
+__all__ = ["Attempt", "DrillReport", "DrillStep", "FailoverApp", "failover_drill"]
 
 UNREACHABLE = "EndpointConnectionError"  # what boto3 raises for a region that is down
 
@@ -47,7 +47,7 @@ class FailoverApp:
     >>> app.start(every=timedelta(minutes=1))                             # doctest: +SKIP
     """
 
-    def __init__(self, cloud: "Cloud", secret_id: str, regions: list[str]) -> None:
+    def __init__(self, cloud: Cloud, secret_id: str, regions: list[str]) -> None:
         if not isinstance(secret_id, str) or not secret_id:
             raise ValueError("secret_id must be a non-empty secret name")
         if not regions or not all(isinstance(r, str) for r in regions):
@@ -59,7 +59,7 @@ class FailoverApp:
         self.regions = list(regions)
         self.attempts: list[Attempt] = []
         self.requests = 0
-        self._timer: "Timer | None" = None
+        self._timer: Timer | None = None
         self._every: timedelta | None = None
 
     def request(self) -> Attempt:
@@ -171,7 +171,7 @@ class DrillReport:
 
 
 def failover_drill(
-    cloud: "Cloud",
+    cloud: Cloud,
     *,
     primary: str = "us-east-1",
     replica: str = "us-west-2",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .clock import Timer
     from .secretsmanager import SecretsManager
 
-__all__ = ["ReplicaLink", "NameClash", "copy_to_replica", "replica_arn", "DEFAULT_KEY"]
+__all__ = ["DEFAULT_KEY", "NameClash", "ReplicaLink", "copy_to_replica", "replica_arn"]
 
 DEFAULT_KEY = "alias/aws/secretsmanager"
 
@@ -53,7 +53,7 @@ class ReplicaLink:
     message: str | None = None
     synced_seq: int = 0  # the primary's change counter the replica has caught up with
     unsynced_since: datetime | None = None  # first change the replica has not received yet
-    timer: "Timer | None" = None
+    timer: Timer | None = None
     waiting_for: str | None = None  # a region that must recover before the copy can land
     copied: dict[str, Sealed] = field(default_factory=dict)  # version id -> primary ciphertext copied
     key_arn: str | None = None  # the replica-region key of the last copy
@@ -72,7 +72,7 @@ class NameClash(Exception):
     """The replica region already holds another secret with this name."""
 
 
-def copy_to_replica(source: "SecretsManager", primary: Secret, target: "SecretsManager", link: ReplicaLink) -> Secret:
+def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsManager, link: ReplicaLink) -> Secret:
     """Make the replica in ``target``'s region an exact copy of ``primary``; return it.
 
     Raises :class:`NameClash` when another secret holds the name there and the link may not
@@ -117,7 +117,7 @@ def copy_to_replica(source: "SecretsManager", primary: Secret, target: "SecretsM
 
 
 def _reseal(
-    source: "SecretsManager", primary: Secret, target: "SecretsManager", replica: Secret, link: ReplicaLink
+    source: SecretsManager, primary: Secret, target: SecretsManager, replica: Secret, link: ReplicaLink
 ) -> tuple[dict[str, Version], dict[str, Sealed], str]:
     """The replica's versions in the primary's order, re-encrypting only what changed.
 
@@ -152,7 +152,7 @@ def _reseal(
     return out, copied, key_arn
 
 
-def _evict(target: "SecretsManager", holder: Secret) -> None:
+def _evict(target: SecretsManager, holder: Secret) -> None:
     """ForceOverwriteReplicaSecret: the secret that held the name gives way to the replica."""
     if holder.deletion_timer is not None:
         holder.deletion_timer.cancel()

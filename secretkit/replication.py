@@ -35,14 +35,30 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .errors import ClientError
-from .replica_sync import FAILED, IN_PROGRESS, IN_SYNC, NameClash, ReplicaLink, copy_to_replica, replica_arn
+from .replica_sync import (
+    FAILED,
+    IN_PROGRESS,
+    IN_SYNC,
+    NameClash,
+    ReplicaLink,
+    copy_to_replica,
+    replica_arn,
+)
 from .secrets import Secret
-from .service import check_bool, check_length, check_list, check_pattern, check_str, fail, operation
+from .service import (
+    check_bool,
+    check_length,
+    check_list,
+    check_pattern,
+    check_str,
+    fail,
+    operation,
+)
 
 if TYPE_CHECKING:
     from .secretsmanager import SecretsManager
 
-__all__ = ["ReplicationOperations", "REPLICATION_LAG"]
+__all__ = ["REPLICATION_LAG", "ReplicationOperations"]
 
 #: Simulated time between a change on the primary and its arrival in every replica. Fixed
 #: (not random) so that notebooks and tests can say exactly when a replica is in sync.
@@ -61,7 +77,7 @@ class ReplicationOperations:
     """Replication operations of Secrets Manager (mixin; ``self`` is a SecretsManager)."""
 
     # ================================================================ checks
-    def check_replica_regions(self: "SecretsManager", regions: Any) -> list[dict[str, str]]:
+    def check_replica_regions(self: SecretsManager, regions: Any) -> list[dict[str, str]]:
         """Validate ``AddReplicaRegions``; return ``[{"Region", "KmsKeyId"?}]``."""
         rows = check_list(regions, "AddReplicaRegions", 1)
         out: list[dict[str, str]] = []
@@ -71,7 +87,7 @@ class ReplicationOperations:
                 raise fail("ValidationException", f"Invalid type for parameter AddReplicaRegions, value: {row!r}, type: {type(row).__name__}, valid types: <class 'dict'>")
             unknown = set(row) - {"Region", "KmsKeyId"}
             if unknown:
-                raise fail("ValidationException", f'Unknown parameter in AddReplicaRegions: "{sorted(unknown)[0]}", must be one of: Region, KmsKeyId')
+                raise fail("ValidationException", f'Unknown parameter in AddReplicaRegions: "{min(unknown)}", must be one of: Region, KmsKeyId')
             region = row.get("Region")
             if region is None:
                 raise fail("ValidationException", 'Missing required parameter in AddReplicaRegions: "Region"')
@@ -90,7 +106,7 @@ class ReplicationOperations:
             out.append(entry)
         return out
 
-    def _known_region(self: "SecretsManager", region: str) -> bool:
+    def _known_region(self: SecretsManager, region: str) -> bool:
         if self._peer is None:
             return False
         try:
@@ -102,7 +118,7 @@ class ReplicationOperations:
     # ================================================================ operations
     @operation("ReplicateSecretToRegions")
     def replicate_secret_to_regions(
-        self: "SecretsManager",
+        self: SecretsManager,
         *,
         SecretId: str,
         AddReplicaRegions: list[dict[str, str]],
@@ -119,7 +135,7 @@ class ReplicationOperations:
 
     @operation("RemoveRegionsFromReplication")
     def remove_regions_from_replication(
-        self: "SecretsManager", *, SecretId: str, RemoveReplicaRegions: list[str]
+        self: SecretsManager, *, SecretId: str, RemoveReplicaRegions: list[str]
     ) -> dict[str, Any]:
         secret = self._writable(SecretId)
         regions = check_list(RemoveReplicaRegions, "RemoveReplicaRegions", 1)
@@ -134,7 +150,7 @@ class ReplicationOperations:
         return {"ARN": secret.arn, "ReplicationStatus": self.replication_status(secret)}
 
     @operation("StopReplicationToReplica")
-    def stop_replication_to_replica(self: "SecretsManager", *, SecretId: str) -> dict[str, Any]:
+    def stop_replication_to_replica(self: SecretsManager, *, SecretId: str) -> dict[str, Any]:
         secret = self.find(SecretId)
         if not secret.is_replica:
             raise fail(
@@ -169,7 +185,7 @@ class ReplicationOperations:
         return {"ARN": secret.arn}
 
     # ================================================================ hooks
-    def add_replicas(self: "SecretsManager", secret: Secret, replicas: list[dict[str, str]], force: bool) -> list[dict[str, Any]]:
+    def add_replicas(self: SecretsManager, secret: Secret, replicas: list[dict[str, str]], force: bool) -> list[dict[str, Any]]:
         """Link each region to ``secret`` and schedule its first copy; return every replica's status."""
         for entry in replicas:
             link = ReplicaLink(entry["Region"], entry.get("KmsKeyId"), force, synced_seq=-1)  # never copied yet
@@ -184,14 +200,14 @@ class ReplicationOperations:
                 self._schedule_sync(secret, link)
         return self.replication_status(secret)
 
-    def replication_status(self: "SecretsManager", secret: Secret) -> list[dict[str, Any]]:
+    def replication_status(self: SecretsManager, secret: Secret) -> list[dict[str, Any]]:
         out = []
         for region, link in secret.replicas.items():
             replica = self._peer(region).by_arn.get(replica_arn(secret.arn, region)) if self._peer else None  # type: ignore[misc]
             out.append(link.status_entry(replica.last_accessed if replica is not None else None))
         return out
 
-    def after_change(self: "SecretsManager", secret: Secret) -> None:
+    def after_change(self: SecretsManager, secret: Secret) -> None:
         """Called after every change to a secret: each replica is now behind."""
         if not secret.replicas:
             return
@@ -206,13 +222,13 @@ class ReplicationOperations:
             if link.timer is None:
                 self._schedule_sync(secret, link)
 
-    def after_purge(self: "SecretsManager", secret: Secret) -> None:
+    def after_purge(self: SecretsManager, secret: Secret) -> None:
         """Called when a secret is gone for good: stop any copy still scheduled."""
         for link in secret.replicas.values():
             if link.timer is not None:
                 link.timer.cancel()
 
-    def on_region_recovered(self: "SecretsManager") -> None:
+    def on_region_recovered(self: SecretsManager) -> None:
         """Called by ``Cloud.recover``: resume every copy that waited for this region."""
         for secret in list(self.by_arn.values()):
             for link in secret.replicas.values():
@@ -227,7 +243,7 @@ class ReplicationOperations:
                 source._resume(primary, link)
 
     # ================================================================ reporting
-    def sync_backlog(self: "SecretsManager") -> list[dict[str, Any]]:
+    def sync_backlog(self: SecretsManager) -> list[dict[str, Any]]:
         """Changes made in this region that some replica has not received yet.
 
         A plain method, not an API call: it works while the region is down, which is when
@@ -248,18 +264,18 @@ class ReplicationOperations:
         return rows
 
     # ================================================================ the sync
-    def _schedule_sync(self: "SecretsManager", secret: Secret, link: ReplicaLink) -> None:
+    def _schedule_sync(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
         clock = self.env.clock
         link.timer = clock.schedule(
             clock.now + REPLICATION_LAG, lambda: self._sync(secret, link), label=f"replicate {secret.name} to {link.region}"
         )
 
-    def _resume(self: "SecretsManager", secret: Secret, link: ReplicaLink) -> None:
+    def _resume(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
         link.waiting_for = None
         if link.timer is None:
             self._schedule_sync(secret, link)
 
-    def _sync(self: "SecretsManager", secret: Secret, link: ReplicaLink) -> None:
+    def _sync(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
         """The copy falls due: land it, or record why it must wait or failed."""
         link.timer = None
         if secret.replicas.get(link.region) is not link or self.by_arn.get(secret.arn) is not secret:
@@ -287,7 +303,7 @@ class ReplicationOperations:
         link.unsynced_since = None
         self._set_status(secret, link, IN_SYNC, SUCCEEDED)
 
-    def _set_status(self: "SecretsManager", secret: Secret, link: ReplicaLink, status: str, message: str | None) -> None:
+    def _set_status(self: SecretsManager, secret: Secret, link: ReplicaLink, status: str, message: str | None) -> None:
         changed = (link.status, link.message) != (status, message)
         link.status, link.message = status, message
         if changed:
@@ -298,7 +314,7 @@ class ReplicationOperations:
                 self.env.clock.now, "notice", self.region, self.service_name, "ReplicationStatus", "OK", secret.arn, detail
             )
 
-    def _drop_replica(self: "SecretsManager", secret: Secret, link: ReplicaLink) -> None:
+    def _drop_replica(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
         """RemoveRegionsFromReplication: the replica is deleted at once, with no recovery window."""
         if link.timer is not None:
             link.timer.cancel()
