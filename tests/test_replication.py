@@ -365,3 +365,17 @@ def test_replication_calls_and_status_changes_are_in_the_event_log(cloud, sm, we
 def test_operations_take_keyword_arguments_only(sm, replicated):
     with pytest.raises(TypeError):
         sm.replicate_secret_to_regions("app/db", [{"Region": EU}])
+
+
+def test_resource_policy_changes_reach_the_replica(cloud, sm, west, replicated):
+    policy = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},'
+        '"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}'
+    )
+    sm.put_resource_policy(SecretId="app/db", ResourcePolicy=policy)
+    assert "ResourcePolicy" not in west.get_resource_policy(SecretId="app/db")
+    settle(cloud)
+    assert west.get_resource_policy(SecretId="app/db")["ResourcePolicy"] == policy
+    sm.delete_resource_policy(SecretId="app/db")
+    settle(cloud)
+    assert "ResourcePolicy" not in west.get_resource_policy(SecretId="app/db")
