@@ -91,3 +91,34 @@ def test_force_overwrite_through_boto3(cloud, client, west_client):
     )
     settle(cloud)
     assert west_client.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+
+
+BAD_CALLS = [
+    ("create_secret", {"Name": "n", "AddReplicaRegions": [{"Region": EAST}]}, "InvalidParameterException"),
+    ("create_secret", {"Name": "n", "AddReplicaRegions": [{"Region": WEST, "KmsKeyId": "k" * 2049}]}, "ValidationException"),
+    ("replicate_secret_to_regions", {"SecretId": "missing", "AddReplicaRegions": [{"Region": WEST}]}, "ResourceNotFoundException"),
+    ("replicate_secret_to_regions", {"SecretId": "exists", "AddReplicaRegions": [{"Region": "mars-north-1"}]}, "InvalidParameterException"),
+    ("replicate_secret_to_regions", {"SecretId": "exists", "AddReplicaRegions": [{"Region": "x" * 129}]}, "ValidationException"),
+    ("remove_regions_from_replication", {"SecretId": "missing", "RemoveReplicaRegions": [WEST]}, "ResourceNotFoundException"),
+    ("stop_replication_to_replica", {"SecretId": "missing"}, "ResourceNotFoundException"),
+    ("stop_replication_to_replica", {"SecretId": "exists"}, "InvalidRequestException"),
+]
+
+
+@pytest.mark.parametrize("method, kwargs, expected", BAD_CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)])
+@pytest.mark.parametrize("path", ["direct", "boto3"])
+def test_bad_replication_input_gets_the_aws_error_on_both_paths(cloud, method, kwargs, expected, path):
+    from secretkit.errors import ClientError as ModelError
+
+    cloud.secretsmanager(EAST).create_secret(Name="exists", SecretString="v")
+    if path == "direct":
+        with pytest.raises(ModelError) as info:
+            getattr(cloud.secretsmanager(EAST), method)(**kwargs)
+        code = info.value.code
+    else:
+        with pytest.raises(ClientError) as info:
+            getattr(cloud.client("secretsmanager", region_name=EAST), method)(**kwargs)
+        code = info.value.response["Error"]["Code"]
+    assert code == expected
+    assert cloud.secretsmanager(EAST).get_secret_value(SecretId="exists")["SecretString"] == "v"
+    assert "ReplicationStatus" not in cloud.secretsmanager(EAST).describe_secret(SecretId="exists")
