@@ -8,6 +8,10 @@ Two figures per replica count, both median microseconds per write on the direct 
   the value is decrypted once per replica under the primary's key and sealed again under
   each replica region's key, two KMS operations and two AES-GCM operations per replica.
 
+A third row counts the KMS requests one replicated write causes (they are billed per
+request for customer managed keys): one GenerateDataKey for the primary, plus a Decrypt
+and a GenerateDataKey per replica.
+
 The copy is a full mirror, so it also walks the secret's version list once per replica to
 find what is new. Here the secret collects hundreds of versions (one write every 31
 simulated seconds, and AWS keeps every version younger than 24 hours), which makes that
@@ -61,9 +65,13 @@ def _measure(count: int, regions: list[str]) -> list[tuple[str, float, str]]:
     for region in regions:  # the figure only counts if the copies really landed
         got = cloud.secretsmanager(region).get_secret_value(SecretId="bench/db")["SecretString"]
         assert got == f"synced-{CALLS - 1}", (region, got)
+    before = len(cloud.events.select(kind="call", service="kms"))
+    put_and_sync(CALLS)
+    kms_calls = len(cloud.events.select(kind="call", service="kms")) - before
     return [
         (f"put_secret_value, {count} replicas, put only", put_only, "us/call"),
         (f"put_secret_value, {count} replicas, put + sync", synced, "us/call"),
+        (f"put_secret_value, {count} replicas, KMS requests per write", float(kms_calls), "calls"),
     ]
 
 
