@@ -1,0 +1,146 @@
+"""Plotly figures drawn from the controllers' plain data.
+
+Each function takes a controller and returns a ``go.Figure`` (``widget=True`` gives a
+``go.FigureWidget`` that a dashboard updates in place). The matching ``update_*``
+functions copy fresh data into an existing figure, so a widget keeps its identity (and the
+browser keeps its zoom) while the numbers change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .cost import COMPONENTS, SERVICES, CostExplorer
+from .failover import FailoverDrill
+from .rotation import LABELS, RotationStepper
+from .theme import COLORS, OKABE_ITO
+
+__all__ = [
+    "rotation_figure",
+    "update_rotation",
+    "failover_figure",
+    "update_failover",
+    "cost_figure",
+    "update_cost",
+]
+
+_COMPONENT_COLORS = dict(zip(COMPONENTS, (OKABE_ITO[4], OKABE_ITO[1], OKABE_ITO[6], OKABE_ITO[0])))
+
+
+def _new(widget: bool, layout: dict[str, Any]) -> go.Figure:
+    fig = go.FigureWidget() if widget else go.Figure()
+    fig.update_layout(**layout)
+    return fig
+
+
+# ---------------------------------------------------------------------- rotation
+def _accepted_points(stepper: RotationStepper) -> tuple[list[int], list[int]]:
+    xs: list[int] = []
+    ys: list[int] = []
+    for day, accepted in zip(stepper.series()["day"], stepper.series()["accepted"]):
+        xs.extend([day] * len(accepted))
+        ys.extend(accepted)
+    return xs, ys
+
+
+def rotation_figure(stepper: RotationStepper, *, widget: bool = False) -> go.Figure:
+    """Which version carries each label, day by day, and which versions the database accepts.
+
+    Top: the label timeline (a step line per label; a gap means the label is attached to
+    no version). Bottom: application requests that failed each day.
+    """
+    fig = _new(widget, {
+        "title": {"text": f"Rotation timeline ({stepper.strategy})"},
+        "height": 520,
+        "xaxis": {"title": {"text": "day"}, "range": [-1, stepper.days + 1], "domain": [0, 1], "anchor": "y"},
+        "yaxis": {"title": {"text": "version"}, "domain": [0.38, 1], "dtick": 1, "rangemode": "tozero"},
+        "xaxis2": {"range": [-1, stepper.days + 1], "anchor": "y2", "matches": "x"},
+        "yaxis2": {"title": {"text": "failed"}, "domain": [0, 0.26], "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.15},
+    })
+    for label in LABELS:
+        fig.add_trace(go.Scatter(name=label, mode="lines+markers", line={"shape": "hv", "width": 4},
+                                 marker={"size": 6}, line_color=COLORS[label]))
+    fig.add_trace(go.Scatter(name="database accepts", mode="markers",
+                             marker={"symbol": "line-ew-open", "size": 16, "color": "#000000"}))
+    fig.add_trace(go.Bar(name="failed requests", xaxis="x2", yaxis="y2", marker_color=COLORS["failed"]))
+    update_rotation(fig, stepper)
+    return fig
+
+
+def update_rotation(fig: go.Figure, stepper: RotationStepper) -> None:
+    s = stepper.series()
+    xs, ys = _accepted_points(stepper)
+    with fig.batch_update():
+        for i, label in enumerate(LABELS):
+            fig.data[i].x, fig.data[i].y = s["day"], s[label]
+        fig.data[3].x, fig.data[3].y = xs, ys
+        fig.data[4].x, fig.data[4].y = s["day"], s["failed"]
+        fig.layout.title.text = f"Rotation timeline ({stepper.strategy}), day {stepper.day}"
+
+
+# ---------------------------------------------------------------------- failover
+def failover_figure(drill: FailoverDrill, *, widget: bool = False) -> go.Figure:
+    """Requests served per region (bars) and failed attempts (line) per 10 minutes."""
+    fig = _new(widget, {
+        "title": {"text": "Requests per region"},
+        "height": 460,
+        "barmode": "stack",
+        "xaxis": {"title": {"text": "minutes since start (10-minute buckets)"}},
+        "yaxis": {"title": {"text": "attempts"}, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.25},
+    })
+    colors = (OKABE_ITO[4], OKABE_ITO[1])
+    for region, color in zip(drill.regions, colors):
+        fig.add_trace(go.Bar(name=f"{region} served", marker_color=color))
+    for region, dash in zip(drill.regions, ("solid", "dot")):
+        fig.add_trace(go.Scatter(name=f"{region} failed", mode="lines+markers",
+                                 line={"color": COLORS["failed"], "dash": dash, "width": 3}))
+    update_failover(fig, drill)
+    return fig
+
+
+def update_failover(fig: go.Figure, drill: FailoverDrill) -> None:
+    s = drill.series()
+    n = len(drill.regions)
+    with fig.batch_update():
+        for i, region in enumerate(drill.regions):
+            fig.data[i].x, fig.data[i].y = s["minute"], s[f"{region} ok"]
+            fig.data[n + i].x, fig.data[n + i].y = s["minute"], s[f"{region} failed"]
+        fig.layout.title.text = f"Requests per region, minute {drill.minutes}"
+
+
+# ---------------------------------------------------------------------- cost
+def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
+    """Left: this month's cost, stacked by what it pays for. Right: cumulative 12-month spend."""
+    fig = _new(widget, {
+        "title": {"text": "Monthly cost and 12-month projection (USD)"},
+        "height": 460,
+        "barmode": "stack",
+        "xaxis": {"domain": [0, 0.42]},
+        "yaxis": {"title": {"text": "USD per month"}, "rangemode": "tozero"},
+        "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "month"}, "dtick": 1},
+        "yaxis2": {"anchor": "x2", "title": {"text": "USD so far"}, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.2},
+    })
+    for component in COMPONENTS:
+        fig.add_trace(go.Bar(name=component, marker_color=_COMPONENT_COLORS[component]))
+    for service in SERVICES:
+        fig.add_trace(go.Scatter(name=f"{service} (cumulative)", xaxis="x2", yaxis="y2", mode="lines+markers",
+                                 line={"color": COLORS[service], "width": 3}))
+    update_cost(fig, explorer)
+    return fig
+
+
+def update_cost(fig: go.Figure, explorer: CostExplorer) -> None:
+    bars = explorer.bars()
+    projection = explorer.projection()
+    with fig.batch_update():
+        for i, component in enumerate(COMPONENTS):
+            fig.data[i].x = list(SERVICES)
+            fig.data[i].y = [bars[service][component] for service in SERVICES]
+        for j, service in enumerate(SERVICES):
+            trace = fig.data[len(COMPONENTS) + j]
+            trace.x, trace.y = projection["month"], projection[service]

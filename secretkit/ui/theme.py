@@ -1,0 +1,70 @@
+"""The course's chart look: one small plotly template and a renderer that nbval can compare.
+
+Two choices matter for teaching and for testing:
+
+* **Renderer.** ``plotly_mimetype`` puts a figure in the notebook as a plain JSON document
+  that JupyterLab draws. It is deterministic (the saved output of a re-run is identical),
+  small, and needs no copy of plotly.js inside the file. Colab does not draw that mimetype,
+  so there we leave plotly's own choice alone. An explicit ``PLOTLY_RENDERER`` always wins.
+* **Template.** plotly's default template is about 6 KB of JSON repeated in every saved
+  figure, and changes between plotly releases would rewrite every reference output. Ours
+  holds only what we need: large fonts for a projector and the Okabe-Ito palette, whose
+  eight colours stay distinguishable for the common kinds of colour blindness.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = ["OKABE_ITO", "COLORS", "TEMPLATE_NAME", "apply_theme"]
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour deficiency.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+
+#: Colours with a meaning, used the same way in every chart of the course.
+COLORS = {
+    "AWSCURRENT": "#0072B2",
+    "AWSPREVIOUS": "#E69F00",
+    "AWSPENDING": "#CC79A7",
+    "ok": "#009E73",
+    "failed": "#D55E00",
+    "Secrets Manager": "#0072B2",
+    "Parameter Store": "#E69F00",
+}
+
+TEMPLATE_NAME = "secretkit"
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout={
+            "font": {"size": 18, "family": "Arial, sans-serif"},
+            "title": {"font": {"size": 22}},
+            "colorway": list(OKABE_ITO),
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+            "xaxis": {"showgrid": True, "gridcolor": "#DDDDDD", "linecolor": "#444444", "zeroline": False},
+            "yaxis": {"showgrid": True, "gridcolor": "#DDDDDD", "linecolor": "#444444", "zeroline": False},
+            "legend": {"font": {"size": 16}},
+            "margin": {"l": 70, "r": 30, "t": 70, "b": 60},
+        }
+    )
+
+
+def _in_colab() -> bool:
+    return "google.colab" in sys.modules
+
+
+def apply_theme() -> None:
+    """Register the template as plotly's default and pick a comparable renderer.
+
+    Called once when :mod:`secretkit.ui` is imported; calling it again is harmless.
+    """
+    pio.templates[TEMPLATE_NAME] = _template()
+    pio.templates.default = TEMPLATE_NAME
+    if "PLOTLY_RENDERER" not in os.environ and not _in_colab():
+        pio.renderers.default = "plotly_mimetype"
