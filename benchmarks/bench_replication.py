@@ -12,10 +12,11 @@ A third row counts the KMS requests one replicated write causes (they are billed
 request for customer managed keys): one GenerateDataKey for the primary, plus a Decrypt
 and a GenerateDataKey per replica.
 
-The copy is a full mirror, so it also walks the secret's version list once per replica to
-find what is new. Here the secret collects hundreds of versions (one write every 31
-simulated seconds, and AWS keeps every version younger than 24 hours), which makes that
-walk a visible part of the figure; a secret with a handful of versions pays less.
+The copy is a full mirror: only new or changed versions are re-encrypted, but finding
+them takes one pass over the secret's version list per replica. Here the secret collects
+hundreds of versions (one write every 31 simulated seconds, and AWS keeps every version
+younger than 24 hours), so that pass is part of the figure; a secret with a handful of
+versions pays a little less.
 """
 
 from __future__ import annotations

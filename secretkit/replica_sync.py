@@ -93,7 +93,7 @@ def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsMana
     else:
         holder = None
     replica.kms_key_id = link.kms_key_id
-    versions, copied, key_arn = _reseal(source, primary, target, replica, link)
+    fresh, removed, key_arn, full = _reseal(source, primary, target, replica, link)
     # Nothing failed: from here on the copy is applied in full.
     if holder is not None:
         _evict(target, holder)
@@ -101,7 +101,7 @@ def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsMana
         target.by_name[replica.name] = replica
         target.by_arn[arn] = replica
         target._lifecycle("start", replica)
-    replica.versions = versions
+    _apply_versions(primary, replica, link, fresh, removed, full)
     replica.labels = dict(primary.labels)
     replica.description = primary.description
     replica.tags = [dict(t) for t in primary.tags]
@@ -112,44 +112,66 @@ def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsMana
     replica.last_rotated = primary.last_rotated
     replica.next_rotation = primary.next_rotation
     replica.last_changed = primary.last_changed
-    link.copied, link.key_arn = copied, key_arn
+    link.key_arn = key_arn
     return replica
 
 
 def _reseal(
     source: SecretsManager, primary: Secret, target: SecretsManager, replica: Secret, link: ReplicaLink
-) -> tuple[dict[str, Version], dict[str, Sealed], str]:
-    """The replica's versions in the primary's order, re-encrypting only what changed.
+) -> tuple[dict[str, Version], set[str], str, bool]:
+    """The replica versions to (re)write, the version ids to drop, the replica key, and
+    whether the whole version list is rebuilt.
 
-    Also returns which primary ciphertext each version was copied from, and the replica
-    key used, so that the next copy can tell what is new.
+    Only versions whose ciphertext on the primary changed since the last copy are
+    decrypted and sealed again, unless the replica's key changed: then all of them are.
+    Nothing is stored here, so a KMS failure leaves the replica untouched.
     """
-    out: dict[str, Version] = {}
-    copied: dict[str, Sealed] = {}
     key_arn: str = target._key_for(replica).arn  # raises EncryptionFailure for a key that does not exist
-    key_changed = link.key_arn != key_arn
-    for vid, version in primary.versions.items():
-        if version.sealed is not None:
-            copied[vid] = version.sealed
-        mine = replica.versions.get(vid)
-        unchanged = (
-            mine is not None
-            and not key_changed
-            and (version.sealed is None) == (mine.sealed is None)
-            and (version.sealed is None or link.copied.get(vid) is version.sealed)
-        )
-        if unchanged:
-            out[vid] = mine  # type: ignore[assignment]
-            continue
+    mine, copied = replica.versions, link.copied
+    full = link.key_arn != key_arn
+    if full:
+        todo = list(primary.versions)
+        removed: set[str] = set()
+    else:
+        todo = [vid for vid, v in primary.versions.items() if copied.get(vid) is not v.sealed or vid not in mine]
+        removed = mine.keys() - primary.versions.keys()
+    fresh: dict[str, Version] = {}
+    for vid in todo:
+        version = primary.versions[vid]
         copy = Version(vid, version.created, aad=target._aad(replica, vid))
-        if mine is not None:
-            copy.last_accessed = mine.last_accessed
+        old = mine.get(vid)
+        if old is not None:
+            copy.last_accessed = old.last_accessed
         if version.sealed is not None:
             plain = source.open_value(primary, version)
             copy.sealed = target.seal_value(replica, vid, plain, version.sealed.binary, copy.aad)
             copy.fingerprint = target._fingerprint(plain, version.sealed.binary)
-        out[vid] = copy
-    return out, copied, key_arn
+        fresh[vid] = copy
+    return fresh, removed, key_arn, full
+
+
+def _apply_versions(
+    primary: Secret, replica: Secret, link: ReplicaLink, fresh: dict[str, Version], removed: set[str], full: bool
+) -> None:
+    """Store the new copies, keeping the replica's versions in the primary's order.
+
+    New versions are always appended on the primary, so appending them here (after the
+    pruned ones are dropped) keeps both lists in the same order without a rebuild.
+    """
+    if full:
+        replica.versions = fresh
+        link.copied = {vid: v.sealed for vid, v in primary.versions.items() if v.sealed is not None}
+        return
+    for vid in removed:
+        del replica.versions[vid]
+        link.copied.pop(vid, None)
+    for vid, copy in fresh.items():
+        replica.versions[vid] = copy
+        sealed = primary.versions[vid].sealed
+        if sealed is not None:
+            link.copied[vid] = sealed
+        else:
+            link.copied.pop(vid, None)
 
 
 def _evict(target: SecretsManager, holder: Secret) -> None:
