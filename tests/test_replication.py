@@ -379,3 +379,17 @@ def test_resource_policy_changes_reach_the_replica(cloud, sm, west, replicated):
     sm.delete_resource_policy(SecretId="app/db")
     settle(cloud)
     assert "ResourcePolicy" not in west.get_resource_policy(SecretId="app/db")
+
+
+def test_a_sync_re_encrypts_only_what_changed(cloud, sm, west, replicated):
+    first = replicated["VersionId"]
+    sealed_before = west.find("app/db").versions[first].sealed
+    kms_before = len(cloud.events.select(kind="call", service="kms"))
+    sm.put_secret_value(SecretId="app/db", SecretString="v2")
+    settle(cloud)
+    assert west.find("app/db").versions[first].sealed is sealed_before
+    kms = cloud.events.select(kind="call", service="kms")[kms_before:]
+    # The put: one data key in us-east-1. The copy: one Decrypt there, one data key in us-west-2.
+    assert sorted((e.region, e.operation) for e in kms) == [
+        (EAST, "Decrypt"), (EAST, "GenerateDataKey"), (WEST, "GenerateDataKey"),
+    ]
