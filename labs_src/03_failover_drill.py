@@ -186,7 +186,8 @@ print(failover_drill(Cloud(seed=30)))
 # After a promotion the two secrets are independent: someone must choose which value wins
 # and replicate it again. That is why promotion is a decision for a long outage, not a
 # step of every drill.
-#
+
+# %% [markdown]
 # ## Key points
 #
 # - To a client, a regional outage is a connection error, not an AWS error code: catch

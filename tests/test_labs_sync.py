@@ -125,3 +125,18 @@ def test_placeholder_keeps_indent_and_custom_text():
     assert build.render(cells[0], solution=False) == "def f():\n    # YOUR CODE HERE\n    ..."
     assert build.render(cells[0], solution=True) == "def f():\n    return 1"
     assert build.render(cells[1], solution=False) == "# YOUR CODE HERE\nbudget = ..."
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_each_lab_opens_with_objectives_and_time_and_closes_with_key_points(source):
+    student, _ = build.build(source)
+    markdown = [src for kind, src, _ in _cells(student) if kind == "markdown"]
+    assert "**Time:**" in markdown[0] and "Learning objectives" in markdown[0]
+    assert markdown[-1].startswith("## Key points")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_every_cloud_in_a_lab_is_seeded(source):
+    student, _ = build.build(source)
+    code = "\n".join(src for kind, src, _ in _cells(student) if kind == "code")
+    assert code.count("Cloud(") == code.count("Cloud(seed="), "build each Cloud with an explicit seed"
