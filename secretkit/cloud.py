@@ -19,9 +19,11 @@ from typing import Any, Callable
 
 from .clock import SimClock
 from .events import EventLog
+from .functions import FunctionRegistry, Handler
 from .ids import Ids
 from .kms import Kms
 from .parameterstore import ParameterStore
+from .schedules import Rule, Rules
 from .secretsmanager import SecretsManager
 from .service import ACCOUNT_ID, Env, Service
 
@@ -54,9 +56,15 @@ REGIONS = (
 # service name -> factory(cloud, region env) -> service object. Services register here.
 SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
-    "secretsmanager": lambda cloud, env: SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager),
+    "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
     "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
 }
+
+
+def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
+    sm = SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager)
+    sm.functions = cloud.functions  # rotation invokes the account's functions
+    return sm
 
 
 class Cloud:
@@ -74,6 +82,8 @@ class Cloud:
         self.events = EventLog()
         self._envs: dict[str, Env] = {}
         self.extensions: dict[str, Any] = {}  # room for functions, schedules, apps
+        self.functions = FunctionRegistry(self.clock, self.events, self.account_id, self.request_ids.uuid)
+        self.rules = Rules(self.functions)
 
     # ------------------------------------------------------------------ regions
     def env(self, region: str) -> Env:
@@ -132,6 +142,24 @@ class Cloud:
 
     def is_down(self, region: str) -> bool:
         return self.env(region).down
+
+    # ------------------------------------------------------ functions and schedules
+    def register_function(
+        self, name: str, handler: Handler, *, region: str = "us-east-1", memory_mb: int = 128, duration_ms: float = 100.0
+    ) -> str:
+        """Register a Lambda-style ``handler(event, context)``; returns its ARN (see :mod:`secretkit.functions`)."""
+        return self.functions.register(name, handler, region=region, memory_mb=memory_mb, duration_ms=duration_ms)
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:
+        """Invoke a registered function now, by ARN or name, and return its result."""
+        return self.functions.invoke(function, event)
+
+    def put_rule(
+        self, name: str, schedule_expression: str, function: str, *, region: str = "us-east-1",
+        payload: dict[str, Any] | None = None,
+    ) -> Rule:
+        """A scheduled rule (``rate(...)``/``cron(...)``) that invokes ``function`` as the clock passes it."""
+        return self.rules.put_rule(name, schedule_expression, function, region=region, payload=payload)
 
     # -------------------------------------------------------------------- clients
     def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
