@@ -69,8 +69,10 @@ def test_failed_set_secret_leaves_current_untouched_and_pending_attached():
     assert r.history[-1].accepted == [1]
     assert r.failed_total() == 0
     assert any("setSecret failed" in line for line in r.log)
-    r.goto(60)  # the next rotation takes AWSPENDING over and completes
-    assert r.history[-1].labels == {"AWSCURRENT": 3, "AWSPREVIOUS": 1, "AWSPENDING": None}
+    r.goto(60)  # the next attempt resumes the pending version (same password) and completes
+    assert r.history[-1].labels == {"AWSCURRENT": 2, "AWSPREVIOUS": 1, "AWSPENDING": None}
+    assert len(r.versions) == 2 and r.history[-1].accepted == [2]
+    assert any("already holds AWSPENDING; reused" in line for line in r.log)
 
 
 def test_rotation_going_back_replays_the_same_story():

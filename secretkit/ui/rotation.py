@@ -13,7 +13,9 @@ against Secrets Manager, exactly as a Lambda function would call it:
 4. ``finishSecret``: move ``AWSCURRENT`` to the new version (``AWSPREVIOUS`` follows by itself).
 
 When the rotation completes, Secrets Manager (not the function) removes ``AWSPENDING``;
-the stepper does that step for the service.
+the stepper does that step for the service. A rotation that fails part-way leaves
+``AWSCURRENT`` where it was and ``AWSPENDING`` on the new version; the next attempt finds
+that version in createSecret and carries on with the password it already holds.
 
 Two strategies show why "alternating users" exists:
 
@@ -187,15 +189,22 @@ class RotationStepper:
         user = current["username"]
         if self.strategy == "alternating":
             user = "app_user_clone" if user == "app_user" else "app_user"
-        token = self.cloud.ids.uuid()
-        new = {"username": user, "password": self._password()}
-        # createSecret: labels are unique per secret, so a pending version left by a failed
-        # rotation simply loses AWSPENDING to this one.
-        vid = self.sm.put_secret_value(SecretId=SECRET_NAME, ClientRequestToken=token,
-                                       SecretString=json.dumps(new), VersionStages=["AWSPENDING"])["VersionId"]
-        self.versions.append(vid)
-        n = len(self.versions)
-        notes.append(f"{when} createSecret: v{n} ({user}) labelled AWSPENDING")
+        pending = self._pending()
+        if pending is not None:
+            # createSecret is idempotent: a version left with AWSPENDING by a failed attempt is
+            # picked up again, with the password it already holds.
+            vid = pending
+            new = self._value("AWSPENDING")
+            n = self.versions.index(vid) + 1
+            notes.append(f"{when} createSecret: v{n} ({new['username']}) already holds AWSPENDING; reused")
+        else:
+            new = {"username": user, "password": self._password()}
+            vid = self.sm.put_secret_value(SecretId=SECRET_NAME, ClientRequestToken=self.cloud.ids.uuid(),
+                                           SecretString=json.dumps(new), VersionStages=["AWSPENDING"])["VersionId"]
+            self.versions.append(vid)
+            n = len(self.versions)
+            notes.append(f"{when} createSecret: v{n} ({user}) labelled AWSPENDING")
+        user = new["username"]
         if self._fail_next:
             self._fail_next = False
             self.db.broken = True
@@ -219,6 +228,11 @@ class RotationStepper:
         notes.append(f"{when} finishSecret: AWSCURRENT -> v{n}, AWSPREVIOUS -> v{old_n}; AWSPENDING removed")
         self.log.extend(notes)
         return notes
+
+    def _pending(self) -> str | None:
+        """The version id holding AWSPENDING, if a previous attempt left one."""
+        stages = self.sm.describe_secret(SecretId=SECRET_NAME)["VersionIdsToStages"]
+        return next((vid for vid, names in stages.items() if "AWSPENDING" in names and "AWSCURRENT" not in names), None)
 
     def _number(self, label: str) -> int:
         described = self.sm.describe_secret(SecretId=SECRET_NAME)["VersionIdsToStages"]
