@@ -12,8 +12,9 @@ against Secrets Manager, exactly as a Lambda function would call it:
 3. ``testSecret``: log in with the pending credentials;
 4. ``finishSecret``: move ``AWSCURRENT`` to the new version (``AWSPREVIOUS`` follows by itself).
 
-When the rotation completes, Secrets Manager (not the function) removes ``AWSPENDING``;
-the stepper does that step for the service. A rotation that fails part-way leaves
+A successful rotation leaves ``AWSPENDING`` either on the new current version or on no
+version (AWS documents both); the stepper removes it, so on its chart a pending label
+always means a rotation that has not finished. A rotation that fails part-way leaves
 ``AWSCURRENT`` where it was and ``AWSPENDING`` on the new version; the next attempt finds
 that version in createSecret and carries on with the password it already holds.
 
@@ -223,6 +224,7 @@ class RotationStepper:
         old = self.versions[old_n - 1]
         self.sm.update_secret_version_stage(SecretId=SECRET_NAME, VersionStage="AWSCURRENT",
                                             MoveToVersionId=vid, RemoveFromVersionId=old)
+        # the end state with AWSPENDING on no version, so the chart shows no rotation in progress
         self.sm.update_secret_version_stage(SecretId=SECRET_NAME, VersionStage="AWSPENDING", RemoveFromVersionId=vid)
         self.rotations += 1
         notes.append(f"{when} finishSecret: AWSCURRENT -> v{n}, AWSPREVIOUS -> v{old_n}; AWSPENDING removed")
