@@ -97,11 +97,19 @@ class FunctionRegistry:
             found = next((f for f in self.functions.values() if f.name == arn_or_name), None)
         return found
 
-    def invoke(self, arn: str, event: dict[str, Any], *, client: Callable[[str], Any] | None = None) -> Any:
+    def invoke(
+        self,
+        arn: str,
+        event: dict[str, Any],
+        *,
+        client: Callable[[str], Any] | None = None,
+        note: dict[str, Any] | None = None,
+    ) -> Any:
         """Call the function synchronously, log the invocation, and return what it returned.
 
         A handler that raises is logged with status ``"FunctionError"`` and the exception
-        propagates, as an unhandled error does to a synchronous Lambda caller.
+        propagates, as an unhandled error does to a synchronous Lambda caller. ``note`` adds
+        fields to the logged record (Secrets Manager adds the rotation step).
         """
         function = self.get(arn)
         if function is None:
@@ -109,6 +117,8 @@ class FunctionRegistry:
         function.invocations += 1
         context = LambdaContext(function.name, function.arn, function.memory_mb, self._request_id(), client)
         detail = {"function": function.name, "duration_ms": function.duration_ms, "memory_mb": function.memory_mb}
+        if note:
+            detail.update(note)
         status = "OK"
         try:
             return function.handler(event, context)

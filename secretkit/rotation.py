@@ -10,13 +10,16 @@ This mixin joins :class:`secretkit.secretsmanager.SecretsManager`. What happens 
    ``AWSPENDING``, with no value yet.
 3. It invokes the function four times, ``{"Step": ..., "SecretId": arn,
    "ClientRequestToken": token}``: createSecret, setSecret, testSecret, finishSecret.
-   The rotation succeeded when ``AWSCURRENT`` has reached the token.
+   Each step takes the function's declared duration of simulated time, so the next one
+   runs that much later: the single-user failure window has a length an application can
+   fall into. The rotation succeeded when ``AWSCURRENT`` has reached the token.
 4. If any step fails, the *whole* rotation is retried later with the **same token** (the
    function's steps are idempotent, so it resumes where it stopped); after the last retry
    it is left as it is, ``AWSPENDING`` in place, and the next scheduled window tries again.
 
-AWS runs rotation asynchronously and ``RotateSecret`` returns at once; here the first
-attempt runs inside the call (the clock does not move during it), and a failure is never
+AWS runs rotation asynchronously and ``RotateSecret`` returns at once; here createSecret
+runs inside the call and the other steps as the clock moves on (``cloud.clock.advance(
+seconds=1)`` finishes a rotation of functions declared at 100 ms). A failure is never
 raised to the caller: it shows in the event log as a ``RotationFailed`` notice.
 
 ``RotateImmediately=False`` only validates: testSecret runs against a temporary
@@ -60,6 +63,7 @@ class RotationRun:
 
     token: str
     attempts: int = 0
+    step_index: int = 0
     timer: Any = None
 
 
@@ -159,41 +163,59 @@ class RotationOperations:
     def _invoke(self: SecretsManager, secret: Secret, step: str, token: str) -> None:
         assert self.functions is not None and secret.rotation_lambda_arn is not None
         event = {"Step": step, "SecretId": secret.arn, "ClientRequestToken": token}
-        self.functions.invoke(secret.rotation_lambda_arn, event, client=self._client_for)
+        self.functions.invoke(secret.rotation_lambda_arn, event, client=self._client_for, note={"step": step, "secret": secret.arn})
 
     def _attempt(self: SecretsManager, secret: Secret) -> None:
-        """One attempt at the whole rotation; schedules a retry or the next rotation."""
+        """Start one attempt at the whole rotation, from createSecret."""
         run: RotationRun | None = secret.extra.get("rotation_run")
         if run is None or not self._alive(secret):
             return
-        run.timer = None
         run.attempts += 1
-        events, now = self.env.events, self.env.clock.now
-        step = STEPS[0]
+        run.step_index = 0
+        self._run_step(secret, run)
+
+    def _run_step(self: SecretsManager, secret: Secret, run: RotationRun) -> None:
+        """Invoke the next step; the one after it follows once this invocation's duration has passed."""
+        run.timer = None
+        if secret.extra.get("rotation_run") is not run or not self._alive(secret):
+            return
+        step = STEPS[run.step_index]
+        function = self.functions.get(secret.rotation_lambda_arn or "") if self.functions is not None else None
         try:
-            if self.functions is None or self.functions.get(secret.rotation_lambda_arn or "") is None:
+            if function is None:
                 raise LookupError("the rotation function no longer exists")
-            for step in STEPS:
-                self._invoke(secret, step, run.token)
-            if secret.labels.get(CURRENT) != run.token:
-                step = "finishSecret"
+            self._invoke(secret, step, run.token)
+            if step == "finishSecret" and secret.labels.get(CURRENT) != run.token:
                 raise RuntimeError("finishSecret returned but AWSCURRENT is not on the new version")
         except Exception as exc:  # any failure of the function is the rotation's, never the caller's
-            detail = {"step": step, "attempt": run.attempts, "error": f"{type(exc).__name__}: {exc}"[:300]}
-            events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
-            if run.attempts <= len(RETRY_DELAYS) and secret.rotation_enabled is not False:
-                delay = RETRY_DELAYS[run.attempts - 1]
-                run.timer = self.env.clock.schedule(now + delay, lambda: self._attempt(secret), label=f"retry rotation {secret.name}")
-            else:
-                secret.extra.pop("rotation_run", None)
-                if secret.rotation_enabled:
-                    self._schedule_next(secret, self._rotation_base(secret), retry_from=now)
+            self._attempt_failed(secret, run, step, exc)
+            return
+        run.step_index += 1
+        now = self.env.clock.now
+        if run.step_index < len(STEPS):
+            assert function is not None
+            gap = timedelta(milliseconds=function.duration_ms)
+            run.timer = self.env.clock.schedule(now + gap, lambda: self._run_step(secret, run), label=f"rotation step {secret.name}")
             return
         secret.extra.pop("rotation_run", None)
         secret.last_rotated = now
-        events.record(now, "notice", self.region, self.service_name, "RotationSucceeded", "OK", secret.arn, {"attempts": run.attempts})
+        detail = {"attempts": run.attempts, "token": run.token}
+        self.env.events.record(now, "notice", self.region, self.service_name, "RotationSucceeded", "OK", secret.arn, detail)
         if secret.rotation_enabled:
             self._schedule_next(secret, now)
+
+    def _attempt_failed(self: SecretsManager, secret: Secret, run: RotationRun, step: str, exc: Exception) -> None:
+        """Log the failure; retry the whole rotation later with the same token, or give up for now."""
+        now = self.env.clock.now
+        detail = {"step": step, "attempt": run.attempts, "token": run.token, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+        if run.attempts <= len(RETRY_DELAYS) and secret.rotation_enabled is not False:
+            delay = RETRY_DELAYS[run.attempts - 1]
+            run.timer = self.env.clock.schedule(now + delay, lambda: self._attempt(secret), label=f"retry rotation {secret.name}")
+            return
+        secret.extra.pop("rotation_run", None)
+        if secret.rotation_enabled:
+            self._schedule_next(secret, self._rotation_base(secret), retry_from=now)
 
     def _dry_run(self: SecretsManager, secret: Secret, token: str) -> None:
         """RotateImmediately=False: testSecret against a temporary AWSPENDING copy of the current value."""
