@@ -224,6 +224,63 @@ else:
     print("finish the four exercises first")
 
 # %% [markdown]
+# ## Let Secrets Manager run it
+#
+# Now hand the function to the service. `cloud.register_function(name, handler)` plays
+# AWS Lambda and returns the function's ARN; `rotate_secret` stores the schedule, makes the
+# placeholder `AWSPENDING` version and invokes the four steps, each a simulated 100 ms apart.
+# Afterwards it rotates on the schedule by itself. Each success or failure shows up as a
+# notice in the Cloud's event log.
+
+# %%
+def notices(since):
+    return [(e.time.strftime("%Y-%m-%d %H:%M:%S"), e.operation, dict(e.detail).get("step", ""))
+            for e in cloud.events if e.kind == "notice" and e.time >= since and e.operation.startswith("Rotation")]
+
+
+if ready:
+    function_arn = cloud.register_function("shop-db-rotation", lambda_handler)
+    started = cloud.clock.now
+    sm.rotate_secret(SecretId=arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
+    cloud.clock.advance(seconds=1)
+    described = sm.describe_secret(SecretId=arn)
+    print("labels:", labels(), " AWSCURRENT logs in:", current_works())
+    print("RotationEnabled:", described["RotationEnabled"], " next rotation:", f"{described['NextRotationDate']:%Y-%m-%d}")
+    cloud.clock.advance(days=95)
+    for row in notices(started):
+        print(*row)
+else:
+    print("finish the four exercises first")
+
+# %% [markdown]
+# ### A failure the service handles
+#
+# Take the database down and rotate now. `createSecret` runs inside the call; `setSecret`
+# fails a moment later. The service does not raise anything to you: it logs the failure and
+# retries the **whole** rotation later with the same token. A new `rotate_secret` in the
+# meantime is refused, because a rotation is still in progress.
+
+# %%
+if ready:
+    started = cloud.clock.now
+    db.down = True  # the injected failure
+    sm.rotate_secret(SecretId=arn)
+    cloud.clock.advance(minutes=1)
+    print("after the failure:", labels())
+    db.down = False
+    print("database back; AWSCURRENT (the password setSecret never changed) logs in:", current_works())
+    try:
+        sm.rotate_secret(SecretId=arn)
+    except sm.exceptions.InvalidRequestException as error:
+        print("rotate again now ->", error.response["Error"]["Code"], ":", error.response["Error"]["Message"])
+    cloud.clock.advance(minutes=10)  # the service's first retry is 5 minutes after the failure
+    for row in notices(started):
+        print(*row)
+    print("after the retry:", labels(), " AWSCURRENT logs in:", current_works())
+else:
+    print("finish the four exercises first")
+
+# %% [markdown]
 # ## Key points
 #
 # - Secrets Manager calls one function four times: `createSecret`, `setSecret`,
