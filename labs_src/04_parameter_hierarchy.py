@@ -134,23 +134,28 @@ def schedule_rotation(cloud, every_days, job):
 check("q4", schedule_rotation)
 
 # %% [markdown]
-# ## Watch it run
+# ## Watch it run, the AWS way
 #
-# Once all four exercises pass, this builds the hierarchy, schedules a rotation of the
-# production password every 30 days and lets 95 days pass. Each rotation is a new
-# version of the parameter. (Until then the cell says what is missing.)
+# Your `schedule_rotation` is what a scheduled rule does. On AWS you would not write the
+# timer: you create an EventBridge rule `rate(30 days)` that invokes a Lambda function.
+# `cloud.register_function(...)` plays Lambda and `cloud.put_rule(...)` plays the rule.
+# Once exercises 1 and 3 pass, this builds the hierarchy, lets the rule rotate the
+# production password for 95 days, and lists the parameter's versions.
 
 # %%
-answers = [check(q, f) for q, f in [("q1", create_hierarchy), ("q3", rotate_password), ("q4", schedule_rotation)]]
-if all(a.passed for a in answers):
+if check("q1", create_hierarchy).passed and check("q3", rotate_password).passed:
     create_hierarchy(ssm)
-    schedule_rotation(cloud, 30, lambda: rotate_password(ssm, sm, "/shop/prod/db/password"))
+
+    def rotation_handler(event, context):
+        rotate_password(ssm, sm, "/shop/prod/db/password")
+
+    function_arn = cloud.register_function("rotate-shop-db-password", rotation_handler)
+    cloud.put_rule("rotate-shop-db-password-every-30-days", "rate(30 days)", function_arn)
     cloud.clock.advance(days=95)
-    history = ssm.get_parameter_history(Name="/shop/prod/db/password")["Parameters"]
-    for version in history:
+    for version in ssm.get_parameter_history(Name="/shop/prod/db/password")["Parameters"]:
         print(f"version {version['Version']}  written {version['LastModifiedDate']:%Y-%m-%d}  {version['Type']}")
 else:
-    print("finish exercises 1, 3 and 4 first")
+    print("finish exercises 1 and 3 first")
 
 # %% [markdown]
 # ## Key points
@@ -161,4 +166,5 @@ else:
 # - Overwriting a parameter needs `Overwrite=True` and makes a new version; history keeps
 #   the last 100.
 # - Parameter Store has no built-in rotation: you own the function, the schedule (an
-#   EventBridge rule on AWS) and every failure in between. Secrets Manager does this for you.
+#   EventBridge rule such as `rate(30 days)` on AWS) and every failure in between. Secrets
+#   Manager does this for you.
