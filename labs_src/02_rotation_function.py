@@ -134,8 +134,10 @@ check("q3", test_secret)
 # Move `AWSCURRENT` to version `token` with `update_secret_version_stage`. AWS requires you
 # to name the version that holds `AWSCURRENT` now (`RemoveFromVersionId`); Secrets Manager
 # then gives that version `AWSPREVIOUS`. If `token` is already current, do nothing.
-# (Leave `AWSPENDING` alone: once `AWSCURRENT` and `AWSPENDING` sit on the same version the
-# rotation is complete, and Secrets Manager clears the leftover label itself.)
+# (Leave `AWSPENDING` alone. Once it sits on the same version as `AWSCURRENT` the rotation is
+# complete: AWS documents that end state, and `AWSPENDING` on no version at all, as the two
+# outcomes of a finished rotation. Removing the label is the service's business, not your
+# function's; in this lab you will see it stay next to `AWSCURRENT`.)
 
 # %%
 def finish_secret(sm, arn, token):
@@ -287,7 +289,8 @@ else:
 #   `testSecret`, `finishSecret`, with the new version's id as `ClientRequestToken`.
 # - `AWSPENDING` marks the version being rotated in; only `finishSecret` moves
 #   `AWSCURRENT`, and Secrets Manager then gives the old version `AWSPREVIOUS`. The function
-#   does not remove `AWSPENDING`: the service clears it.
+#   does not remove `AWSPENDING`: left on the `AWSCURRENT` version, it marks a finished
+#   rotation (the next `createSecret` moves it to the next new version).
 # - Every step must be idempotent: check the state first (pending value exists? pending
 #   password already works? token already current?), because a failed rotation is retried
 #   with the same token.
