@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..cloud import Cloud
+from ..pricing import price
 from . import Checks, Mistake, StudentError, call, expect
 
 __all__ = ["EXPECTED_NAMES", "checks", "check"]
@@ -61,7 +62,8 @@ def _hierarchy(create_hierarchy: Callable[..., Any]) -> None:
     expect(all(types[n] == "String" for n in EXPECTED_NAMES if n.endswith("/host")),
            "a host name does not need encryption: keep it a String")
     expect(all(p.get("Tier", "Standard") == "Standard" for p in described),
-           "Advanced parameters cost $0.05 a month each: Standard is enough here")
+           f"Advanced parameters cost ${price('ssm:advanced-parameter-month').usd} a month each: "
+           "Standard is enough here")
     for env, host in _HOSTS.items():
         got = ssm.get_parameter(Name=f"/shop/{env}/db/host")["Parameter"]["Value"]
         expect(got == host, f"the {env} host name is not the one in the table")

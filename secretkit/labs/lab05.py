@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload, monthly
+from ..pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload, monthly, price
 from . import Checks, Mistake, expect
 
 __all__ = ["BUDGET", "GROUPS", "checks", "check"]
@@ -85,8 +85,8 @@ def _plan(plan: Any) -> None:
     expect(standard + advanced == _CONFIG_COUNT + _KEY_COUNT,
            "the plan should hold the 20 configuration values and the 4 API keys as parameters")
     expect(advanced == 0,
-           "Advanced parameters cost $0.05 a month each and their reads are billed: Standard holds "
-           "values up to 4 KB, which is enough here")
+           f"Advanced parameters cost ${price('ssm:advanced-parameter-month').usd} a month each and their "
+           "reads are billed: Standard holds values up to 4 KB, which is enough here")
     reads = sorted(w.parameter_reads_per_day for w in plan if w.standard_parameters)
     expect(reads and min(reads) > 0, "parameter reads are missing from the plan")
     total = sum((monthly(w).total for w in plan), Decimal(0))
