@@ -28,7 +28,7 @@ from typing import Any
 from .clock import SimClock
 from .events import Event, EventLog
 
-__all__ = ["Application", "Request", "SecretCache", "RotationTimeline", "TimelineRow"]
+__all__ = ["Application", "Request", "RotationTimeline", "SecretCache", "TimelineRow"]
 
 
 class SecretCache:
@@ -106,13 +106,13 @@ class Application:
         """One request now: read the secret, log in, record the outcome."""
         try:
             secret, version = self.read()
-        except Exception as exc:  # the secret itself unreadable: the request fails, the app goes on
+        except Exception as exc:  # noqa: BLE001 - the secret unreadable: the request fails, the app goes on
             record = Request(self.clock.now, False, "", "", f"read failed: {type(exc).__name__}")
         else:
             try:
                 conn = self.connector.connect(secret)
                 reason = "ok" if conn is not None else "login refused"
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a database error fails this request only
                 conn, reason = None, f"database error: {type(exc).__name__}"
             if conn is not None:
                 conn.close()

@@ -15,14 +15,15 @@ not measured: reading a real stopwatch would make two runs of the same notebook 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .clock import SimClock
 from .events import EventLog
 from .service import fail
 
-__all__ = ["Function", "FunctionRegistry", "LambdaContext", "Handler"]
+__all__ = ["Function", "FunctionRegistry", "Handler", "LambdaContext"]
 
 Handler = Callable[[dict[str, Any], "LambdaContext"], Any]
 

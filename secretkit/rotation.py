@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .functions import FunctionRegistry
     from .secretsmanager import SecretsManager
 
-__all__ = ["RotationOperations", "STEPS", "RETRY_DELAYS"]
+__all__ = ["RETRY_DELAYS", "STEPS", "RotationOperations"]
 
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
@@ -187,7 +187,7 @@ class RotationOperations:
             self._invoke(secret, step, run.token)
             if step == "finishSecret" and secret.labels.get(CURRENT) != run.token:
                 raise RuntimeError("finishSecret returned but AWSCURRENT is not on the new version")
-        except Exception as exc:  # any failure of the function is the rotation's, never the caller's
+        except Exception as exc:  # noqa: BLE001 - any failure of the function is the rotation's, never the caller's
             self._attempt_failed(secret, run, step, exc)
             return
         run.step_index += 1
@@ -230,7 +230,7 @@ class RotationOperations:
         secret.attach(PENDING, token)
         try:
             self._invoke(secret, "testSecret", token)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed dry run is reported, not raised
             detail = {"step": "testSecret", "attempt": 1, "error": f"{type(exc).__name__}: {exc}"[:300]}
             self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
         finally:

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from .schedules import Cron, Rate, ScheduleError, parse
 from .service import check_int, check_length, check_str, fail
 
-__all__ = ["check_rules", "next_window", "is_day_based"]
+__all__ = ["check_rules", "is_day_based", "next_window"]
 
 _DURATION_RE = re.compile(r"(\d{1,2})h")
 _DAY = timedelta(days=1)
@@ -44,7 +45,7 @@ def check_rules(rules: object) -> dict[str, Any]:
         raise fail("ValidationException", "Invalid type for parameter RotationRules, value must be a dict.")
     unknown = set(rules) - {"AutomaticallyAfterDays", "Duration", "ScheduleExpression"}
     if unknown:
-        raise fail("ValidationException", f'Unknown parameter in RotationRules: "{sorted(unknown)[0]}"')
+        raise fail("ValidationException", f'Unknown parameter in RotationRules: "{min(unknown)}"')
     days, expression, duration = rules.get("AutomaticallyAfterDays"), rules.get("ScheduleExpression"), rules.get("Duration")
     if days is not None and expression is not None:
         raise fail("InvalidParameterException", "You cannot specify both rotation frequency and schedule expression together.")
@@ -70,7 +71,7 @@ def check_rules(rules: object) -> dict[str, Any]:
                 raise fail("InvalidParameterException", "The rotation window can't extend into the next UTC day.")
             if len(schedule.hours) > 1:
                 ordered = sorted(schedule.hours)
-                if min(b - a for a, b in zip(ordered, ordered[1:])) < hours:
+                if min(b - a for a, b in pairwise(ordered)) < hours:
                     raise fail("InvalidParameterException", "The rotation window can't run into the next rotation window.")
         out["Duration"] = duration
     return out

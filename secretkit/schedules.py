@@ -28,7 +28,7 @@ from typing import Any
 from .functions import FunctionRegistry
 from .service import fail
 
-__all__ = ["Cron", "Rate", "Rule", "Rules", "parse", "ScheduleError"]
+__all__ = ["Cron", "Rate", "Rule", "Rules", "ScheduleError", "parse"]
 
 _RATE_RE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
 _CRON_RE = re.compile(r"cron\(([^()]*)\)")
@@ -261,7 +261,7 @@ class Rules:
         rule.fired += 1
         try:
             self.functions.invoke(rule.target_arn, event)
-        except Exception:
+        except Exception:  # noqa: BLE001
             # EventBridge invokes asynchronously: a failing target does not stop the schedule.
             rule.failures += 1
         self._arm(rule)

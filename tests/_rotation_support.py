@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from secretkit import Cloud
-from secretkit.rotation_functions import FailurePlan, RotationFunction, rotation_function
+from secretkit.rotation_functions import (
+    FailurePlan,
+    RotationFunction,
+    rotation_function,
+)
 from secretkit.targets import Database, SimConnector, databases
 
 APP_PW = "app-password-0"

@@ -7,8 +7,8 @@ import random
 from datetime import timedelta
 
 import pytest
-
 from _rotation_support import make_setup
+
 from secretkit.apps import Application, RotationTimeline, SecretCache
 
 
@@ -28,7 +28,7 @@ def run(strategy: str, *, cached: bool, refresh: timedelta = timedelta(hours=1))
 
 @pytest.mark.parametrize("cached", (False, True))
 def test_alternating_users_never_fail_a_request(cached: bool) -> None:
-    s, app, timeline = run("alternating-users", cached=cached)
+    _, app, timeline = run("alternating-users", cached=cached)
     assert len(app.requests) > 7000 and app.failures == []
     assert {r.username for r in app.requests} == {"app", "app_clone"}  # it did switch users
     assert timeline.disagreements() == [] and len(timeline.rows) == 4
@@ -49,7 +49,7 @@ def test_single_user_fails_between_set_and_finish() -> None:
 
 def test_a_cache_makes_the_single_user_window_longer() -> None:
     _, direct, _ = run("single-user", cached=False)
-    s, cached, _ = run("single-user", cached=True)
+    _, cached, _ = run("single-user", cached=True)
     d_start, d_end = direct.failure_window()  # type: ignore[misc]
     c_start, c_end = cached.failure_window()  # type: ignore[misc]
     assert len(cached.failures) > len(direct.failures)

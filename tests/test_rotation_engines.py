@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from _rotation_support import APP_PW, make_setup
 
 ENGINES = ("postgres", "aurora-postgresql", "mysql", "aurora-mysql", "redshift", "docdb")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import botocore.exceptions
 import pytest
-
 from _rotation_support import make_setup
+
 from secretkit import Cloud
 from secretkit.errors import ClientError
 
@@ -149,18 +149,18 @@ def test_rotate_immediately_false_runs_only_test_secret_on_a_temporary_copy(path
     assert s.labels() == before  # the temporary version is gone
     described = s.sm.describe_secret(SecretId=s.arn)
     assert described["RotationEnabled"] is True and "LastRotatedDate" not in described
-    assert described["NextRotationDate"] == datetime(2026, 1, 11, 23, 59, 59, tzinfo=timezone.utc)
+    assert described["NextRotationDate"] == datetime(2026, 1, 11, 23, 59, 59, tzinfo=UTC)
 
 
 def test_scheduled_rotation_fires_inside_its_window() -> None:
     s = make_setup()
     s.rotate(RotationRules={"AutomaticallyAfterDays": 30, "Duration": "3h"})
     first = s.sm.describe_secret(SecretId=s.arn)
-    assert first["NextRotationDate"] == datetime(2026, 1, 31, 2, 59, 59, tzinfo=timezone.utc)
+    assert first["NextRotationDate"] == datetime(2026, 1, 31, 2, 59, 59, tzinfo=UTC)
     s.cloud.clock.advance(days=31)
     done = s.cloud.events.select(kind="notice", operation="RotationSucceeded")
     assert len(done) == 2
-    assert datetime(2026, 1, 31, tzinfo=timezone.utc) <= done[1].time < datetime(2026, 1, 31, 3, tzinfo=timezone.utc)
+    assert datetime(2026, 1, 31, tzinfo=UTC) <= done[1].time < datetime(2026, 1, 31, 3, tzinfo=UTC)
     assert s.current_works()
 
 
@@ -180,7 +180,7 @@ def test_manual_put_counts_as_a_rotation_for_day_schedules() -> None:
     s.cloud.clock.advance(days=5)
     value = s.current()
     s.sm.put_secret_value(SecretId=s.arn, SecretString=json.dumps(value))
-    assert s.sm.describe_secret(SecretId=s.arn)["NextRotationDate"] == datetime(2026, 1, 16, 23, 59, 59, tzinfo=timezone.utc)
+    assert s.sm.describe_secret(SecretId=s.arn)["NextRotationDate"] == datetime(2026, 1, 16, 23, 59, 59, tzinfo=UTC)
     s.cloud.clock.advance(days=9)
     assert len(s.cloud.events.select(kind="notice", operation="RotationSucceeded")) == 1
 
@@ -188,7 +188,7 @@ def test_manual_put_counts_as_a_rotation_for_day_schedules() -> None:
 def test_cron_and_hourly_rate_schedules() -> None:
     s = make_setup()
     s.rotate(RotationRules={"ScheduleExpression": "cron(0 4 ? * MON *)"})  # Mondays, 04:00 to midnight
-    assert s.sm.describe_secret(SecretId=s.arn)["NextRotationDate"] == datetime(2026, 1, 5, 23, 59, 59, tzinfo=timezone.utc)
+    assert s.sm.describe_secret(SecretId=s.arn)["NextRotationDate"] == datetime(2026, 1, 5, 23, 59, 59, tzinfo=UTC)
     s.cloud.clock.advance(days=8)
     done = s.cloud.events.select(kind="notice", operation="RotationSucceeded")
     assert len(done) == 2 and done[1].time.weekday() == 0 and done[1].time.hour >= 4

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from secretkit import Cloud
-from secretkit.targets import ENGINES, AuthenticationFailed, DatabaseError, SimConnector, Unreachable, databases
+from secretkit.targets import (
+    ENGINES,
+    AuthenticationFailed,
+    DatabaseError,
+    SimConnector,
+    Unreachable,
+    databases,
+)
 
 
 @pytest.fixture

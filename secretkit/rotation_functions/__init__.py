@@ -9,19 +9,24 @@ from __future__ import annotations
 from typing import Any
 
 from .base import EXCLUDE_CHARACTERS, FailurePlan, InjectedFailure, RotationFunction
-from .strategies import ENGINE_FAMILIES, AlternatingUsers, SingleUser, alternate_username
+from .strategies import (
+    ENGINE_FAMILIES,
+    AlternatingUsers,
+    SingleUser,
+    alternate_username,
+)
 from .template import StudentTemplate
 
 __all__ = [
-    "EXCLUDE_CHARACTERS",
     "ENGINE_FAMILIES",
+    "EXCLUDE_CHARACTERS",
+    "STRATEGIES",
     "AlternatingUsers",
     "FailurePlan",
     "InjectedFailure",
     "RotationFunction",
     "SingleUser",
     "StudentTemplate",
-    "STRATEGIES",
     "alternate_username",
     "rotation_function",
 ]

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["FailurePlan", "InjectedFailure", "RotationFunction", "EXCLUDE_CHARACTERS"]
+__all__ = ["EXCLUDE_CHARACTERS", "FailurePlan", "InjectedFailure", "RotationFunction"]
 
 #: The RDS templates keep these out of generated passwords (they break connection strings).
 EXCLUDE_CHARACTERS = ":/@\"'\\"

@@ -17,7 +17,7 @@ from typing import Any
 
 from .base import RotationFunction
 
-__all__ = ["SingleUser", "AlternatingUsers", "alternate_username", "ENGINE_FAMILIES", "USERNAME_LIMITS"]
+__all__ = ["ENGINE_FAMILIES", "USERNAME_LIMITS", "AlternatingUsers", "SingleUser", "alternate_username"]
 
 ENGINE_FAMILIES: dict[str, tuple[str, ...]] = {
     "postgres": ("postgres", "aurora-postgresql"),

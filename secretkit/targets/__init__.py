@@ -2,7 +2,15 @@
 
 from .connector import SimConnection, SimConnector
 from .directory import Databases, databases
-from .engine import ENGINES, AuthenticationFailed, Database, DatabaseError, LoginRecord, Session, Unreachable
+from .engine import (
+    ENGINES,
+    AuthenticationFailed,
+    Database,
+    DatabaseError,
+    LoginRecord,
+    Session,
+    Unreachable,
+)
 
 __all__ = [
     "ENGINES",

@@ -25,7 +25,7 @@ from typing import Any
 from .directory import Databases
 from .engine import AuthenticationFailed, DatabaseError, Session
 
-__all__ = ["SimConnector", "SimConnection"]
+__all__ = ["SimConnection", "SimConnector"]
 
 
 class SimConnection:
@@ -65,7 +65,7 @@ class SimConnection:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> SimConnection:
+    def __enter__(self) -> SimConnection:  # noqa: PYI034 - mirrors PsycopgConnection
         return self
 
     def __exit__(self, *exc: object) -> None:

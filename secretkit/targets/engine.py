@@ -26,7 +26,7 @@ from typing import Any
 
 from ..clock import SimClock
 
-__all__ = ["Database", "DatabaseError", "AuthenticationFailed", "Unreachable", "Engine", "ENGINES", "LoginRecord", "Session"]
+__all__ = ["ENGINES", "AuthenticationFailed", "Database", "DatabaseError", "Engine", "LoginRecord", "Session", "Unreachable"]
 
 
 @dataclass(frozen=True, slots=True)
