@@ -74,11 +74,12 @@ def test_mysql_name_limit_refuses_a_long_clone() -> None:
     assert s.current() == before and s.current_works()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("strategy", STRATEGIES)
 @pytest.mark.parametrize("step", STEPS)
 @pytest.mark.parametrize("when", ("before", "after"))
-def test_failure_at_any_step_is_recovered_with_the_same_token(strategy: str, step: str, when: str) -> None:
-    s = make_setup("postgres", strategy)
+def test_failure_at_any_step_is_recovered_with_the_same_token(engine: str, strategy: str, step: str, when: str) -> None:
+    s = make_setup(engine, strategy)
     s.function.failures.fail(step, when=when)
     token = s.rotate()
     # Every secret stays readable; AWSPENDING names the token.
