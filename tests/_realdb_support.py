@@ -13,13 +13,23 @@ import pytest
 from secretkit import realdb
 
 
+def require_psycopg() -> None:
+    """Skip (or, under the CI variable, fail) when the psycopg driver is not installed."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        if realdb.require_realdb():
+            pytest.fail(f"{realdb.REQUIRE_ENV} is set but psycopg is missing: {exc}", pytrace=False)
+        pytest.skip("the realdb extra (psycopg) is not installed", allow_module_level=True)
+
+
 def server_or_skip() -> Iterator[realdb.PostgresServer]:
     """Start a server for a module-scoped fixture; skip or fail, as the environment demands."""
     try:
         server = realdb.start()
     except realdb.RealDBUnavailable as exc:
         if realdb.require_realdb():
-            pytest.fail(f"{realdb.REQUIRE_ENV} is set but no PostgreSQL could start: {exc}")
+            pytest.fail(f"{realdb.REQUIRE_ENV} is set but no PostgreSQL could start: {exc}", pytrace=False)
         pytest.skip(f"no real PostgreSQL here: {exc}")
     try:
         yield server

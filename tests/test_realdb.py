@@ -11,9 +11,10 @@ import pytest
 
 from secretkit import realdb
 
-from _realdb_support import server_or_skip
+from _realdb_support import require_psycopg, server_or_skip
 
-psycopg = pytest.importorskip("psycopg", reason="the realdb extra (psycopg) is not installed")
+require_psycopg()
+import psycopg  # noqa: E402
 
 
 def _ancestor_modes() -> dict[str, int]:

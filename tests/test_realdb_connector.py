@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from _realdb_support import server_or_skip
+from _realdb_support import require_psycopg, server_or_skip
 
-pytest.importorskip("psycopg", reason="the realdb extra (psycopg) is not installed")
+require_psycopg()
 
 from secretkit.realdb_connector import PsycopgConnector, scram_verifier  # noqa: E402
 

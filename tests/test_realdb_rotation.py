@@ -14,9 +14,9 @@ import json
 
 import pytest
 
-from _realdb_support import server_or_skip
+from _realdb_support import require_psycopg, server_or_skip
 
-pytest.importorskip("psycopg", reason="the realdb extra (psycopg) is not installed")
+require_psycopg()
 
 from secretkit import Cloud  # noqa: E402
 from secretkit.realdb_connector import PsycopgConnector  # noqa: E402
@@ -161,3 +161,46 @@ def test_failure_at_setsecret_is_repaired_by_the_next_attempt(server, world, whe
     assert _value(client, arn) == pending  # the retry reused the pending password
     assert connector.connect(pending) is not None
     assert connector.connect(old) is None
+
+
+@pytest.mark.parametrize("strategy", ["single-user", "alternating-users"])
+def test_same_functions_behave_the_same_on_the_simulated_engine_and_the_real_server(server, strategy):
+    """One function class, two connectors: the labels, users and failed phases must agree."""
+    from secretkit.targets import SimConnector, databases
+
+    def observe(real: bool) -> tuple[list[str], dict[str, int]]:
+        cloud = Cloud(seed=88)
+        client = cloud.client("secretsmanager", region_name="us-east-1")
+        name = f"twin_{'real' if real else 'sim'}_{strategy[0]}"
+        if real:
+            connector, secret, master = PsycopgConnector(), server.create_app_user(name, "twin-Pa55word", f"{name}db"), server.master_secret()
+        else:
+            dbs = databases(cloud)
+            db = dbs.create("postgres", "pg.sim.example", "postgres", "master-Pa55word")
+            db.add_user(name, "twin-Pa55word")
+            connector, secret, master = SimConnector(dbs), db.secret_dict(name, "twin-Pa55word"), db.secret_dict("postgres", "master-Pa55word")
+        if strategy == "alternating-users":
+            secret = dict(secret, masterarn=client.create_secret(Name="m", SecretString=json.dumps(master))["ARN"])
+        arn = client.create_secret(Name="twin", SecretString=json.dumps(secret))["ARN"]
+        traffic = Traffic(client, arn, connector, per_step=2)
+        function = rotation_function("postgres", strategy, connector, client=client)
+        function_arn = cloud.register_function("rotate-twin", traffic.around(function))
+        users = []
+        for _ in range(2):
+            _rotate(cloud, client, SecretId=arn, RotationLambdaARN=function_arn)
+            previous = connector.connect(_value(client, arn, VersionStage="AWSPREVIOUS"))
+            users.append(_value(client, arn)["username"].replace(name, "<app>"))
+            users.append("previous works" if previous is not None else "previous refused")
+            if previous is not None:
+                previous.close()
+        traffic.close()
+        return users, traffic.failures_by_phase()
+
+    simulated, real = observe(real=False), observe(real=True)
+    assert simulated == real
+    if strategy == "single-user":
+        assert real[1]["after setSecret"] == 4
+        assert real[0] == ["<app>", "previous refused", "<app>", "previous refused"]
+    else:
+        assert sum(real[1].values()) == 0
+        assert real[0] == ["<app>_clone", "previous works", "<app>", "previous works"]
