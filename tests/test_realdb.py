@@ -202,3 +202,16 @@ def test_system_binaries_work_as_the_fallback(monkeypatch):
         assert "password authentication failed" in _refused(dict(app, password="wrong"))
         with server.connect(app) as conn:
             assert conn.execute("SELECT current_user").fetchone() == ("sysapp",)
+
+
+def test_unavailable_server_skips_locally_and_fails_under_ci(monkeypatch):
+    def nothing_here():
+        raise realdb.RealDBUnavailable("no PostgreSQL binaries found")
+
+    monkeypatch.setattr(realdb, "start", nothing_here)
+    monkeypatch.delenv(realdb.REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no PostgreSQL binaries found"):
+        next(server_or_skip())
+    monkeypatch.setenv(realdb.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="SECRETKIT_REQUIRE_REALDB is set"):
+        next(server_or_skip())
