@@ -140,3 +140,11 @@ def test_every_cloud_in_a_lab_is_seeded(source):
     student, _ = build.build(source)
     code = "\n".join(src for kind, src, _ in _cells(student) if kind == "code")
     assert code.count("Cloud(") == code.count("Cloud(seed="), "build each Cloud with an explicit seed"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_saved_outputs_name_no_install_paths(source):
+    for path in build.targets(source):
+        text = path.read_text(encoding="utf-8")
+        assert "site-packages" not in text and str(ROOT) not in text, (
+            f"{path.name} saved a library traceback frame; re-run it with python3 kit.py notebooks")
