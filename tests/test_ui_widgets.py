@@ -15,6 +15,10 @@ def test_theme_is_the_default_template():
     assert pio.templates[TEMPLATE_NAME].layout.font.size >= 16
 
 
+def test_renderer_is_plotly_mimetype():
+    assert pio.renderers.default == "plotly_mimetype"
+
+
 def _trace(fig, name):
     return next(t for t in fig.data if t.name == name)
 

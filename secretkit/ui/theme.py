@@ -66,5 +66,13 @@ def apply_theme() -> None:
     """
     pio.templates[TEMPLATE_NAME] = _template()
     pio.templates.default = TEMPLATE_NAME
-    if "PLOTLY_RENDERER" not in os.environ and not _in_colab():
-        pio.renderers.default = "plotly_mimetype"
+    if _in_colab():
+        return
+    if "plotly.io._renderers" in sys.modules:
+        if "PLOTLY_RENDERER" not in os.environ:
+            pio.renderers.default = "plotly_mimetype"
+    else:
+        # plotly reads this variable when it first loads its renderers, which also loads
+        # nbformat (about 3 s). Setting it instead of the renderer defers that cost to the
+        # first figure shown, so a notebook with widgets only never pays it.
+        os.environ.setdefault("PLOTLY_RENDERER", "plotly_mimetype")
