@@ -204,3 +204,23 @@ def test_same_functions_behave_the_same_on_the_simulated_engine_and_the_real_ser
     else:
         assert sum(real[1].values()) == 0
         assert real[0] == ["<app>_clone", "previous works", "<app>", "previous works"]
+
+
+def test_rotated_passwords_never_reach_the_server_log(server, world):
+    cloud, client, secret = world
+    arn = _store(client, server, secret, "alternating-users")
+    with server.connect() as conn:
+        conn.execute("ALTER SYSTEM SET log_statement = 'all'")  # the worst case: every statement logged
+        conn.execute("SELECT pg_reload_conf()")
+    try:
+        function_arn = _rotation(cloud, client, "alternating-users")
+        _rotate(cloud, client, SecretId=arn, RotationLambdaARN=function_arn)  # creates the clone
+        _rotate(cloud, client, SecretId=arn, RotationLambdaARN=function_arn)  # re-passwords the original
+    finally:
+        with server.connect() as conn:
+            conn.execute("ALTER SYSTEM RESET log_statement")
+            conn.execute("SELECT pg_reload_conf()")
+    log = server.log_file.read_text(errors="replace")
+    assert "CREATE ROLE" in log and "ALTER ROLE" in log  # the statements were logged...
+    for stage in ("AWSCURRENT", "AWSPREVIOUS"):
+        assert _value(client, arn, VersionStage=stage)["password"] not in log  # ...never a password
