@@ -161,8 +161,12 @@ def _cached_copy(binaries: Binaries, account: str) -> Binaries:
     version = _run([binaries.tool("initdb"), "--version"], None, pathlib.Path("/")).stdout.split()[-1]
     cache = pathlib.Path(tempfile.gettempdir()) / f"secretkit-pg-cache-{account}" / version
     uid = pwd.getpwnam(account).pw_uid
-    if cache.parent.exists() and (cache.parent.stat().st_uid != uid or cache.parent.is_symlink()):
-        shutil.rmtree(cache.parent)  # not made by us for this account: never run what it holds
+    # Not made by us for this account: never hand out what it holds. (Root itself never runs
+    # the copied programs, only the account does.)
+    if cache.parent.is_symlink():
+        cache.parent.unlink()
+    elif cache.parent.exists() and cache.parent.lstat().st_uid != uid:
+        shutil.rmtree(cache.parent)
     package = install.parent
     # The programs find their vendored libraries through an RPATH relative to themselves
     # ($ORIGIN/../../../<package>.libs), so the copy keeps the wheel's layout.
