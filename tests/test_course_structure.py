@@ -65,3 +65,13 @@ def test_relative_links_point_at_existing_notebooks(path):
 def test_start_page_links_every_lecture():
     text = "\n".join(c.source for c in _read(COURSE / "00_start_here.ipynb").cells)
     assert [p.name for p in LECTURES if f"({p.name})" not in text] == []
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_no_figure_widget_uids_in_saved_text(path):
+    """A FigureWidget's repr carries random trace uids; dashboards show their own repr instead."""
+    for cell in _read(path).cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            assert "'uid'" not in text and "FigureWidget(" not in text

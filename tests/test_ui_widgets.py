@@ -133,3 +133,17 @@ def test_repr_is_the_text_saved_in_notebooks():
         assert bundle["text/plain"] == repr(dash) == repr(type(dash)())  # same state, same text
         assert "uid" not in bundle["text/plain"] and "0x" not in bundle["text/plain"]
     assert repr(CostDashboard()) == "CostDashboard(CostExplorer(secrets=20, monthly=[SM $11.04, PS $0.00]))"
+
+
+def test_widget_code_never_prints_or_captures_output():
+    """Printing inside callbacks, Output capture and clear_output make saved notebook outputs
+    differ between a test run and a browser; the views write to widget values only."""
+    import ast
+    import pathlib
+
+    import secretkit.ui.widgets as widgets_module
+
+    tree = ast.parse(pathlib.Path(widgets_module.__file__).read_text())
+    called = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+              for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    assert called.isdisjoint({"print", "Output", "clear_output", "display", "interact", "interactive_output"})
