@@ -17,9 +17,9 @@ from .theme import apply_theme
 
 apply_theme()
 
-from .charts import cost_figure, failover_figure, rotation_figure  # noqa: E402
-from .controllers import CostExplorer, FailoverDrill, RotationStepper  # noqa: E402
-from .widgets import CostDashboard, FailoverDashboard, RotationDashboard  # noqa: E402
+from .charts import cost_figure, failover_figure, rotation_figure
+from .controllers import CostExplorer, FailoverDrill, RotationStepper
+from .widgets import CostDashboard, FailoverDashboard, RotationDashboard
 
 __all__ = [
     "CostDashboard",

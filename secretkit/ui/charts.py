@@ -18,12 +18,12 @@ from .rotation import LABELS, RotationStepper
 from .theme import COLORS, OKABE_ITO
 
 __all__ = [
-    "rotation_figure",
-    "update_rotation",
-    "failover_figure",
-    "update_failover",
     "cost_figure",
+    "failover_figure",
+    "rotation_figure",
     "update_cost",
+    "update_failover",
+    "update_rotation",
 ]
 
 _COMPONENT_COLORS = dict(zip(COMPONENTS, (OKABE_ITO[4], OKABE_ITO[1], OKABE_ITO[6], OKABE_ITO[0])))

@@ -20,7 +20,7 @@ from typing import Any
 from ..pricing import Workload, cents, compare, prices_as_of
 from ..pricing.bill import Bill
 
-__all__ = ["CostExplorer", "COST_SETTINGS", "COMPONENTS"]
+__all__ = ["COMPONENTS", "COST_SETTINGS", "CostExplorer"]
 
 #: Each setting: (default, minimum, maximum, step, what it means). Sliders are built from this.
 COST_SETTINGS: dict[str, tuple[int, int, int, int, str]] = {

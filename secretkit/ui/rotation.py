@@ -36,7 +36,7 @@ from typing import Any
 from ..cloud import Cloud
 from ..errors import ClientError
 
-__all__ = ["RotationStepper", "ToyDatabase", "DayRecord", "STRATEGIES", "LABELS"]
+__all__ = ["LABELS", "STRATEGIES", "DayRecord", "RotationStepper", "ToyDatabase"]
 
 STRATEGIES = ("single-user", "alternating")
 LABELS = ("AWSCURRENT", "AWSPREVIOUS", "AWSPENDING")

@@ -20,7 +20,7 @@ import sys
 import plotly.graph_objects as go
 import plotly.io as pio
 
-__all__ = ["OKABE_ITO", "COLORS", "TEMPLATE_NAME", "apply_theme"]
+__all__ = ["COLORS", "OKABE_ITO", "TEMPLATE_NAME", "apply_theme"]
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour deficiency.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

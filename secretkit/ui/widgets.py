@@ -19,16 +19,24 @@ saved in the notebook.
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 
-from .charts import cost_figure, failover_figure, rotation_figure, update_cost, update_failover, update_rotation
+from .charts import (
+    cost_figure,
+    failover_figure,
+    rotation_figure,
+    update_cost,
+    update_failover,
+    update_rotation,
+)
 from .cost import COST_SETTINGS, CostExplorer
 from .failover import FailoverDrill
 from .rotation import STRATEGIES, RotationStepper
 
-__all__ = ["RotationDashboard", "FailoverDashboard", "CostDashboard"]
+__all__ = ["CostDashboard", "FailoverDashboard", "RotationDashboard"]
 
 _BIG = {"font_size": "16px"}
 _BUTTON = W.Layout(width="auto", height="40px")
