@@ -30,3 +30,13 @@ def client(cloud: secretkit.Cloud):
 @pytest.fixture
 def kms_client(cloud: secretkit.Cloud):
     return cloud.client("kms", region_name="us-east-1")
+
+
+@pytest.fixture
+def ssm(cloud: secretkit.Cloud):
+    return cloud.ssm("us-east-1")
+
+
+@pytest.fixture
+def ssm_client(cloud: secretkit.Cloud):
+    return cloud.client("ssm", region_name="us-east-1")

@@ -6,6 +6,7 @@ import botocore.exceptions
 import pytest
 
 import secretkit
+from _shapes import check_shape
 
 
 def test_it_is_a_real_botocore_client(client):
@@ -122,36 +123,6 @@ def test_kms_client_blobs(kms_client):
         kms_client.decrypt(CiphertextBlob=blob)
 
 
-def _check_shape(value, shape, path="out"):
-    """Every key the model returns must exist in botocore's output shape, with the right type."""
-    kind = shape.type_name
-    if kind == "structure":
-        assert isinstance(value, dict), path
-        for k, v in value.items():
-            if k == "ResponseMetadata":
-                continue
-            assert k in shape.members, f"{path}.{k} is not in the {shape.name} shape"
-            _check_shape(v, shape.members[k], f"{path}.{k}")
-    elif kind == "list":
-        assert isinstance(value, list), path
-        for i, v in enumerate(value):
-            _check_shape(v, shape.member, f"{path}[{i}]")
-    elif kind == "map":
-        assert isinstance(value, dict), path
-        for k, v in value.items():
-            _check_shape(v, shape.value, f"{path}[{k}]")
-    elif kind == "string":
-        assert isinstance(value, str), path
-    elif kind in ("integer", "long"):
-        assert isinstance(value, int) and not isinstance(value, bool), path
-    elif kind == "boolean":
-        assert isinstance(value, bool), path
-    elif kind == "timestamp":
-        assert isinstance(value, datetime) and value.tzinfo is not None, path
-    elif kind == "blob":
-        assert isinstance(value, bytes), path
-
-
 def test_every_response_matches_botocore_output_shapes(cloud, client, kms_client):
     model = client.meta.service_model
     calls = {
@@ -168,12 +139,12 @@ def test_every_response_matches_botocore_output_shapes(cloud, client, kms_client
         "RestoreSecret": client.restore_secret(SecretId="s"),
     }
     for op, out in calls.items():
-        _check_shape(out, model.operation_model(op).output_shape, op)
+        check_shape(out, model.operation_model(op).output_shape, op)
     kmodel = kms_client.meta.service_model
     key = kms_client.create_key()
-    _check_shape(key, kmodel.operation_model("CreateKey").output_shape, "CreateKey")
-    _check_shape(kms_client.list_keys(), kmodel.operation_model("ListKeys").output_shape, "ListKeys")
-    _check_shape(
+    check_shape(key, kmodel.operation_model("CreateKey").output_shape, "CreateKey")
+    check_shape(kms_client.list_keys(), kmodel.operation_model("ListKeys").output_shape, "ListKeys")
+    check_shape(
         kms_client.generate_data_key(KeyId=key["KeyMetadata"]["KeyId"], KeySpec="AES_256"),
         kmodel.operation_model("GenerateDataKey").output_shape,
         "GenerateDataKey",

@@ -9,27 +9,10 @@ import botocore.exceptions
 import pytest
 
 import secretkit
+from _shapes import code_of, message_of
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter"
-
-
-@pytest.fixture
-def ssm(cloud):
-    return cloud.ssm("us-east-1")
-
-
-@pytest.fixture
-def ssm_client(cloud):
-    return cloud.client("ssm", region_name="us-east-1")
-
-
-def code_of(exc_info) -> str:
-    return exc_info.value.response["Error"]["Code"]
-
-
-def message_of(exc_info) -> str:
-    return exc_info.value.response["Error"]["Message"]
 
 
 # ------------------------------------------------------------------------ names

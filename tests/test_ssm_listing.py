@@ -10,24 +10,7 @@ import botocore.exceptions
 import pytest
 
 import secretkit
-
-
-@pytest.fixture
-def ssm(cloud):
-    return cloud.ssm("us-east-1")
-
-
-@pytest.fixture
-def ssm_client(cloud):
-    return cloud.client("ssm", region_name="us-east-1")
-
-
-def code_of(exc_info) -> str:
-    return exc_info.value.response["Error"]["Code"]
-
-
-def message_of(exc_info) -> str:
-    return exc_info.value.response["Error"]["Message"]
+from _shapes import check_shape, code_of, message_of
 
 
 @pytest.fixture
@@ -292,27 +275,6 @@ def test_history_of_securestring_hides_values_without_decryption(ssm):
 
 
 # ------------------------------------------------------------------------ shapes and bad input
-def _check_shape(value, shape, path="out"):
-    kind = shape.type_name
-    if kind == "structure":
-        assert isinstance(value, dict), path
-        for k, v in value.items():
-            if k == "ResponseMetadata":
-                continue
-            assert k in shape.members, f"{path}.{k} is not in the {shape.name} shape"
-            _check_shape(v, shape.members[k], f"{path}.{k}")
-    elif kind == "list":
-        assert isinstance(value, list), path
-        for i, v in enumerate(value):
-            _check_shape(v, shape.member, f"{path}[{i}]")
-    elif kind == "string":
-        assert isinstance(value, str), path
-    elif kind in ("integer", "long"):
-        assert isinstance(value, int) and not isinstance(value, bool), path
-    elif kind == "timestamp":
-        assert isinstance(value, datetime) and value.tzinfo is not None, path
-
-
 def test_every_response_matches_botocore_output_shapes(cloud, ssm_client):
     cloud.secretsmanager().create_secret(Name="s", SecretString="v")
     exp = '[{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2026-05-01T00:00:00Z"}}]'
@@ -335,7 +297,7 @@ def test_every_response_matches_botocore_output_shapes(cloud, ssm_client):
         "ResetServiceSetting": ssm_client.reset_service_setting(SettingId="/ssm/parameter-store/default-parameter-tier"),
     }
     for op, out in calls.items():
-        _check_shape(out, model.operation_model(op).output_shape, op)
+        check_shape(out, model.operation_model(op).output_shape, op)
 
 
 BAD_SSM_CALLS = [

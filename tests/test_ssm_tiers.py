@@ -9,25 +9,8 @@ import json
 import pytest
 
 import secretkit
+from _shapes import code_of, message_of
 from secretkit import crypto
-
-
-@pytest.fixture
-def ssm(cloud):
-    return cloud.ssm("us-east-1")
-
-
-@pytest.fixture
-def ssm_client(cloud):
-    return cloud.client("ssm", region_name="us-east-1")
-
-
-def code_of(exc_info) -> str:
-    return exc_info.value.response["Error"]["Code"]
-
-
-def message_of(exc_info) -> str:
-    return exc_info.value.response["Error"]["Message"]
 
 
 def policies(*items: dict) -> str:
