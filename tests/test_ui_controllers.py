@@ -227,3 +227,17 @@ def test_cost_refuses_bad_settings(name, value):
     with pytest.raises(ValueError):
         ce.set(name, value)
     assert ce.settings == {k: v[0] for k, v in COST_SETTINGS.items()}
+
+
+def test_failover_records_each_outage_once_with_its_minutes():
+    d = FailoverDrill()
+    d.advance(10)
+    d.outage("us-east-1")
+    d.outage("us-east-1")  # already down: still one outage
+    d.advance(20)
+    d.recover("us-east-1")
+    d.outage("us-west-2")
+    d.advance(10)
+    assert d.down_periods() == [("us-east-1", 10, 30), ("us-west-2", 30, 40)]
+    d.reset()
+    assert d.down_periods() == []

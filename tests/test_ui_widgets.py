@@ -96,6 +96,20 @@ def test_failover_every_button():
     assert "Regions down: none" in d.twin.value
 
 
+def test_failover_chart_shades_each_outage_and_names_regions_down():
+    d = FailoverDashboard()
+    assert not d.figure.layout.shapes and "down" not in d.figure.layout.title.text
+    d.advance.click()
+    d.primary_down.click()
+    assert d.figure.layout.title.text.endswith("(us-east-1 down)")
+    assert [a.text for a in d.figure.layout.annotations] == ["us-east-1 down"]
+    d.advance.click()
+    d.primary_up.click()
+    (band,) = d.figure.layout.shapes
+    assert (band.x0, band.x1) == (10 - 5, 20 - 5)  # minutes 10 to 20, drawn on the bucket axis
+    assert "down" not in d.figure.layout.title.text
+
+
 def test_failover_reset_restores_everything():
     d = FailoverDashboard()
     initial = (repr(d), d.twin.value, d.events.value)

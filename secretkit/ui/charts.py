@@ -54,11 +54,12 @@ def rotation_figure(stepper: RotationStepper, *, widget: bool = False) -> go.Fig
     fig = _new(widget, {
         "title": {"text": f"Rotation timeline ({stepper.strategy})"},
         "height": 520,
-        "xaxis": {"title": {"text": "day"}, "range": [-1, stepper.days + 1], "domain": [0, 1], "anchor": "y"},
+        # The "day" title goes on the bottom axis: on the top one it lands inside the lower panel.
+        "xaxis": {"range": [-1, stepper.days + 1], "domain": [0, 1], "anchor": "y"},
         "yaxis": {"title": {"text": "version"}, "domain": [0.38, 1], "dtick": 1, "rangemode": "tozero"},
-        "xaxis2": {"range": [-1, stepper.days + 1], "anchor": "y2", "matches": "x"},
+        "xaxis2": {"title": {"text": "day"}, "range": [-1, stepper.days + 1], "anchor": "y2", "matches": "x"},
         "yaxis2": {"title": {"text": "failed"}, "domain": [0, 0.26], "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "y": -0.22},
     })
     for label in LABELS:
         fig.add_trace(go.Scatter(name=label, mode="lines+markers", line={"shape": "hv", "width": 4},
@@ -82,18 +83,21 @@ def update_rotation(fig: go.Figure, stepper: RotationStepper) -> None:
 
 
 # ---------------------------------------------------------------------- failover
+_REGION_COLORS = (OKABE_ITO[4], OKABE_ITO[1])
+
+
 def failover_figure(drill: FailoverDrill, *, widget: bool = False) -> go.Figure:
-    """Requests served per region (bars) and failed attempts (line) per 10 minutes."""
+    """Requests served per region (bars) and failed attempts (line) per 10 minutes, with each
+    outage shaded in its region's colour."""
     fig = _new(widget, {
         "title": {"text": "Requests per region"},
         "height": 460,
         "barmode": "stack",
         "xaxis": {"title": {"text": "minutes since start (10-minute buckets)"}},
         "yaxis": {"title": {"text": "attempts"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.25},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2},
     })
-    colors = (OKABE_ITO[4], OKABE_ITO[1])
-    for region, color in zip(drill.regions, colors):
+    for region, color in zip(drill.regions, _REGION_COLORS):
         fig.add_trace(go.Bar(name=f"{region} served", marker_color=color))
     for region, dash in zip(drill.regions, ("solid", "dot")):
         fig.add_trace(go.Scatter(name=f"{region} failed", mode="lines+markers",
@@ -102,14 +106,33 @@ def failover_figure(drill: FailoverDrill, *, widget: bool = False) -> go.Figure:
     return fig
 
 
+def _outage_bands(drill: FailoverDrill) -> tuple[list[dict], list[dict]]:
+    """A shaded band and a label per outage. Bars sit at the start of their 10-minute bucket,
+    so a minute m is drawn at x = m - 5; a band is at least one minute wide to stay visible."""
+    colors = dict(zip(drill.regions, _REGION_COLORS))
+    shapes, labels = [], []
+    for n, (region, start, end) in enumerate(drill.down_periods()):
+        x0, x1 = start - 5, max(end - 5, start - 4)
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+                       "fillcolor": colors[region], "opacity": 0.18, "line": {"width": 0}, "layer": "below"})
+        labels.append({"x": x0, "xref": "x", "xanchor": "left", "y": 1 - 0.07 * (n % 3), "yref": "paper",
+                       "text": f"{region} down", "showarrow": False, "font": {"size": 13}})
+    return shapes, labels
+
+
 def update_failover(fig: go.Figure, drill: FailoverDrill) -> None:
     s = drill.series()
     n = len(drill.regions)
+    shapes, labels = _outage_bands(drill)
+    down = [region for region in drill.regions if drill.cloud.is_down(region)]
     with fig.batch_update():
         for i, region in enumerate(drill.regions):
             fig.data[i].x, fig.data[i].y = s["minute"], s[f"{region} ok"]
             fig.data[n + i].x, fig.data[n + i].y = s["minute"], s[f"{region} failed"]
-        fig.layout.title.text = f"Requests per region, minute {drill.minutes}"
+        fig.layout.shapes = shapes
+        fig.layout.annotations = labels
+        fig.layout.title.text = (f"Requests per region, minute {drill.minutes}"
+                                 + (f" ({', '.join(down)} down)" if down else ""))
 
 
 # ---------------------------------------------------------------------- cost

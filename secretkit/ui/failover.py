@@ -53,6 +53,8 @@ class FailoverDrill:
         self.start = self.cloud.clock.now
         self.promoted = False
         self.writes = 1
+        #: Each outage as [region, minute it began, minute it ended or None while ongoing].
+        self.outages: list[list] = []
         self.log: list[str] = [f"00:00 {SECRET_NAME} in {self.primary}, replica in {self.replica}, in sync"]
         self.app = FailoverApp(self.cloud, SECRET_NAME, self.regions)
         self.app.start(timedelta(minutes=1))
@@ -73,11 +75,16 @@ class FailoverDrill:
         self.cloud.clock.advance(minutes=minutes)
 
     def outage(self, region: str) -> None:
-        self.cloud.outage(self._region(region))
+        if not self.cloud.is_down(self._region(region)):
+            self.outages.append([region, self.minutes, None])
+        self.cloud.outage(region)
         self.log.append(f"{self._stamp()} {region} is down")
 
     def recover(self, region: str) -> None:
         self.cloud.recover(self._region(region))
+        for period in self.outages:
+            if period[0] == region and period[2] is None:
+                period[2] = self.minutes
         self.log.append(f"{self._stamp()} {region} is back")
 
     def promote(self) -> str:
@@ -131,6 +138,10 @@ class FailoverDrill:
             kind = "ok" if attempt.outcome == "OK" else "failed"
             out[f"{attempt.region} {kind}"][index] += 1
         return out
+
+    def down_periods(self) -> list[tuple[str, int, int]]:
+        """Each outage as (region, first minute, last minute), an ongoing one ending now."""
+        return [(region, start, self.minutes if end is None else end) for region, start, end in self.outages]
 
     def counts(self) -> dict[str, dict[str, int]]:
         per = self.app.per_region()

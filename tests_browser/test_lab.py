@@ -1,0 +1,174 @@
+"""Every course notebook, opened in JupyterLab in Chromium and run from top to bottom.
+
+For each notebook: no cell errors (except cells tagged ``raises-exception``, which must
+raise), the expected charts and dashboards rendered on the page, nothing broken in the
+browser console, no request leaving the machine; for each dashboard, one control used
+and its chart and text twin seen to change. A screenshot of each notebook is saved in
+``test-artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from _course import COURSE, Expect, check_poke
+from _servers import ROOT
+
+# Find the notebook's panel by its path (not "the current widget", which moves with focus)
+# once its kernel is up, and keep it as window.__panel for the other snippets.
+PANEL_READY_JS = """(path) => {
+  const app = window.jupyterapp;
+  if (!app) return false;
+  for (const w of app.shell.widgets('main')) {
+    const s = w.sessionContext && w.sessionContext.session;
+    if (w.context && w.context.path === path && s && s.kernel && w.content && w.content.model) {
+      window.__panel = w;
+      return true;
+    }
+  }
+  return false;
+}"""
+
+RUN_ALL_JS = """async () => {
+  const w = window.__panel;
+  await w.sessionContext.ready;
+  await w.content.fullyRendered;
+  window.jupyterapp.shell.activateById(w.id);
+  await window.jupyterapp.commands.execute('notebook:run-all-cells');
+}"""
+
+# Done when every code cell has run and the kernel is idle, or when a cell not tagged
+# raises-exception has failed (JupyterLab stops the run there). The kernel's status alone
+# will not do: it reads "idle" for seconds between cells while later cells still wait.
+SETTLED_JS = """() => {
+  const w = window.__panel;
+  const cells = w.content.model.cells;
+  let unrun = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells.get(i);
+    if (c.type !== 'code' || !c.sharedModel.getSource().trim()) continue;
+    if (c.executionCount === null) unrun++;
+    const tags = c.getMetadata('tags') || [];
+    const failed = c.outputs.toJSON().some(o => o.output_type === 'error');
+    if (failed && !tags.includes('raises-exception')) return true;
+  }
+  const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
+  return unrun === 0 && !!kernel && kernel.status === 'idle';
+}"""
+
+# Per code cell: its tags, its outputs' types, and what it shows on the page once scrolled to.
+CELLS_JS = """async () => {
+  const nb = window.__panel.content;
+  const found = [];
+  for (let i = 0; i < nb.widgets.length; i++) {
+    const cell = nb.widgets[i];
+    if (cell.model.type !== 'code') continue;
+    cell.node.scrollIntoView({block: 'center'});
+    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+    if (!cell.outputArea) return null;  // not rendered yet
+    const out = cell.outputArea.node;
+    out.setAttribute('data-test-cell', String(i));
+    const widgetRoots = Array.from(out.querySelectorAll('.jupyter-widgets'))
+      .filter(el => !el.parentElement.closest('.jupyter-widgets'));
+    found.push({
+      index: i,
+      tags: cell.model.getMetadata('tags') || [],
+      ran: cell.model.executionCount !== null || !cell.model.sharedModel.getSource().trim(),
+      outputs: cell.model.outputs.toJSON().map(o => o.output_type === 'error' ? 'error: ' + o.ename + ': ' + o.evalue : o.output_type),
+      charts: Array.from(out.querySelectorAll('.js-plotly-plot'))
+        .filter(el => el.getBoundingClientRect().height > 50).length,
+      chartSizes: Array.from(out.querySelectorAll('.js-plotly-plot')).map(el => Math.round(el.getBoundingClientRect().height)),
+      widgets: widgetRoots.length,
+      text: out.innerText || '',
+    });
+  }
+  return found;
+}"""
+
+
+def open_and_run(page, server, expect: Expect) -> list[dict]:
+    # ?reset starts from an empty workspace, so no tab from an earlier test is reopened.
+    page.goto(server.url(f"/lab/tree/{expect.notebook}?reset"))
+    page.wait_for_function(PANEL_READY_JS, arg=expect.notebook, timeout=90_000, polling=250)
+    # The command's promise settles before the last cells finish, and its result is False
+    # whenever a cell raised, even one tagged raises-exception; so the cells are watched instead.
+    page.evaluate(RUN_ALL_JS)
+    page.wait_for_function(SETTLED_JS, timeout=240_000, polling=250)
+    return rendered_cells(page, expect)
+
+
+def rendered_cells(page, expect: Expect, patience: float = 30.0) -> list[dict]:
+    """The cells as the page shows them, once the expected charts and widgets have appeared
+    (widget views and plotly draw asynchronously after the kernel is done), or after
+    ``patience`` seconds, whichever comes first."""
+    deadline = time.monotonic() + patience
+    while True:
+        cells = page.evaluate(CELLS_JS)
+        if cells is not None:
+            shown = (sum(c["charts"] for c in cells), sum(c["widgets"] for c in cells))
+            if shown == (expect.charts, expect.dashboards) or time.monotonic() > deadline:
+                return cells
+        elif time.monotonic() > deadline:
+            raise AssertionError("the notebook's cells were never all rendered")
+        page.wait_for_timeout(500)
+
+
+def scroll_to(element) -> None:
+    element.evaluate("el => el.scrollIntoView({block: 'start'})")
+    element.page.wait_for_timeout(300)  # let plotly finish drawing what came into view
+
+
+def shut_down_kernels(server) -> None:
+    for session in json.loads(server.api("GET", "/api/sessions")):
+        server.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+@pytest.mark.parametrize("expect", COURSE, ids=[e.notebook.removesuffix(".ipynb") for e in COURSE])
+def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, expect: Expect) -> None:
+    tab, watch = page
+    try:
+        cells = open_and_run(tab, lab_server, expect)
+
+        not_run = [c["index"] for c in cells if not c["ran"]]
+        assert not not_run, f"cells never ran: {not_run}; errors: {[c['outputs'] for c in cells if any(o.startswith('error') for o in c['outputs'])]}"
+        for cell in cells:
+            errors = [o for o in cell["outputs"] if o.startswith("error")]
+            if "raises-exception" in cell["tags"]:
+                assert errors, f"cell {cell['index']} is tagged raises-exception but raised nothing"
+            else:
+                assert not errors, f"cell {cell['index']} failed: {errors}"
+            for broken in ("Error displaying widget", "Loading widget..."):
+                assert broken not in cell["text"], f"cell {cell['index']} shows '{broken}'"
+
+        assert sum(c["charts"] for c in cells) == expect.charts, [(c["index"], c["chartSizes"]) for c in cells if c["chartSizes"]]
+        assert sum(c["widgets"] for c in cells) == expect.dashboards, [(c["index"], c["widgets"]) for c in cells if c["widgets"]]
+
+        if expect.poke is not None:
+            (cell,) = [c for c in cells if c["widgets"]]
+            dashboard = tab.locator(f'[data-test-cell="{cell["index"]}"]')
+            scroll_to(dashboard)
+            check_poke(tab, dashboard, expect.poke)
+            scroll_to(dashboard)
+
+        assert not watch.problems(), "\n".join(watch.problems())
+    finally:
+        tab.screenshot(path=artifacts / f"lab-{expect.notebook.removesuffix('.ipynb')}.png")
+        shut_down_kernels(lab_server)
+
+
+def test_expectations_match_saved_outputs() -> None:
+    """The table of charts and dashboards agrees with what the notebooks saved."""
+    for expect in COURSE:
+        nb = json.loads((ROOT / "course" / expect.notebook).read_text())
+        plots = widgets = 0
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                plots += "application/vnd.plotly.v1+json" in data
+                widgets += "application/vnd.jupyter.widget-view+json" in data
+        # Each dashboard holds one chart (a FigureWidget) inside its widget output.
+        assert (plots + widgets, widgets) == (expect.charts, expect.dashboards), expect.notebook
+    assert sorted(e.notebook for e in COURSE) == sorted(p.name for p in (ROOT / "course").glob("*.ipynb"))
