@@ -5,7 +5,9 @@
     python3 kit.py test [pytest args...]       set up, then run every test and notebook check
     python3 kit.py notebooks [paths...]        re-run notebooks and save their outputs
     python3 kit.py bench [benchmark names...]  run the benchmarks
-    python3 kit.py browser [pytest args...]    run the browser test suite
+    python3 kit.py browser [pytest args...]    run only the browser tests (JupyterLab and Voila in Chromium)
+    python3 kit.py present [notebook] [voila args...]
+                                               serve the course's dashboards with Voila (instructor mode)
 
 Standard library only. Everything it installs goes into ``.venv`` next to this file; nothing
 is registered globally. Set-up is idempotent: packages are installed again only when
@@ -43,6 +45,8 @@ NOTEBOOK_DIRS = ("course", "labs")
 EXTRAS_RANK = {"lab": 1, "dev": 2}  # a higher extra includes every lower one
 INNER_FLAG = "SECRETKIT_KIT_IN_VENV"  # set when kit.py re-runs itself with the venv's Python
 CELL_TIMEOUT = 300
+BROWSER_TESTS = "tests_browser"
+ARTIFACTS = "test-artifacts/browser"
 
 # JupyterLab settings defaults written into the venv (a user's own settings still win).
 LAB_OVERRIDES = {
@@ -50,18 +54,30 @@ LAB_OVERRIDES = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
-    "@jupyterlab/apputils-extension:themes": {
+    "@jupyterlab/notebook-extension:tracker": {
+        "codeCellConfig": {"lineNumbers": True, "lineWrap": False},
+        "recordTiming": False,
+    },
+}
+
+# The course's own JupyterLab user settings and workspaces live in the project, not in the
+# home directory. Font sizes are seeded there because JupyterLab applies theme "overrides"
+# from user settings only (defaults in overrides.json are ignored for them). A file already
+# there is never overwritten: it holds the student's own choices.
+LAB_STATE = ROOT / ".secretkit" / "lab"
+LAB_USER_SETTINGS_SEED = {
+    "@jupyterlab/apputils-extension/themes.jupyterlab-settings": {
         "overrides": {
             "content-font-size1": "16px",
             "code-font-size": "15px",
             "ui-font-size1": "15px",
         }
     },
-    "@jupyterlab/notebook-extension:tracker": {
-        "codeCellConfig": {"lineNumbers": True, "lineWrap": False},
-        "recordTiming": False,
-    },
 }
+
+# Jupyter data (the Voila template) and config (voila.json) that the kit ships in the repo.
+KIT_JUPYTER_PATH = ROOT / "share" / "jupyter"
+KIT_JUPYTER_CONFIG_PATH = ROOT / "etc" / "jupyter"
 
 STABLE_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 STABLE_LANGUAGE_INFO = {
@@ -113,6 +129,8 @@ def run_env(*, for_tests: bool) -> dict[str, str]:
     env["PLOTLY_RENDERER"] = "plotly_mimetype"
     # Kernels and settings come from the venv before anything in the user's home directory.
     env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    prepend_path(env, "JUPYTER_PATH", KIT_JUPYTER_PATH)
+    prepend_path(env, "JUPYTER_CONFIG_PATH", KIT_JUPYTER_CONFIG_PATH)
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     if for_tests:
         env["TZ"] = "UTC"
@@ -120,6 +138,23 @@ def run_env(*, for_tests: bool) -> dict[str, str]:
         # Keep a user's IPython profile (startup scripts, config) out of test kernels.
         env["IPYTHONDIR"] = str(VENV / "ipython")
     return env
+
+
+def prepend_path(env: dict[str, str], name: str, folder: Path) -> None:
+    """Put ``folder`` first in the path-list variable ``name``, once."""
+    rest = [p for p in env.get(name, "").split(os.pathsep) if p and p != str(folder)]
+    env[name] = os.pathsep.join([str(folder), *rest])
+
+
+def lab_args(state: Path = LAB_STATE) -> list[str]:
+    """The JupyterLab options every kit launch uses (``state`` holds settings and workspaces)."""
+    settings = state / "user-settings"
+    for name, values in LAB_USER_SETTINGS_SEED.items():
+        target = settings.joinpath(*name.split("/"))
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(values, indent=2) + "\n")
+    return [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
 
 
 def venv_python_version() -> tuple[int, int] | None:
@@ -254,7 +289,7 @@ def write_lab_settings() -> None:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
-    say("wrote JupyterLab defaults: larger fonts, line numbers, no news or update checks")
+    say("wrote JupyterLab defaults: line numbers, no news or update checks")
 
 
 def setup(extras: str) -> None:
@@ -423,7 +458,7 @@ def notebooks_inside(args: list[str]) -> int:
 
 def cmd_lab(args: list[str]) -> int:
     setup("lab")
-    argv = [str(venv_python()), "-m", "jupyterlab"]
+    argv = [str(venv_python()), "-m", "jupyterlab", *lab_args()]
     if (ROOT / START_NOTEBOOK).is_file():
         argv.append(START_NOTEBOOK)
         say(f"starting JupyterLab on {START_NOTEBOOK} (Ctrl+C to stop)")
@@ -464,7 +499,7 @@ def cmd_test(args: list[str]) -> int:
     setup("dev")
     paths, rest = split_pytest_args(args)
     if not paths:
-        paths = ["tests", *dirs_with_notebooks()]
+        paths = ["tests", *dirs_with_notebooks(), BROWSER_TESTS]
     argv = [
         str(venv_python()), "-m", "pytest", "-p", "nbval", *paths,
         "--nbval", "--nbval-current-env",
@@ -499,14 +534,27 @@ def cmd_bench(args: list[str]) -> int:
 
 
 def cmd_browser(args: list[str]) -> int:
-    if not (ROOT / "tests_browser").is_dir():
-        fail("there is no browser test suite yet (tests_browser/ is missing)")
+    if not (ROOT / BROWSER_TESTS).is_dir():
+        fail(f"{BROWSER_TESTS}/ is missing; run kit.py from a complete checkout")
     setup("dev")
-    code = run_in_venv([str(venv_python()), "-m", "pytest", "tests_browser", *args], for_tests=True)
+    say(f"running the browser tests; screenshots go to {ARTIFACTS}/")
+    code = run_in_venv([str(venv_python()), "-m", "pytest", BROWSER_TESTS, *args], for_tests=True)
     if code == 5:
         say("pytest collected no tests; counting that as a failure")
         return 1
     return code
+
+
+def cmd_present(args: list[str]) -> int:
+    """Serve course notebooks with Voila: outputs and dashboards, no code (the kit's template)."""
+    target = "course"
+    if args and not args[0].startswith("-"):
+        target = as_root_relative(args[0]) or fail(f"no such notebook or folder: {args[0]}", code=2)
+        args = args[1:]
+    setup("lab")
+    say(f"serving {target} with Voila (Ctrl+C to stop)")
+    argv = [str(venv_python()), "-m", "voila", target, *args]
+    return run_in_venv(argv, for_tests=False, exec_=True)
 
 
 COMMANDS = {
@@ -515,6 +563,7 @@ COMMANDS = {
     "notebooks": cmd_notebooks,
     "bench": cmd_bench,
     "browser": cmd_browser,
+    "present": cmd_present,
 }
 
 

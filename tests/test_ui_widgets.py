@@ -161,3 +161,14 @@ def test_widget_code_never_prints_or_captures_output():
     called = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
               for node in ast.walk(tree) if isinstance(node, ast.Call)}
     assert called.isdisjoint({"print", "Output", "clear_output", "display", "interact", "interactive_output"})
+
+
+def test_displaying_a_dashboard_syncs_its_chart_state_for_late_browsers():
+    # Changes made before the first display travel as one-off messages; a browser that
+    # connects later (Voila) builds the chart from the synced state, which must be current.
+    d = CostDashboard()
+    d.sliders["secrets"].value = 123
+    d._repr_mimebundle_()
+    synced = [trace.get("y") for trace in d.figure._widget_data]
+    assert synced == [list(t.y) if t.y is not None else None for t in d.figure.data]
+    assert any(y for y in synced)

@@ -2,10 +2,11 @@
 
 Each server runs from the project's environment on 127.0.0.1, on a free port, with a
 random token, in a scratch copy of the notebooks (so running them never rewrites the
-course's saved outputs), and with its own empty config, settings, workspace and runtime
-folders (so nothing in the user's home directory changes what the test sees). The kit's
-settings still apply: they live in the environment and in the repository, which is
-exactly what the tests are meant to exercise.
+course's saved outputs), and with its own empty config, data and runtime folders (so
+nothing in the user's home directory changes what the test sees). The kit's settings
+still apply, which is what the tests exercise: JupyterLab gets kit.py's options and a
+freshly seeded settings folder, as on a student's first ``kit.py lab``; both servers see
+the kit's Jupyter data and config folders, as kit.py sets them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 120.0
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+import kit  # noqa: E402  (the launcher itself: the servers start with the options it uses)
 
 
 def free_port() -> int:
@@ -85,14 +90,9 @@ def _environment(scratch: Path) -> dict[str, str]:
     env.setdefault("PLOTLY_RENDERER", "plotly_mimetype")
     env["JUPYTER_PREFER_ENV_PATH"] = "1"
     # The kit's own Jupyter data (the Voila template) and config (voila.json), as kit.py sets them.
-    _prepend(env, "JUPYTER_PATH", ROOT / "share" / "jupyter")
-    _prepend(env, "JUPYTER_CONFIG_PATH", ROOT / "etc" / "jupyter")
+    kit.prepend_path(env, "JUPYTER_PATH", kit.KIT_JUPYTER_PATH)
+    kit.prepend_path(env, "JUPYTER_CONFIG_PATH", kit.KIT_JUPYTER_CONFIG_PATH)
     return env
-
-
-def _prepend(env: dict[str, str], name: str, folder: Path) -> None:
-    paths = [p for p in env.get(name, "").split(os.pathsep) if p and p != str(folder)]
-    env[name] = os.pathsep.join([str(folder), *paths])
 
 
 def _wait_until_up(server: Server, probe: str) -> None:
@@ -132,8 +132,7 @@ def start_lab(scratch: Path, notebooks: Path) -> Server:
         sys.executable, "-m", "jupyterlab", "--no-browser", "--expose-app-in-browser",
         "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
         f"--ServerApp.root_dir={notebooks}",
-        f"--LabApp.user_settings_dir={scratch / 'lab-user-settings'}",
-        f"--LabApp.workspaces_dir={scratch / 'lab-workspaces'}",
+        *kit.lab_args(scratch / "lab-state"),  # seeded like a first ``kit.py lab``
         *_as_root(),
     ]
     return _start("jupyterlab", argv, scratch, notebooks, port, token, "/api/status")

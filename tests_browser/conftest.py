@@ -105,7 +105,7 @@ class PageWatch:
         self.outside_requests: list[str] = []
         self.failed_requests: list[str] = []
         page.on("console", self._console)
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("pageerror", lambda error: self.page_errors.append(f"{error}\n{error.stack or ''}"[:1500]))
         page.on("request", self._request)
         page.on("requestfailed", self._failed)
 

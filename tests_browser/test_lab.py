@@ -172,3 +172,34 @@ def test_expectations_match_saved_outputs() -> None:
         # Each dashboard holds one chart (a FigureWidget) inside its widget output.
         assert (plots + widgets, widgets) == (expect.charts, expect.dashboards), expect.notebook
     assert sorted(e.notebook for e in COURSE) == sorted(p.name for p in (ROOT / "course").glob("*.ipynb"))
+
+
+SETTINGS_JS = """() => {
+  const style = getComputedStyle(document.documentElement);
+  const read = name => style.getPropertyValue(name).trim();
+  return {
+    content: read('--jp-content-font-size1'),
+    code: read('--jp-code-font-size'),
+    ui: read('--jp-ui-font-size1'),
+    toasts: Array.from(document.querySelectorAll('.Toastify__toast')).map(t => t.innerText),
+    lineNumbers: document.querySelectorAll('.jp-Notebook .cm-lineNumbers').length,
+  };
+}"""
+
+
+def test_kit_settings_apply_in_jupyterlab(page, lab_server, artifacts) -> None:
+    """Projector-sized fonts, line numbers, and no pop-up asking about news or updates."""
+    tab, watch = page
+    expect = COURSE[0]
+    try:
+        tab.goto(lab_server.url(f"/lab/tree/{expect.notebook}?reset"))
+        tab.wait_for_function(PANEL_READY_JS, arg=expect.notebook, timeout=90_000, polling=250)
+        tab.wait_for_timeout(3000)  # the news question, when enabled, pops up a moment after start
+        shown = tab.evaluate(SETTINGS_JS)
+        assert (shown["content"], shown["code"], shown["ui"]) == ("16px", "15px", "15px")
+        assert shown["toasts"] == [], shown["toasts"]
+        assert shown["lineNumbers"] > 0
+        assert not watch.problems(), "\n".join(watch.problems())
+    finally:
+        tab.screenshot(path=artifacts / "lab-settings.png")
+        shut_down_kernels(lab_server)

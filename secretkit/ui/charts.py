@@ -8,6 +8,7 @@ browser keeps its zoom) while the numbers change.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
 import plotly.graph_objects as go
@@ -36,6 +37,21 @@ def _new(widget: bool, layout: dict[str, Any]) -> go.Figure:
 
 
 # ---------------------------------------------------------------------- rotation
+def sync_widget_state(fig: go.Figure) -> None:
+    """Make a FigureWidget's synced state match its current data and layout.
+
+    A FigureWidget sends each in-place update as a one-off message. A browser that
+    connects later (Voila drawing a dashboard after its cell ran, a page reload) sees only
+    the synced state, which is the figure as first built; a dashboard updated before it
+    was first drawn would show an empty chart. Plotly refreshes that state itself only
+    when the figure is displayed on its own, not inside a box of widgets, so dashboards
+    call this before they are displayed.
+    """
+    if isinstance(fig, go.FigureWidget):
+        fig._widget_layout = deepcopy(fig._layout_obj._props)
+        fig._widget_data = deepcopy(fig._data)
+
+
 def _accepted_points(stepper: RotationStepper) -> tuple[list[int], list[int]]:
     xs: list[int] = []
     ys: list[int] = []

@@ -28,6 +28,7 @@ from .charts import (
     cost_figure,
     failover_figure,
     rotation_figure,
+    sync_widget_state,
     update_cost,
     update_failover,
     update_rotation,
@@ -76,6 +77,7 @@ class _Dashboard:
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        sync_widget_state(self.figure)
         bundle = self.box._repr_mimebundle_(**kwargs)
         if bundle is not None:
             bundle["text/plain"] = repr(self)
@@ -137,6 +139,9 @@ class RotationDashboard(_Dashboard):
         c = self.controller
         self._syncing = True
         try:
+            # The Play button too: the browser links it to the slider and, on drawing the
+            # dashboard, copies its value onto the slider, which would rewind to its old day.
+            self.play.value = c.day
             self.day.value = c.day
             self.strategy.value = c.strategy
         finally:

@@ -1,0 +1,68 @@
+"""The instructor mode: each course notebook with a dashboard, served by Voila as
+``python3 kit.py present`` serves it, renders its charts and widgets, hides its code, and
+responds to a click or a slider like the JupyterLab version does. A screenshot of each is
+saved in ``test-artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from _course import DASHBOARDS, Expect, check_poke
+
+# Voila shows a spinner until every cell has run, then the outputs.
+RENDERED_JS = """() => {
+  const cells = document.querySelector('#rendered_cells');
+  const loading = document.querySelector('#loading');
+  return !!cells && getComputedStyle(cells).display !== 'none' && (!loading || getComputedStyle(loading).display === 'none');
+}"""
+
+# A known upstream clash, harmless to the viewer: after drawing a static plotly figure,
+# plotly's JupyterLab renderer stores a PNG copy in the output with setData(), which the
+# plain output objects Voila hands it do not have. The chart is already on screen; only
+# the PNG copy (which Voila never saves) is lost. Any other error still fails the test.
+KNOWN_UPSTREAM = "setData is not a function"
+
+SHOWN_JS = """() => {
+  const root = document.querySelector('#rendered_cells');
+  const charts = Array.from(root.querySelectorAll('.js-plotly-plot')).filter(el => el.getBoundingClientRect().height > 50);
+  const widgets = Array.from(root.querySelectorAll('.jupyter-widgets')).filter(el => !el.parentElement.closest('.jupyter-widgets'));
+  widgets.forEach((el, i) => el.setAttribute('data-test-widget', String(i)));
+  return {
+    charts: charts.length,
+    widgets: widgets.length,
+    code: root.querySelectorAll('.jp-InputArea .cm-editor, .jp-InputArea .jp-Editor').length,
+    text: root.innerText,
+  };
+}"""
+
+
+@pytest.mark.parametrize("expect", DASHBOARDS, ids=[e.notebook.removesuffix(".ipynb") for e in DASHBOARDS])
+def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, expect: Expect) -> None:
+    tab, watch = page
+    try:
+        tab.goto(voila_server.url(f"/voila/render/{expect.notebook}"), timeout=180_000)
+        tab.wait_for_function(RENDERED_JS, timeout=180_000, polling=250)
+        deadline = time.monotonic() + 30
+        while True:
+            shown = tab.evaluate(SHOWN_JS)
+            if (shown["charts"], shown["widgets"]) == (expect.charts, expect.dashboards) or time.monotonic() > deadline:
+                break
+            tab.wait_for_timeout(500)
+        assert (shown["charts"], shown["widgets"]) == (expect.charts, expect.dashboards)
+        assert shown["code"] == 0, "Voila should hide the code cells"
+        for broken in ("Error displaying widget", "Loading widget...", "There was an error when executing"):
+            assert broken not in shown["text"]
+
+        dashboard = tab.locator('[data-test-widget="0"]')
+        dashboard.evaluate("el => el.scrollIntoView({block: 'start'})")
+        check_poke(tab, dashboard, expect.poke)
+        dashboard.evaluate("el => el.scrollIntoView({block: 'start'})")
+        tab.wait_for_timeout(300)
+
+        problems = [p for p in watch.problems() if KNOWN_UPSTREAM not in p]
+        assert not problems, "\n".join(problems)
+    finally:
+        tab.screenshot(path=artifacts / f"voila-{expect.notebook.removesuffix('.ipynb')}.png")
