@@ -3,7 +3,7 @@
 
 PYTHON ?= python3
 
-.PHONY: lab test notebooks bench
+.PHONY: lab test notebooks bench present browser
 
 lab:
 	$(PYTHON) kit.py lab $(ARGS)
@@ -16,3 +16,9 @@ notebooks:
 
 bench:
 	$(PYTHON) kit.py bench $(ARGS)
+
+present:
+	$(PYTHON) kit.py present $(ARGS)
+
+browser:
+	$(PYTHON) kit.py browser $(ARGS)

@@ -8,6 +8,8 @@ rules allow it to go.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import hypothesis.strategies as st
 from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -133,6 +135,7 @@ class SecretsMachine(RuleBasedStateMachine):
             self.ref.pop(name, None)
         elif name in self.ref:
             self.ref[name]["deleted"] = True
+            self.ref[name]["purge_at"] = self.cloud.clock.now + timedelta(days=30)
 
     @rule(name=NAMES)
     def restore(self, name):
@@ -142,13 +145,16 @@ class SecretsMachine(RuleBasedStateMachine):
             assert exc.code == "ResourceNotFoundException" and name not in self.ref
             return
         self.ref[name]["deleted"] = False
+        self.ref[name].pop("purge_at", None)
 
     @precondition(lambda self: bool(self.ref))
     @rule(days=st.sampled_from([1, 10, 31]))
     def time_passes(self, days):
         self.cloud.clock.advance(days=days)
-        for name in [n for n, r in self.ref.items() if r["deleted"] and days >= 31]:
-            del self.ref[name]  # the 30-day recovery window has ended: purged
+        now = self.cloud.clock.now
+        # The default 30-day recovery window ends however many steps the time took: purged.
+        for name in [n for n, r in self.ref.items() if r["deleted"] and now >= r["purge_at"]]:
+            del self.ref[name]
 
     # --------------------------------------------------------------- invariants
     @invariant()

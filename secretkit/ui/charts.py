@@ -109,9 +109,9 @@ def failover_figure(drill: FailoverDrill, *, widget: bool = False) -> go.Figure:
         "title": {"text": "Requests per region"},
         "height": 460,
         "barmode": "stack",
-        "xaxis": {"title": {"text": "minutes since start (10-minute buckets)"}},
+        "xaxis": {"title": {"text": "minutes since start (10-minute buckets)", "standoff": 8}},
         "yaxis": {"title": {"text": "attempts"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3},
     })
     for region, color in zip(drill.regions, _REGION_COLORS):
         fig.add_trace(go.Bar(name=f"{region} served", marker_color=color))
