@@ -49,9 +49,11 @@ MISSING_BROWSER = (
 def chromium() -> str:
     path = chromium_path()
     if path is None:
+        named = os.environ.get("SECRETKIT_CHROMIUM")
+        reason = f"SECRETKIT_CHROMIUM={named} is not a file" if named else MISSING_BROWSER
         if os.environ.get("SECRETKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail(MISSING_BROWSER + " (SECRETKIT_REQUIRE_BROWSER=1, so this is a failure)")
-        pytest.skip(MISSING_BROWSER)
+            pytest.fail(reason + " (SECRETKIT_REQUIRE_BROWSER=1, so this is a failure)")
+        pytest.skip(reason)
     return path
 
 
