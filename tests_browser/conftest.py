@@ -106,10 +106,12 @@ class PageWatch:
         self.page_errors: list[str] = []
         self.outside_requests: list[str] = []
         self.failed_requests: list[str] = []
+        self.bad_responses: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.page_errors.append(f"{error}\n{error.stack or ''}"[:1500]))
         page.on("request", self._request)
         page.on("requestfailed", self._failed)
+        page.on("response", self._response)
 
     def _console(self, message) -> None:
         if message.type == "error":
@@ -128,12 +130,17 @@ class PageWatch:
         if "ERR_ABORTED" not in failure:
             self.failed_requests.append(f"{request.url} ({failure})")
 
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.bad_responses.append(f"{response.status} {response.url.split('?')[0]}")
+
     def problems(self) -> list[str]:
         return (
             [f"console error: {text}" for text in self.console_errors]
             + [f"uncaught exception: {text}" for text in self.page_errors]
             + [f"request left this machine: {url}" for url in self.outside_requests]
             + [f"request failed: {text}" for text in self.failed_requests]
+            + [f"answered with an error: {text}" for text in self.bad_responses]
         )
 
 

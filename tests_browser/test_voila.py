@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from _course import DASHBOARDS, Expect, check_poke
+from _course import COURSE, DASHBOARDS, Expect, check_poke
 
 # Voila shows a spinner until every cell has run, then the outputs.
 RENDERED_JS = """() => {
@@ -66,3 +66,21 @@ def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, 
         assert not problems, "\n".join(problems)
     finally:
         tab.screenshot(path=artifacts / f"voila-{expect.notebook.removesuffix('.ipynb')}.png")
+
+
+def test_voila_lists_every_lecture_without_reaching_outside(page, voila_server, artifacts) -> None:
+    """``python3 kit.py present`` opens on the list of lectures; it too must work offline."""
+    tab, watch = page
+    try:
+        tab.goto(voila_server.url("/"))
+        for expect in COURSE:
+            tab.get_by_text(expect.notebook, exact=True).wait_for(timeout=60_000)
+        # What this test guards is the offline promise: nothing fetched from outside, no
+        # request failing. The console is not checked here: Voila's list page, which has no
+        # kernel, still starts its kernel-polling and widget plugins, and they log a 404 for
+        # /api/kernels (standalone Voila does not serve it) and "no kernel" errors. That is
+        # upstream noise no viewer sees; the lecture pages above are checked in full.
+        assert watch.outside_requests == [], watch.outside_requests
+        assert watch.failed_requests == [], watch.failed_requests
+    finally:
+        tab.screenshot(path=artifacts / "voila-lectures.png")
