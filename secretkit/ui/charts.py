@@ -158,11 +158,13 @@ def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
         "title": {"text": "Monthly cost and 12-month projection (USD)"},
         "height": 460,
         "barmode": "stack",
-        "xaxis": {"domain": [0, 0.42]},
+        # Service names on two lines, upright: slanted, they were cut off in a narrow chart.
+        "xaxis": {"domain": [0, 0.42], "tickangle": 0, "tickvals": list(SERVICES),
+                  "ticktext": [service.replace(" ", "<br>") for service in SERVICES]},
         "yaxis": {"title": {"text": "USD per month"}, "rangemode": "tozero"},
         "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "month"}, "dtick": 1},
         "yaxis2": {"anchor": "x2", "title": {"text": "USD so far"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.2},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3},
     })
     for component in COMPONENTS:
         fig.add_trace(go.Bar(name=component, marker_color=_COMPONENT_COLORS[component]))

@@ -28,7 +28,7 @@ COST_SETTINGS: dict[str, tuple[int, int, int, int, str]] = {
     "reads_per_day": (1000, 0, 20000, 100, "reads of each secret per day"),
     "replicas_per_secret": (0, 0, 3, 1, "replica regions per secret"),
     "rotation_days": (30, 0, 365, 1, "days between rotations (0 = never)"),
-    "growth_pct": (0, 0, 20, 1, "% more secrets each month (projection only)"),
+    "growth_pct": (0, 0, 20, 1, "% more secrets a month (projection)"),
 }
 
 #: What each bill line pays for, grouped into the stacks of the bar chart.
