@@ -9,7 +9,10 @@ so a chart added to or dropped from a notebook cannot slip past unnoticed.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from playwright.sync_api import Locator, Page
 
@@ -57,6 +60,18 @@ DASHBOARDS = [e for e in COURSE if e.poke is not None]
 # The plotly figure a dashboard draws into, as data the page can compare before and after.
 CHART_STATE_JS = """(root) => Array.from(root.querySelectorAll('.js-plotly-plot'))
     .map(gd => JSON.stringify([gd.data, gd.layout && gd.layout.shapes, gd.layout && gd.layout.annotations]))"""
+
+
+def settle(page: Page, read: Callable[[], Any], done: Callable[[Any], bool], patience: float = 30.0) -> Any:
+    """Read the page every half second until ``done(reading)`` or ``patience`` seconds pass;
+    return the last reading either way (the caller asserts on it). Widget views and plotly
+    draw asynchronously after the kernel has finished, so a single look can come too early."""
+    deadline = time.monotonic() + patience
+    while True:
+        reading = read()
+        if (reading is not None and done(reading)) or time.monotonic() > deadline:
+            return reading
+        page.wait_for_timeout(500)
 
 
 def twin(dashboard: Locator) -> str:

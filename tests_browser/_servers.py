@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,6 @@ class Server:
     process: subprocess.Popen
     log_path: Path
     notebooks: Path
-    extra: dict = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         sep = "&" if "?" in path else "?"

@@ -10,11 +10,10 @@ and its chart and text twin seen to change. A screenshot of each notebook is sav
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from _course import COURSE, Expect, check_poke
+from _course import COURSE, Expect, check_poke, settle
 from _servers import ROOT
 
 # Find the notebook's panel by its path (not "the current widget", which moves with focus)
@@ -100,20 +99,14 @@ def open_and_run(page, server, expect: Expect) -> list[dict]:
     return rendered_cells(page, expect)
 
 
-def rendered_cells(page, expect: Expect, patience: float = 30.0) -> list[dict]:
-    """The cells as the page shows them, once the expected charts and widgets have appeared
-    (widget views and plotly draw asynchronously after the kernel is done), or after
-    ``patience`` seconds, whichever comes first."""
-    deadline = time.monotonic() + patience
-    while True:
-        cells = page.evaluate(CELLS_JS)
-        if cells is not None:
-            shown = (sum(c["charts"] for c in cells), sum(c["widgets"] for c in cells))
-            if shown == (expect.charts, expect.dashboards) or time.monotonic() > deadline:
-                return cells
-        elif time.monotonic() > deadline:
-            raise AssertionError("the notebook's cells were never all rendered")
-        page.wait_for_timeout(500)
+def rendered_cells(page, expect: Expect) -> list[dict]:
+    """The cells as the page shows them, once the expected charts and widgets are drawn."""
+    def shows_all(cells: list[dict]) -> bool:
+        return (sum(c["charts"] for c in cells), sum(c["widgets"] for c in cells)) == (expect.charts, expect.dashboards)
+
+    cells = settle(page, lambda: page.evaluate(CELLS_JS), shows_all)
+    assert cells is not None, "the notebook's cells were never all rendered"
+    return cells
 
 
 def scroll_to(element) -> None:

@@ -6,11 +6,9 @@ saved in ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from _course import COURSE, DASHBOARDS, Expect, check_poke
+from _course import COURSE, DASHBOARDS, Expect, check_poke, settle
 
 # Voila shows a spinner until every cell has run, then the outputs.
 RENDERED_JS = """() => {
@@ -45,12 +43,8 @@ def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, 
     try:
         tab.goto(voila_server.url(f"/voila/render/{expect.notebook}"), timeout=180_000)
         tab.wait_for_function(RENDERED_JS, timeout=180_000, polling=250)
-        deadline = time.monotonic() + 30
-        while True:
-            shown = tab.evaluate(SHOWN_JS)
-            if (shown["charts"], shown["widgets"]) == (expect.charts, expect.dashboards) or time.monotonic() > deadline:
-                break
-            tab.wait_for_timeout(500)
+        shown = settle(tab, lambda: tab.evaluate(SHOWN_JS),
+                       lambda s: (s["charts"], s["widgets"]) == (expect.charts, expect.dashboards))
         assert (shown["charts"], shown["widgets"]) == (expect.charts, expect.dashboards)
         assert shown["code"] == 0, "Voila should hide the code cells"
         for broken in ("Error displaying widget", "Loading widget...", "There was an error when executing"):
