@@ -35,6 +35,11 @@ class Expect:
     dashboards: int
     poke: Poke | None = None
 
+    @property
+    def name(self) -> str:
+        """The notebook without ``.ipynb``: test ids and screenshot names."""
+        return self.notebook.removesuffix(".ipynb")
+
 
 STEP_A_DAY = Poke("step a day", "click", "Next day", r"^Day 30 of ", r"^Day 31 of ")
 # The lecture has already taken us-east-1 down and promoted us-west-2.
@@ -57,6 +62,9 @@ COURSE = [
 ]
 DASHBOARDS = [e for e in COURSE if e.poke is not None]
 
+# A chart counts as drawn once it is taller than this many pixels (an empty one is flat).
+MIN_CHART_HEIGHT = 50
+
 # The plotly figure a dashboard draws into, as data the page can compare before and after.
 CHART_STATE_JS = """(root) => Array.from(root.querySelectorAll('.js-plotly-plot'))
     .map(gd => JSON.stringify([gd.data, gd.layout && gd.layout.shapes, gd.layout && gd.layout.annotations]))"""
@@ -72,6 +80,11 @@ def settle(page: Page, read: Callable[[], Any], done: Callable[[Any], bool], pat
         if (reading is not None and done(reading)) or time.monotonic() > deadline:
             return reading
         page.wait_for_timeout(500)
+
+
+def scroll_to(element: Locator) -> None:
+    element.evaluate("el => el.scrollIntoView({block: 'start'})")
+    element.page.wait_for_timeout(300)  # let plotly finish drawing what came into view
 
 
 def twin(dashboard: Locator) -> str:

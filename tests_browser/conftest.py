@@ -76,24 +76,24 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def lab_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    scratch = tmp_path_factory.mktemp("lab")
-    server = start_lab(scratch, copy_notebooks(ROOT / "course", scratch / "course"))
+def _serve(tmp_path_factory: pytest.TempPathFactory, name: str, start) -> Iterator[Server]:
+    """Run ``start(scratch, notebooks)`` on a scratch copy of the course until the session ends."""
+    scratch = tmp_path_factory.mktemp(name)
+    server = start(scratch, copy_notebooks(ROOT / "course", scratch / "course"))
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from _serve(tmp_path_factory, "lab", start_lab)
 
 
 @pytest.fixture(scope="session")
 def voila_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    scratch = tmp_path_factory.mktemp("voila")
-    server = start_voila(scratch, copy_notebooks(ROOT / "course", scratch / "course"))
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _serve(tmp_path_factory, "voila", start_voila)
 
 
 class PageWatch:

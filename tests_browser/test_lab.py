@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from _course import COURSE, Expect, check_poke, settle
+from _course import COURSE, MIN_CHART_HEIGHT, Expect, check_poke, scroll_to, settle
 from _servers import ROOT
 
 # Find the notebook's panel by its path (not "the current widget", which moves with focus)
@@ -77,15 +77,17 @@ CELLS_JS = """async () => {
       tags: cell.model.getMetadata('tags') || [],
       ran: cell.model.executionCount !== null || !cell.model.sharedModel.getSource().trim(),
       outputs: cell.model.outputs.toJSON().map(o => o.output_type === 'error' ? 'error: ' + o.ename + ': ' + o.evalue : o.output_type),
-      charts: Array.from(out.querySelectorAll('.js-plotly-plot'))
-        .filter(el => el.getBoundingClientRect().height > 50).length,
-      chartSizes: Array.from(out.querySelectorAll('.js-plotly-plot')).map(el => Math.round(el.getBoundingClientRect().height)),
+      chartHeights: Array.from(out.querySelectorAll('.js-plotly-plot')).map(el => Math.round(el.getBoundingClientRect().height)),
       widgets: widgetRoots.length,
       text: out.innerText || '',
     });
   }
   return found;
 }"""
+
+
+def charts_drawn(cell: dict) -> int:
+    return sum(height > MIN_CHART_HEIGHT for height in cell["chartHeights"])
 
 
 def open_and_run(page, server, expect: Expect) -> list[dict]:
@@ -102,16 +104,11 @@ def open_and_run(page, server, expect: Expect) -> list[dict]:
 def rendered_cells(page, expect: Expect) -> list[dict]:
     """The cells as the page shows them, once the expected charts and widgets are drawn."""
     def shows_all(cells: list[dict]) -> bool:
-        return (sum(c["charts"] for c in cells), sum(c["widgets"] for c in cells)) == (expect.charts, expect.dashboards)
+        return (sum(map(charts_drawn, cells)), sum(c["widgets"] for c in cells)) == (expect.charts, expect.dashboards)
 
     cells = settle(page, lambda: page.evaluate(CELLS_JS), shows_all)
     assert cells is not None, "the notebook's cells were never all rendered"
     return cells
-
-
-def scroll_to(element) -> None:
-    element.evaluate("el => el.scrollIntoView({block: 'start'})")
-    element.page.wait_for_timeout(300)  # let plotly finish drawing what came into view
 
 
 def shut_down_kernels(server) -> None:
@@ -119,7 +116,7 @@ def shut_down_kernels(server) -> None:
         server.api("DELETE", f"/api/sessions/{session['id']}")
 
 
-@pytest.mark.parametrize("expect", COURSE, ids=[e.notebook.removesuffix(".ipynb") for e in COURSE])
+@pytest.mark.parametrize("expect", COURSE, ids=[e.name for e in COURSE])
 def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, expect: Expect) -> None:
     tab, watch = page
     try:
@@ -136,7 +133,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, ex
             for broken in ("Error displaying widget", "Loading widget..."):
                 assert broken not in cell["text"], f"cell {cell['index']} shows '{broken}'"
 
-        assert sum(c["charts"] for c in cells) == expect.charts, [(c["index"], c["chartSizes"]) for c in cells if c["chartSizes"]]
+        assert sum(map(charts_drawn, cells)) == expect.charts, [(c["index"], c["chartHeights"]) for c in cells if c["chartHeights"]]
         assert sum(c["widgets"] for c in cells) == expect.dashboards, [(c["index"], c["widgets"]) for c in cells if c["widgets"]]
 
         if expect.poke is not None:
@@ -148,7 +145,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, ex
 
         assert not watch.problems(), "\n".join(watch.problems())
     finally:
-        tab.screenshot(path=artifacts / f"lab-{expect.notebook.removesuffix('.ipynb')}.png")
+        tab.screenshot(path=artifacts / f"lab-{expect.name}.png")
         shut_down_kernels(lab_server)
 
 

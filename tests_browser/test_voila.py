@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from _course import COURSE, DASHBOARDS, Expect, check_poke, settle
+from _course import COURSE, DASHBOARDS, MIN_CHART_HEIGHT, Expect, check_poke, scroll_to, settle
 
 # Voila shows a spinner until every cell has run, then the outputs.
 RENDERED_JS = """() => {
@@ -23,9 +23,9 @@ RENDERED_JS = """() => {
 # the PNG copy (which Voila never saves) is lost. Any other error still fails the test.
 KNOWN_UPSTREAM = "setData is not a function"
 
-SHOWN_JS = """() => {
+SHOWN_JS = """(minHeight) => {
   const root = document.querySelector('#rendered_cells');
-  const charts = Array.from(root.querySelectorAll('.js-plotly-plot')).filter(el => el.getBoundingClientRect().height > 50);
+  const charts = Array.from(root.querySelectorAll('.js-plotly-plot')).filter(el => el.getBoundingClientRect().height > minHeight);
   const widgets = Array.from(root.querySelectorAll('.jupyter-widgets')).filter(el => !el.parentElement.closest('.jupyter-widgets'));
   widgets.forEach((el, i) => el.setAttribute('data-test-widget', String(i)));
   return {
@@ -37,13 +37,13 @@ SHOWN_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("expect", DASHBOARDS, ids=[e.notebook.removesuffix(".ipynb") for e in DASHBOARDS])
+@pytest.mark.parametrize("expect", DASHBOARDS, ids=[e.name for e in DASHBOARDS])
 def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, expect: Expect) -> None:
     tab, watch = page
     try:
         tab.goto(voila_server.url(f"/voila/render/{expect.notebook}"), timeout=180_000)
         tab.wait_for_function(RENDERED_JS, timeout=180_000, polling=250)
-        shown = settle(tab, lambda: tab.evaluate(SHOWN_JS),
+        shown = settle(tab, lambda: tab.evaluate(SHOWN_JS, MIN_CHART_HEIGHT),
                        lambda s: (s["charts"], s["widgets"]) == (expect.charts, expect.dashboards))
         assert (shown["charts"], shown["widgets"]) == (expect.charts, expect.dashboards)
         assert shown["code"] == 0, "Voila should hide the code cells"
@@ -51,15 +51,14 @@ def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, 
             assert broken not in shown["text"]
 
         dashboard = tab.locator('[data-test-widget="0"]')
-        dashboard.evaluate("el => el.scrollIntoView({block: 'start'})")
+        scroll_to(dashboard)
         check_poke(tab, dashboard, expect.poke)
-        dashboard.evaluate("el => el.scrollIntoView({block: 'start'})")
-        tab.wait_for_timeout(300)
+        scroll_to(dashboard)
 
         problems = [p for p in watch.problems() if KNOWN_UPSTREAM not in p]
         assert not problems, "\n".join(problems)
     finally:
-        tab.screenshot(path=artifacts / f"voila-{expect.notebook.removesuffix('.ipynb')}.png")
+        tab.screenshot(path=artifacts / f"voila-{expect.name}.png")
 
 
 def test_voila_lists_every_lecture_without_reaching_outside(page, voila_server, artifacts) -> None:
