@@ -11,7 +11,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from secretkit.events import EventLog
+from secretkit.core.events import EventLog
 from secretkit.pricing import ECOMMERCE, bill, monthly
 
 EVENTS = 100_000

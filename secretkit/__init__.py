@@ -6,11 +6,11 @@ a cost meter, reached either through a genuine boto3 client served in process
 (``cloud.secretsmanager()``). A model for learning, never a place for real secrets.
 """
 
-from .clock import SimClock
+from .core.clock import SimClock
 from .cloud import REGIONS, Cloud
-from .errors import ClientError, SecretkitError
-from .events import Event, EventLog
-from .service import RegionUnavailableError
+from .core.errors import ClientError, SecretkitError
+from .core.events import Event, EventLog
+from .core.service import RegionUnavailableError
 
 __version__ = "0.1.0"
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import SimClock
-from .events import Event, EventLog
+from .core.clock import SimClock
+from .core.events import Event, EventLog
 
 __all__ = ["Application", "Request", "RotationTimeline", "SecretCache", "TimelineRow"]
 

@@ -29,8 +29,8 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from botocore.model import Shape
 
-from .errors import ClientError
-from .service import RegionUnavailableError
+from .core.errors import ClientError
+from .core.service import RegionUnavailableError
 
 if TYPE_CHECKING:
     from .cloud import Cloud

@@ -17,15 +17,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Callable
 
-from .clock import SimClock
-from .events import EventLog
+from .core.clock import SimClock
+from .core.events import EventLog
 from .functions import FunctionRegistry, Handler
-from .ids import Ids
+from .core.ids import Ids
 from .kms import Kms
 from .parameterstore import ParameterStore
 from .schedules import Rule, Rules
 from .secretsmanager import SecretsManager
-from .service import ACCOUNT_ID, Env, Service
+from .core.service import ACCOUNT_ID, Env, Service
 
 __all__ = ["Cloud", "REGIONS"]
 

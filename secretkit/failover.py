@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import ClientError
-from .service import RegionUnavailableError
+from .core.errors import ClientError
+from .core.service import RegionUnavailableError
 
 if TYPE_CHECKING:
-    from .clock import Timer
+    from .core.clock import Timer
     from .cloud import Cloud
 
 __all__ = ["Attempt", "DrillReport", "DrillStep", "FailoverApp", "failover_drill"]

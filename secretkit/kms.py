@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from . import crypto
-from .clock import Timer
-from .errors import ClientError
-from .service import Env, Service, check_int, check_length, check_list, fail, operation
+from .core import crypto
+from .core.clock import Timer
+from .core.errors import ClientError
+from .core.service import Env, Service, check_int, check_length, check_list, fail, operation
 
 __all__ = ["Kms", "KmsKey", "MANAGED_ALIASES"]
 

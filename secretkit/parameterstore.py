@@ -33,10 +33,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import crypto
-from .errors import ClientError
+from .core import crypto
+from .core.errors import ClientError
 from .kms import Kms, KmsKey
-from .service import (
+from .core.service import (
     Env,
     Service,
     check_bool,

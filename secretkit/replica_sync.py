@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .secrets import Sealed, Secret, Version
 
 if TYPE_CHECKING:
-    from .clock import Timer
+    from .core.clock import Timer
     from .secretsmanager import SecretsManager
 
 __all__ = ["DEFAULT_KEY", "NameClash", "ReplicaLink", "copy_to_replica", "replica_arn"]

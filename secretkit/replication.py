@@ -34,7 +34,7 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .errors import ClientError
+from .core.errors import ClientError
 from .replica_sync import (
     FAILED,
     IN_PROGRESS,
@@ -45,7 +45,7 @@ from .replica_sync import (
     replica_arn,
 )
 from .secrets import Secret
-from .service import (
+from .core.service import (
     check_bool,
     check_length,
     check_list,

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .rotation_client import ModelClient
 from .rotation_schedule import check_rules, is_day_based, next_window
 from .secrets import CURRENT, PENDING, Secret, Version
-from .service import check_bool, check_length, check_str, fail, operation
+from .core.service import check_bool, check_length, check_str, fail, operation
 
 if TYPE_CHECKING:
     from .functions import FunctionRegistry

@@ -6,7 +6,7 @@ without boto3 installed. Code written for a real boto3 client works unchanged on
 
 * ``client.get_secret_value(SecretId=..., VersionStage="AWSPENDING")`` calls the model's
   operation with the same keyword arguments and returns the same dict;
-* errors are :mod:`secretkit.errors` classes carrying ``.response["Error"]["Code"]``, and
+* errors are :mod:`secretkit.core.errors` classes carrying ``.response["Error"]["Code"]``, and
   ``client.exceptions.ResourceNotFoundException`` names the class to catch, as on boto3.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ClientError, error_class
+from .core.errors import ClientError, error_class
 
 __all__ = ["ModelClient"]
 

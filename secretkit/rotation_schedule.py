@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import Any
 
 from .schedules import Cron, Rate, ScheduleError, parse
-from .service import check_int, check_length, check_str, fail
+from .core.service import check_int, check_length, check_str, fail
 
 __all__ = ["check_rules", "is_day_based", "next_window"]
 

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .functions import FunctionRegistry
-from .service import fail
+from .core.service import fail
 
 __all__ = ["Cron", "Rate", "Rule", "Rules", "ScheduleError", "parse"]
 

@@ -21,13 +21,13 @@ import re
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from . import crypto
-from .errors import ClientError
+from .core import crypto
+from .core.errors import ClientError
 from .kms import Kms
 from .replication import ReplicationOperations
 from .rotation import RotationOperations
 from .secrets import CURRENT, Sealed, Secret, Version
-from .service import (
+from .core.service import (
     Env,
     Service,
     check_bool,

@@ -11,8 +11,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from .ids import random_password
-from .service import check_bool, check_int, check_length, check_list, check_pattern, check_str, fail, operation
+from .core.ids import random_password
+from .core.service import check_bool, check_int, check_length, check_list, check_pattern, check_str, fail, operation
 
 if TYPE_CHECKING:
     from .secretsmanager import SecretsManager

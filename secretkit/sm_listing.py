@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import ClientError
+from .core.errors import ClientError
 from .secrets import Secret
-from .service import (
+from .core.service import (
     check_bool,
     check_enum,
     check_int,

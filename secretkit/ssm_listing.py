@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from .service import (
+from .core.service import (
     check_bool,
     check_int,
     check_length,

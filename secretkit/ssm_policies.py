@@ -27,12 +27,12 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .clock import parse_instant
-from .service import check_length, check_str, fail
+from .core.clock import parse_instant
+from .core.service import check_length, check_str, fail
 from .ssm_records import Parameter
 
 if TYPE_CHECKING:
-    from .service import Env
+    from .core.service import Env
 
 __all__ = ["MAX_POLICIES", "POLICY_TYPES", "PolicyOperations", "parse_policies"]
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .service import check_length, check_str, fail, operation
+from .core.service import check_length, check_str, fail, operation
 
 if TYPE_CHECKING:
-    from .service import Env
+    from .core.service import Env
 
 __all__ = ["DEFAULT_TIER", "HIGH_THROUGHPUT", "SettingsOperations"]
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from secretkit.clock import SimClock, parse_instant
+from secretkit.core.clock import SimClock, parse_instant
 
 
 def test_start_is_aware_utc():

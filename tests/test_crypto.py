@@ -2,7 +2,7 @@
 
 import pytest
 
-from secretkit import crypto
+from secretkit.core import crypto
 
 KEY = bytes(range(32))
 NONCE = bytes(12)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from secretkit import Cloud
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 from secretkit.schedules import Cron, Rate, ScheduleError, parse
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 
 
 def code_of(excinfo) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from secretkit.events import EventLog
+from secretkit.core.events import EventLog
 from secretkit.pricing import (
     ECOMMERCE,
     LECTURE_ECOMMERCE,

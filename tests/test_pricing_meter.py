@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from secretkit.events import EventLog
+from secretkit.core.events import EventLog
 from secretkit.pricing import bill, cents
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -115,7 +115,7 @@ def test_pricing_imports_only_the_standard_library_and_events():
                 names = ["secretkit." + (node.module or "") if node.level == 2 else node.module or ""]
             else:
                 continue
-            bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] not in stdlib and n != "secretkit.events"]
+            bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] not in stdlib and n != "secretkit.core.events"]
     assert bad == []
 
 

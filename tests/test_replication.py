@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 from secretkit.replication import REPLICATION_LAG
 
 ON_REPLICA = "Operation not permitted on a replica secret. Call must be made in primary secret's region."

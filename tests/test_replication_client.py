@@ -108,7 +108,7 @@ BAD_CALLS = [
 @pytest.mark.parametrize("method, kwargs, expected", BAD_CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)])
 @pytest.mark.parametrize("path", ["direct", "boto3"])
 def test_bad_replication_input_gets_the_aws_error_on_both_paths(cloud, method, kwargs, expected, path):
-    from secretkit.errors import ClientError as ModelError
+    from secretkit.core.errors import ClientError as ModelError
 
     cloud.secretsmanager(EAST).create_secret(Name="exists", SecretString="v")
     if path == "direct":

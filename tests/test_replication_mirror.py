@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import secretkit
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 from secretkit.replication import REPLICATION_LAG
 
 EAST, WEST = "us-east-1", "us-west-2"

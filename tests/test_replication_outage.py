@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 from secretkit.replication import REPLICATION_LAG
-from secretkit.service import RegionUnavailableError
+from secretkit.core.service import RegionUnavailableError
 
 EAST, WEST, EU = "us-east-1", "us-west-2", "eu-west-1"
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from _rotation_support import make_setup
 
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 from secretkit.rotation_client import ModelClient
 from secretkit.rotation_functions import (
     FailurePlan,

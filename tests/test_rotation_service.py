@@ -10,7 +10,7 @@ import pytest
 from _rotation_support import make_setup
 
 from secretkit import Cloud
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 
 
 def _error(call, **kwargs) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 
 TOKEN = "t" * 40
 

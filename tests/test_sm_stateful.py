@@ -15,7 +15,7 @@ from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import secretkit
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 
 NAMES = st.sampled_from(["alpha", "beta"])
 VALUES = st.sampled_from(["v1", "v2", "v3", "v4"])

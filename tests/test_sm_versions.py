@@ -2,7 +2,7 @@
 
 import pytest
 
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 
 TOKEN_A = "a" * 32
 TOKEN_B = "b" * 32

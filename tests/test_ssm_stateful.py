@@ -20,7 +20,7 @@ from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import secretkit
-from secretkit.errors import ClientError
+from secretkit.core.errors import ClientError
 
 NAMES = st.sampled_from(["/app/a", "b"])
 VALUES = st.sampled_from(["v1", "v2", "v3"])

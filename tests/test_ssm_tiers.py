@@ -10,7 +10,7 @@ import pytest
 
 import secretkit
 from _shapes import code_of, message_of
-from secretkit import crypto
+from secretkit.core import crypto
 
 
 def policies(*items: dict) -> str:

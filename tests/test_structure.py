@@ -8,8 +8,8 @@ import pathlib
 import secretkit
 
 PKG = pathlib.Path(secretkit.__file__).parent
-# The bottom layer: these import no other secretkit module but each other's errors.
-BASE = {"errors", "clock", "events", "ids", "crypto"}
+# The bottom layer: the core imports no other secretkit package.
+BASE = {"core"}
 # Only these may know every service, the notebook UI, or the real database launcher.
 TOP = {"cloud", "client", "ui", "labs", "realdb", "__init__"}
 UI_LIBS = {"plotly", "ipywidgets", "IPython", "anywidget"}
@@ -69,7 +69,7 @@ def test_layers_import_downward_only():
             target = parts[1] if len(parts) > 1 else "__init__"
             if target == me:
                 continue
-            if me in BASE and target not in {"errors"}:
+            if me in BASE:
                 problems.append(f"{path.name} (base layer) imports secretkit.{target}")
             if target in TOP and me not in TOP and not guarded:
                 problems.append(f"{path.name} imports secretkit.{target}, which sits above it")

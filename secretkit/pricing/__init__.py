@@ -17,7 +17,7 @@ Four questions, four tools:
 >>> cents(monthly(Workload(secrets=1)).total)
 Decimal('0.40')
 
-This package imports only the standard library and :mod:`secretkit.events`.
+This package imports only the standard library and :mod:`secretkit.core.events`.
 """
 
 from .bill import Bill, LineItem, cents

@@ -61,7 +61,7 @@ from decimal import ROUND_CEILING, Decimal
 from operator import itemgetter
 from typing import Any
 
-from ..events import Event
+from ..core.events import Event
 from .bill import Bill, LineItem
 from .prices import FREE_TIERS
 

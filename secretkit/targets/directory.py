@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clock import SimClock
+from ..core.clock import SimClock
 from .engine import Database, Unreachable
 
 __all__ = ["Databases", "databases"]

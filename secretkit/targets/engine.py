@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..clock import SimClock
+from ..core.clock import SimClock
 
 __all__ = ["ENGINES", "AuthenticationFailed", "Database", "DatabaseError", "Engine", "LoginRecord", "Session", "Unreachable"]
 

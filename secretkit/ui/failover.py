@@ -20,10 +20,10 @@ from datetime import timedelta
 from typing import Any
 
 from ..cloud import Cloud
-from ..errors import ClientError
+from ..core.errors import ClientError
 from ..failover import FailoverApp
 from ..replication import REPLICATION_LAG
-from ..service import RegionUnavailableError
+from ..core.service import RegionUnavailableError
 
 __all__ = ["FailoverDrill"]
 

@@ -34,7 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..cloud import Cloud
-from ..errors import ClientError
+from ..core.errors import ClientError
 
 __all__ = ["LABELS", "STRATEGIES", "DayRecord", "RotationStepper", "ToyDatabase"]
 
