@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import secretkit
-from secretkit.core.service import encode_token
+from secretkit.core.checks import encode_token
 
 SIZES = (100, 100_000)
 SERVICES = 100  # parameters are spread over /bench/svcNN/...

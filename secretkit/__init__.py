@@ -6,8 +6,8 @@ a cost meter, reached either through a genuine boto3 client served in process
 (``cloud.secretsmanager()``). A model for learning, never a place for real secrets.
 """
 
-from .core.clock import SimClock
 from .cloud import REGIONS, Cloud
+from .core.clock import SimClock
 from .core.errors import ClientError, SecretkitError
 from .core.events import Event, EventLog
 from .core.service import RegionUnavailableError

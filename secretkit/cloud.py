@@ -19,13 +19,13 @@ from typing import Any, Callable
 
 from .core.clock import SimClock
 from .core.events import EventLog
-from .functions import FunctionRegistry, Handler
 from .core.ids import Ids
+from .core.service import ACCOUNT_ID, Env, Service
+from .functions import FunctionRegistry, Handler
 from .kms import Kms
 from .parameterstore import ParameterStore
 from .schedules import Rule, Rules
 from .secretsmanager import SecretsManager
-from .core.service import ACCOUNT_ID, Env, Service
 
 __all__ = ["Cloud", "REGIONS"]
 

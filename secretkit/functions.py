@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .core.checks import fail
 from .core.clock import SimClock
 from .core.events import EventLog
-from .core.service import fail
 
 __all__ = ["Function", "FunctionRegistry", "Handler", "LambdaContext"]
 

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from .core import crypto
+from .core.checks import check_int, check_length, check_list, fail
 from .core.clock import Timer
 from .core.errors import ClientError
-from .core.service import Env, Service, check_int, check_length, check_list, fail, operation
+from .core.service import Env, Service, operation
 
 __all__ = ["Kms", "KmsKey", "MANAGED_ALIASES"]
 

@@ -34,18 +34,10 @@ from datetime import datetime
 from typing import Any
 
 from .core import crypto
+from .core.checks import check_bool, check_length, check_list, check_str, fail
 from .core.errors import ClientError
+from .core.service import Env, Service, operation
 from .kms import Kms, KmsKey
-from .core.service import (
-    Env,
-    Service,
-    check_bool,
-    check_length,
-    check_list,
-    check_str,
-    fail,
-    operation,
-)
 from .ssm_extras import MAX_TAGS, LabelTagOperations
 from .ssm_listing import ListingOperations
 from .ssm_names import (

@@ -34,7 +34,9 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from .core.checks import check_bool, check_length, check_list, check_pattern, check_str, fail
 from .core.errors import ClientError
+from .core.service import operation
 from .replica_sync import (
     FAILED,
     IN_PROGRESS,
@@ -45,15 +47,6 @@ from .replica_sync import (
     replica_arn,
 )
 from .secrets import Secret
-from .core.service import (
-    check_bool,
-    check_length,
-    check_list,
-    check_pattern,
-    check_str,
-    fail,
-    operation,
-)
 
 if TYPE_CHECKING:
     from .secretsmanager import SecretsManager

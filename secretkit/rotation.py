@@ -32,10 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from .core.checks import check_bool, check_length, check_str, fail
+from .core.service import operation
 from .rotation_client import ModelClient
 from .rotation_schedule import check_rules, is_day_based, next_window
 from .secrets import CURRENT, PENDING, Secret, Version
-from .core.service import check_bool, check_length, check_str, fail, operation
 
 if TYPE_CHECKING:
     from .functions import FunctionRegistry

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from .schedules import Cron, Rate, ScheduleError, parse
-from .core.service import check_int, check_length, check_str, fail
+from .core.checks import check_int, check_length, check_str, fail
+from .core.expressions import Cron, Rate, ScheduleError, parse
 
 __all__ = ["check_rules", "is_day_based", "next_window"]
 

@@ -22,22 +22,13 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from .core import crypto
+from .core.checks import check_bool, check_int, check_length, check_list, check_str, fail
 from .core.errors import ClientError
+from .core.service import Env, Service, operation
 from .kms import Kms
 from .replication import ReplicationOperations
 from .rotation import RotationOperations
 from .secrets import CURRENT, Sealed, Secret, Version
-from .core.service import (
-    Env,
-    Service,
-    check_bool,
-    check_int,
-    check_length,
-    check_list,
-    check_str,
-    fail,
-    operation,
-)
 from .sm_extras import ExtrasOperations
 from .sm_listing import ListingOperations
 

@@ -11,8 +11,9 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from .core.checks import check_bool, check_int, check_length, check_list, check_pattern, check_str, fail
 from .core.ids import random_password
-from .core.service import check_bool, check_int, check_length, check_list, check_pattern, check_str, fail, operation
+from .core.service import operation
 
 if TYPE_CHECKING:
     from .secretsmanager import SecretsManager

@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import ClientError
-from .secrets import Secret
-from .core.service import (
+from .core.checks import (
     check_bool,
     check_enum,
     check_int,
@@ -25,8 +23,10 @@ from .core.service import (
     decode_token,
     encode_token,
     fail,
-    operation,
 )
+from .core.errors import ClientError
+from .core.service import operation
+from .secrets import Secret
 
 if TYPE_CHECKING:
     from .secretsmanager import SecretsManager

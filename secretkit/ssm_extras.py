@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .core.service import check_int, check_length, check_list, check_str, fail, operation
+from .core.checks import check_int, check_length, check_list, check_str, fail
+from .core.service import operation
 from .ssm_names import clean_lookup_name, is_valid_label, key_of, not_found
 from .ssm_records import Parameter
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from .core.service import (
+from .core.checks import (
     check_bool,
     check_int,
     check_length,
@@ -25,8 +25,8 @@ from .core.service import (
     decode_token,
     encode_token,
     fail,
-    operation,
 )
+from .core.service import operation
 from .ssm_names import check_path, clean_lookup_name, key_of, not_found, parent_of
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .core.checks import check_length, check_str, fail
 from .core.errors import ClientError
-from .core.service import check_length, check_str, fail
 
 __all__ = [
     "INVALID_NAME",

@@ -27,8 +27,8 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from .core.checks import check_length, check_str, fail
 from .core.clock import parse_instant
-from .core.service import check_length, check_str, fail
 from .ssm_records import Parameter
 
 if TYPE_CHECKING:

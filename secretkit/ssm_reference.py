@@ -18,8 +18,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .core.checks import fail
 from .core.errors import ClientError
-from .core.service import fail
 
 __all__ = ["SM_REFERENCE", "ReferenceOperations"]
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .core.service import check_length, check_str, fail, operation
+from .core.checks import check_length, check_str, fail
+from .core.service import operation
 
 if TYPE_CHECKING:
     from .core.service import Env

@@ -8,7 +8,7 @@ import pytest
 
 from secretkit import Cloud
 from secretkit.core.errors import ClientError
-from secretkit.schedules import Cron, Rate, ScheduleError, parse
+from secretkit.core.expressions import Cron, Rate, ScheduleError, parse
 
 
 def utc(*args: int) -> datetime:

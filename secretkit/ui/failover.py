@@ -21,9 +21,9 @@ from typing import Any
 
 from ..cloud import Cloud
 from ..core.errors import ClientError
+from ..core.service import RegionUnavailableError
 from ..failover import FailoverApp
 from ..replication import REPLICATION_LAG
-from ..core.service import RegionUnavailableError
 
 __all__ = ["FailoverDrill"]
 
