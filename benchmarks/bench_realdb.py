@@ -17,14 +17,15 @@ import math
 import statistics
 import time
 
-from secretkit import Cloud, realdb
-from secretkit.realdb_connector import PsycopgConnector
+from secretkit import Cloud
+from secretkit.databases import postgres
+from secretkit.databases.psycopg_connector import PsycopgConnector
 from secretkit.rotation_functions import rotation_function
 
 ROUNDS = 20
 
 
-def _rotation_ms(server: realdb.PostgresServer, strategy: str, user: str) -> float:
+def _rotation_ms(server: postgres.PostgresServer, strategy: str, user: str) -> float:
     """Median wall-clock milliseconds of one whole rotation (four steps, real database work)."""
     cloud = Cloud(seed=0)
     client = cloud.client("secretsmanager", region_name="us-east-1")
@@ -48,8 +49,8 @@ def _rotation_ms(server: realdb.PostgresServer, strategy: str, user: str) -> flo
 def run() -> list[tuple[str, float, str]]:
     try:
         began = time.perf_counter()
-        server = realdb.start()
-    except realdb.RealDBUnavailable as exc:
+        server = postgres.start()
+    except postgres.RealDBUnavailable as exc:
         return [(f"real PostgreSQL unavailable: {str(exc)[:80]}", math.nan, "ms")]
     rows: list[tuple[str, float, str]] = []
     try:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 
 import secretkit
-from secretkit.replication import REPLICATION_LAG
+from secretkit.secretsmanager.replication import REPLICATION_LAG
 
 REPLICA_SETS = {0: [], 1: ["us-west-2"], 3: ["us-west-2", "eu-west-1", "ap-southeast-2"]}
 CALLS = 400

@@ -171,14 +171,14 @@ check("q4", replica_in_sync)
 # %% [markdown]
 # ## The whole drill, with promotion
 #
-# `secretkit.failover.failover_drill` runs the longer story on a fresh Cloud: an application
-# reads once a minute; a last write lands on the primary just before its region goes down
-# (too late to be replicated); reads fail over; writes have nowhere to go until the replica
-# is **promoted** (`stop_replication_to_replica`, called in the replica's region); then the
-# old region comes back, holding the write that never left it.
+# `secretkit.apps.failover.failover_drill` runs the longer story on a fresh Cloud: an
+# application reads once a minute; a last write lands on the primary just before its region
+# goes down (too late to be replicated); reads fail over; writes have nowhere to go until the
+# replica is **promoted** (`stop_replication_to_replica`, called in the replica's region);
+# then the old region comes back, holding the write that never left it.
 
 # %%
-from secretkit.failover import failover_drill
+from secretkit.apps.failover import failover_drill
 
 print(failover_drill(Cloud(seed=30)))
 

@@ -13,9 +13,10 @@
 # - show that a rotation that fails half-way is finished by the next attempt, not undone.
 #
 # The simulated databases of the earlier labs follow the rules of a real one. Here the
-# database *is* real: a throwaway PostgreSQL server, started by `secretkit.realdb` on
-# 127.0.0.1 at a free port, that checks every password with SCRAM. Secrets Manager is still
-# the model, reached through a genuine boto3 client, on the simulated clock.
+# database *is* real: a throwaway PostgreSQL server, started by
+# `secretkit.databases.postgres` on 127.0.0.1 at a free port, that checks every password
+# with SCRAM. Secrets Manager is still the model, reached through a genuine boto3 client,
+# on the simulated clock.
 
 # %%
 import json
@@ -23,14 +24,15 @@ import json
 import plotly.graph_objects as go
 
 import secretkit.ui  # noqa: F401  (the course's chart theme and renderer)
-from secretkit import Cloud, realdb
+from secretkit import Cloud
+from secretkit.databases import postgres
+from secretkit.databases.psycopg_connector import PsycopgConnector
+from secretkit.databases.traffic import Traffic
 from secretkit.labs.lab06 import check
-from secretkit.realdb_connector import PsycopgConnector
-from secretkit.realdb_traffic import Traffic
 from secretkit.rotation_functions import FailurePlan, rotation_function
 from secretkit.ui.theme import COLORS
 
-server = realdb.start()  # about a second; the last cell of this lab stops it
+server = postgres.start()  # about a second; the last cell of this lab stops it
 connector = PsycopgConnector()
 
 cloud = Cloud(seed=6)
@@ -284,7 +286,7 @@ state("after the retry")
 # (`AWSCURRENT logs in` shows `None` until exercise 1 is answered.)
 #
 # Last, stop the server. It also stops by itself when the kernel exits, and a server left
-# behind by a crashed kernel is stopped the next time `realdb.start()` runs.
+# behind by a crashed kernel is stopped the next time `postgres.start()` runs.
 
 # %%
 server.stop()

@@ -8,7 +8,7 @@
 'hello'
 
 ``cloud.client("secretsmanager", region_name="us-east-1")`` gives a genuine boto3 client
-over the same model (see :mod:`secretkit.client`). ``cloud.clock.advance(days=30)`` moves
+over the same model (see :mod:`secretkit.doors.inprocess`). ``cloud.clock.advance(days=30)`` moves
 time and runs everything that falls due: purges, key deletions, rotations, replication.
 """
 
@@ -17,15 +17,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Callable
 
+from .awslambda import FunctionRegistry, Handler
 from .core.clock import SimClock
 from .core.events import EventLog
 from .core.ids import Ids
 from .core.service import ACCOUNT_ID, Env, Service
-from .functions import FunctionRegistry, Handler
+from .eventbridge import Rule, Rules
 from .kms import Kms
-from .parameterstore import ParameterStore
-from .schedules import Rule, Rules
 from .secretsmanager import SecretsManager
+from .ssm import ParameterStore
 
 __all__ = ["Cloud", "REGIONS"]
 
@@ -147,7 +147,7 @@ class Cloud:
     def register_function(
         self, name: str, handler: Handler, *, region: str = "us-east-1", memory_mb: int = 128, duration_ms: float = 100.0
     ) -> str:
-        """Register a Lambda-style ``handler(event, context)``; returns its ARN (see :mod:`secretkit.functions`)."""
+        """Register a Lambda-style ``handler(event, context)``; returns its ARN (see :mod:`secretkit.awslambda.functions`)."""
         return self.functions.register(name, handler, region=region, memory_mb=memory_mb, duration_ms=duration_ms)
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
@@ -164,7 +164,7 @@ class Cloud:
     # -------------------------------------------------------------------- clients
     def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
         """A genuine boto3 client served in process by this Cloud (no network, no credentials)."""
-        from .client import make_client  # boto3 loads only when the first client is made
+        from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
         return make_client(self, service_name, region_name)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from secretkit import realdb
+from secretkit.databases import postgres
 
 
 def require_psycopg() -> None:
@@ -18,18 +18,18 @@ def require_psycopg() -> None:
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
-        if realdb.require_realdb():
-            pytest.fail(f"{realdb.REQUIRE_ENV} is set but psycopg is missing: {exc}", pytrace=False)
+        if postgres.require_realdb():
+            pytest.fail(f"{postgres.REQUIRE_ENV} is set but psycopg is missing: {exc}", pytrace=False)
         pytest.skip("the realdb extra (psycopg) is not installed", allow_module_level=True)
 
 
-def server_or_skip() -> Iterator[realdb.PostgresServer]:
+def server_or_skip() -> Iterator[postgres.PostgresServer]:
     """Start a server for a module-scoped fixture; skip or fail, as the environment demands."""
     try:
-        server = realdb.start()
-    except realdb.RealDBUnavailable as exc:
-        if realdb.require_realdb():
-            pytest.fail(f"{realdb.REQUIRE_ENV} is set but no PostgreSQL could start: {exc}", pytrace=False)
+        server = postgres.start()
+    except postgres.RealDBUnavailable as exc:
+        if postgres.require_realdb():
+            pytest.fail(f"{postgres.REQUIRE_ENV} is set but no PostgreSQL could start: {exc}", pytrace=False)
         pytest.skip(f"no real PostgreSQL here: {exc}")
     try:
         yield server

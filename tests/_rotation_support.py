@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from secretkit import Cloud
+from secretkit.databases import Database, SimConnector, databases
 from secretkit.rotation_functions import (
     FailurePlan,
     RotationFunction,
     rotation_function,
 )
-from secretkit.targets import Database, SimConnector, databases
 
 APP_PW = "app-password-0"
 MASTER_PW = "master-password-0"

@@ -100,7 +100,7 @@ def test_environment_settings_are_ignored(monkeypatch):
     monkeypatch.setenv("AWS_PROFILE", "does-not-exist")
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:9")
-    import secretkit.client as skclient
+    import secretkit.doors.inprocess as skclient
 
     monkeypatch.setattr(skclient, "_botocore_session", None)
     c = secretkit.Cloud().client("secretsmanager", region_name="eu-west-1")

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from secretkit.failover import UNREACHABLE, FailoverApp, failover_drill
-from secretkit.replication import REPLICATION_LAG
+from secretkit.apps.failover import UNREACHABLE, FailoverApp, failover_drill
+from secretkit.secretsmanager.replication import REPLICATION_LAG
 
 EAST, WEST = "us-east-1", "us-west-2"
 

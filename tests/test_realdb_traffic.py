@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from secretkit.realdb_traffic import Traffic
+from secretkit.databases.traffic import Traffic
 
 
 class _Session:

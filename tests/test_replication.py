@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from secretkit.core.errors import ClientError
-from secretkit.replication import REPLICATION_LAG
+from secretkit.secretsmanager.replication import REPLICATION_LAG
 
 ON_REPLICA = "Operation not permitted on a replica secret. Call must be made in primary secret's region."
 EAST, WEST, EU = "us-east-1", "us-west-2", "eu-west-1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from secretkit.replication import REPLICATION_LAG
+from secretkit.secretsmanager.replication import REPLICATION_LAG
 
 EAST, WEST = "us-east-1", "us-west-2"
 

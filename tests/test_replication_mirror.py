@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import secretkit
 from secretkit.core.errors import ClientError
-from secretkit.replication import REPLICATION_LAG
+from secretkit.secretsmanager.replication import REPLICATION_LAG
 
 EAST, WEST = "us-east-1", "us-west-2"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from secretkit.core.errors import ClientError
-from secretkit.replication import REPLICATION_LAG
 from secretkit.core.service import RegionUnavailableError
+from secretkit.secretsmanager.replication import REPLICATION_LAG
 
 EAST, WEST, EU = "us-east-1", "us-west-2", "eu-west-1"
 

@@ -9,7 +9,7 @@ import pytest
 from _rotation_support import make_setup
 
 from secretkit.core.errors import ClientError
-from secretkit.rotation_client import ModelClient
+from secretkit.doors.model_client import ModelClient
 from secretkit.rotation_functions import (
     FailurePlan,
     StudentTemplate,

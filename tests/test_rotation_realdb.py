@@ -9,7 +9,7 @@ import pytest
 from _realdb_support import require_psycopg, server_or_skip
 
 from secretkit import Cloud
-from secretkit.realdb_connector import PsycopgConnector
+from secretkit.databases.psycopg_connector import PsycopgConnector
 from secretkit.rotation_functions import rotation_function
 
 require_psycopg()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from secretkit import Cloud
-from secretkit.targets import (
+from secretkit.databases import (
     ENGINES,
     AuthenticationFailed,
     DatabaseError,

@@ -4,9 +4,9 @@ The four-step logic is the same for every engine; what touches the database goes
 *connector*: ``connector.connect(secret_dict)`` returns a connection (or ``None`` when the
 login is refused) with ``set_password(user, pw)``, ``role_exists(user)``,
 ``create_role_like(new, like, pw)``, ``test_login()`` and ``close()``. The simulated engines
-provide :class:`secretkit.targets.SimConnector`; a real PostgreSQL,
-:class:`secretkit.realdb_connector.PsycopgConnector`. The full contract is in
-:mod:`secretkit.targets.connector`.
+provide :class:`secretkit.databases.SimConnector`; a real PostgreSQL,
+:class:`secretkit.databases.psycopg_connector.PsycopgConnector`. The full contract is in
+:mod:`secretkit.databases.connector`.
 
 >>> fn = rotation_function("postgres", "alternating-users", connector)   # doctest: +SKIP
 >>> arn = cloud.register_function("rotate-app", fn)                      # doctest: +SKIP

@@ -7,7 +7,7 @@
   Each rotation re-passwords the one that is *not* current, logged in as the master user
   named by ``masterarn``; the user clients hold keeps working throughout.
 
-The database work goes through a connector (see :mod:`secretkit.targets.connector`), so the
+The database work goes through a connector (see :mod:`secretkit.databases.connector`), so the
 same steps drive a simulated engine or a real PostgreSQL.
 """
 

@@ -2,7 +2,7 @@
 
 Pure Python (no widget library). A :class:`FailoverDrill` owns a seeded
 :class:`~secretkit.Cloud` with a secret in a primary region replicated to a second region,
-and a :class:`~secretkit.failover.FailoverApp` that reads it once a simulated minute,
+and a :class:`~secretkit.apps.failover.FailoverApp` that reads it once a simulated minute,
 preferring the primary and falling back to the replica when the primary's endpoint cannot
 be reached. The controls are what an operator has in a real incident:
 
@@ -19,11 +19,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from ..apps.failover import FailoverApp
 from ..cloud import Cloud
 from ..core.errors import ClientError
 from ..core.service import RegionUnavailableError
-from ..failover import FailoverApp
-from ..replication import REPLICATION_LAG
+from ..secretsmanager.replication import REPLICATION_LAG
 
 __all__ = ["FailoverDrill"]
 

@@ -1,0 +1,241 @@
+"""Secrets Manager's listing and batch reads: ListSecrets (filters, negation, paging),
+ListSecretVersionIds and BatchGetSecretValue.
+
+Filter rules, as AWS documents them: ``name``, ``tag-key``, ``tag-value``,
+``primary-region`` and ``owning-service`` match a case-sensitive prefix; ``description``
+matches a case-insensitive prefix of the description or of any word in it; ``all`` matches
+a case-insensitive prefix of any word of any of those fields. A value starting with ``!``
+negates. Values within one filter are ORed; filters are ANDed, even with the same key.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..core.checks import (
+    check_bool,
+    check_enum,
+    check_int,
+    check_length,
+    check_list,
+    check_str,
+    decode_token,
+    encode_token,
+    fail,
+)
+from ..core.errors import ClientError
+from ..core.service import operation
+from .records import Secret
+
+if TYPE_CHECKING:
+    from .service import SecretsManager
+
+__all__ = ["ListingOperations", "FILTER_KEYS"]
+
+FILTER_KEYS = ("description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all")
+_SORT_BY = ("created-date", "last-accessed-date", "last-changed-date", "name")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _matches(secret: Secret, key: str, value: str) -> bool:
+    tags = secret.tags
+    if key == "name":
+        return secret.name.startswith(value)
+    if key == "tag-key":
+        return any(t["Key"].startswith(value) for t in tags)
+    if key == "tag-value":
+        return any(t["Value"].startswith(value) for t in tags)
+    if key == "primary-region":
+        return (secret.primary_region or "").startswith(value) if secret.primary_region else False
+    if key == "owning-service":
+        return False  # no secret in the model is owned by another service
+    low = value.lower()
+    if key == "description":
+        desc = (secret.description or "").lower()
+        return desc.startswith(low) or any(w.startswith(low) for w in _words(desc))
+    # "all": any word of any field
+    fields = [secret.name, secret.description or "", secret.primary_region or ""]
+    fields += [t["Key"] for t in tags] + [t["Value"] for t in tags]
+    query = _words(value) or [low]
+    words = [w for f in fields for w in _words(f)]
+    return all(any(w.startswith(q) for w in words) for q in query)
+
+
+def _passes(secret: Secret, filters: list[tuple[str, list[str]]]) -> bool:
+    for key, values in filters:
+        positive = [v for v in values if not v.startswith("!")]
+        negative = [v[1:] for v in values if v.startswith("!")]
+        if positive and not any(_matches(secret, key, v) for v in positive):
+            return False
+        if any(_matches(secret, key, v) for v in negative):
+            return False
+    return True
+
+
+def _check_filters(filters: object) -> list[tuple[str, list[str]]]:
+    rows = check_list(filters, "Filters", 0, 10)
+    out = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise fail("InvalidParameterException", "Each filter must have a Key and Values.")
+        key = row.get("Key")
+        check_enum(key, "filters.member.key", FILTER_KEYS)
+        values = check_list(row.get("Values", []), "filters.member.values", 1, 10)
+        for v in values:
+            check_length(check_str(v, "Values"), "filters.member.values.member", 1, 512)
+        out.append((key, values))
+    return out
+
+
+class ListingOperations:
+    """Mixin of :class:`~secretkit.secretsmanager.service.SecretsManager`."""
+
+    @operation("ListSecrets")
+    def list_secrets(
+        self: "SecretsManager",
+        *,
+        IncludePlannedDeletion: bool = False,
+        MaxResults: int | None = None,
+        NextToken: str | None = None,
+        Filters: list[dict[str, Any]] | None = None,
+        SortOrder: str = "asc",
+        SortBy: str = "created-date",
+    ) -> dict[str, Any]:
+        check_bool(IncludePlannedDeletion, "IncludePlannedDeletion")
+        limit = check_int(MaxResults, "MaxResults", 1, 100) if MaxResults is not None else 100
+        filters = _check_filters(Filters or [])
+        check_enum(SortOrder, "sortOrder", ("asc", "desc"))
+        check_enum(SortBy, "sortBy", _SORT_BY)
+        start = self._page_start(NextToken, "list")
+        rows = [
+            s
+            for s in self.by_arn.values()
+            if (IncludePlannedDeletion or not s.pending_deletion) and _passes(s, filters)
+        ]
+        if SortBy == "name":
+            rows.sort(key=lambda s: s.name)
+        elif SortBy == "last-changed-date":
+            rows.sort(key=lambda s: (s.last_changed or s.created))
+        elif SortBy == "last-accessed-date":
+            rows.sort(key=lambda s: (s.last_accessed or s.created))
+        if SortOrder == "desc":
+            rows.reverse()
+        page = rows[start : start + limit]
+        out: dict[str, Any] = {"SecretList": [self._list_entry(s) for s in page]}
+        if start + limit < len(rows):
+            out["NextToken"] = encode_token({"list": start + limit})
+        return out
+
+    def _page_start(self: "SecretsManager", token: object, kind: str) -> int:
+        if token is None:
+            return 0
+        check_length(check_str(token, "NextToken"), "nextToken", 1, 4096)
+        state = decode_token(token, "InvalidNextTokenException", "The NextToken value is invalid.")
+        start = state.get(kind)
+        if not isinstance(start, int) or start < 0:
+            raise fail("InvalidNextTokenException", "The NextToken value is invalid.")
+        return start
+
+    def _list_entry(self: "SecretsManager", secret: Secret) -> dict[str, Any]:
+        entry = self.describe(secret, stages_key="SecretVersionsToStages")
+        entry.pop("ReplicationStatus", None)
+        return entry
+
+    @operation("ListSecretVersionIds")
+    def list_secret_version_ids(
+        self: "SecretsManager",
+        *,
+        SecretId: str,
+        MaxResults: int | None = None,
+        NextToken: str | None = None,
+        IncludeDeprecated: bool = False,
+    ) -> dict[str, Any]:
+        secret = self.find(SecretId)
+        limit = check_int(MaxResults, "MaxResults", 1, 100) if MaxResults is not None else 100
+        check_bool(IncludeDeprecated, "IncludeDeprecated")
+        start = self._page_start(NextToken, "versions")
+        labelled = set(secret.labels.values())
+        rows = [
+            v
+            for v in secret.versions.values()
+            if v.has_value and (IncludeDeprecated or v.version_id in labelled)
+        ]
+        page = rows[start : start + limit]
+        versions = []
+        for v in page:
+            entry: dict[str, Any] = {"VersionId": v.version_id}
+            stages = secret.stages_of(v.version_id)
+            if stages:
+                entry["VersionStages"] = stages
+            if v.last_accessed is not None:
+                entry["LastAccessedDate"] = v.last_accessed
+            entry["CreatedDate"] = v.created
+            entry["KmsKeyIds"] = [v.sealed.key_arn] if v.sealed else []
+            versions.append(entry)
+        out: dict[str, Any] = {"Versions": versions, "ARN": secret.arn, "Name": secret.name}
+        if start + limit < len(rows):
+            out["NextToken"] = encode_token({"versions": start + limit})
+        return out
+
+    @operation("BatchGetSecretValue")
+    def batch_get_secret_value(
+        self: "SecretsManager",
+        *,
+        SecretIdList: list[str] | None = None,
+        Filters: list[dict[str, Any]] | None = None,
+        MaxResults: int | None = None,
+        NextToken: str | None = None,
+    ) -> dict[str, Any]:
+        if SecretIdList is not None and Filters is not None:
+            raise fail("InvalidParameterException", "Either 'SecretIdList' or 'Filters' must be provided, but not both.")
+        if SecretIdList is None and Filters is None:
+            raise fail("InvalidParameterException", "Either 'SecretIdList' or 'Filters' must be provided.")
+        if MaxResults is not None and Filters is None:
+            raise fail(
+                "InvalidParameterException",
+                "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided in a request.",
+            )
+        values: list[dict[str, Any]] = []
+        errors: list[dict[str, str]] = []
+        out: dict[str, Any] = {}
+        if SecretIdList is not None:
+            ids = check_list(SecretIdList, "SecretIdList", 1, 20)
+            targets: list[tuple[str, Secret | None]] = []
+            for sid in ids:
+                try:
+                    targets.append((sid, self.find(sid, deleted_ok=False)))
+                except ClientError as exc:
+                    errors.append({"SecretId": sid, "ErrorCode": exc.code, "Message": exc.message})
+        else:
+            limit = check_int(MaxResults, "MaxResults", 1, 20) if MaxResults is not None else 20
+            filters = _check_filters(Filters)
+            start = self._page_start(NextToken, "batch")
+            rows = [s for s in self.by_arn.values() if not s.pending_deletion and _passes(s, filters)]
+            targets = [(s.arn, s) for s in rows[start : start + limit]]
+            if start + limit < len(rows):
+                out["NextToken"] = encode_token({"batch": start + limit})
+        for sid, secret in targets:
+            assert secret is not None
+            try:
+                version = self._select_version(secret, None, None)
+                plain = self.open_value(secret, version)
+            except ClientError as exc:
+                errors.append({"SecretId": sid, "ErrorCode": exc.code, "Message": exc.message})
+                continue
+            entry: dict[str, Any] = {"ARN": secret.arn, "Name": secret.name, "VersionId": version.version_id}
+            if version.sealed.binary:  # type: ignore[union-attr]
+                entry["SecretBinary"] = plain
+            else:
+                entry["SecretString"] = plain.decode()
+            entry["VersionStages"] = secret.stages_of(version.version_id)
+            entry["CreatedDate"] = version.created
+            values.append(entry)
+        self._resource = None
+        out["SecretValues"] = values
+        out["Errors"] = errors
+        return out

@@ -1,0 +1,293 @@
+"""Rotation: RotateSecret, CancelRotateSecret, the schedule, and how a rotation runs.
+
+This mixin joins :class:`secretkit.secretsmanager.service.SecretsManager`. What happens on
+``RotateSecret``, as on AWS:
+
+1. The rotation settings are stored (``RotationEnabled``, ``RotationLambdaARN``,
+   ``RotationRules``) and the request is checked: a function must be known, and no other
+   rotation may be in progress (``AWSPENDING`` on a version other than ``AWSCURRENT``'s).
+2. The service makes a **placeholder version** whose VersionId is the token, labelled
+   ``AWSPENDING``, with no value yet.
+3. It invokes the function four times, ``{"Step": ..., "SecretId": arn,
+   "ClientRequestToken": token}``: createSecret, setSecret, testSecret, finishSecret.
+   Each step takes the function's declared duration of simulated time, so the next one
+   runs that much later: the single-user failure window has a length an application can
+   fall into. The rotation succeeded when ``AWSCURRENT`` has reached the token.
+4. If any step fails, the *whole* rotation is retried later with the **same token** (the
+   function's steps are idempotent, so it resumes where it stopped); after the last retry
+   it is left as it is, ``AWSPENDING`` in place, and the next scheduled window tries again.
+
+AWS runs rotation asynchronously and ``RotateSecret`` returns at once; here createSecret
+runs inside the call and the other steps as the clock moves on (``cloud.clock.advance(
+seconds=1)`` finishes a rotation of functions declared at 100 ms). A failure is never
+raised to the caller: it shows in the event log as a ``RotationFailed`` notice.
+
+``RotateImmediately=False`` only validates: testSecret runs against a temporary
+``AWSPENDING`` version that holds the current value, which is then removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..core.checks import check_bool, check_length, check_str, fail
+from ..core.service import operation
+from ..doors.model_client import ModelClient
+from .records import CURRENT, PENDING, Secret, Version
+from .schedule import check_rules, is_day_based, next_window
+
+if TYPE_CHECKING:
+    from ..awslambda import FunctionRegistry
+    from .service import SecretsManager
+
+__all__ = ["RETRY_DELAYS", "STEPS", "RotationOperations"]
+
+STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
+
+#: When a failed rotation is tried again (AWS says "multiple times" without figures; these are the model's).
+RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+
+NO_FUNCTION = "No Lambda rotation function ARN is associated with this secret."
+IN_PROGRESS = "A previous rotation isn't complete. That rotation will be reattempted."
+CANNOT_INVOKE = (
+    "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy "
+    "grants access to the principal secretsmanager.amazonaws.com."
+)
+_ONE_SECOND = timedelta(seconds=1)
+
+
+@dataclass(slots=True)
+class RotationRun:
+    """A rotation under way: its token and how many attempts it has had."""
+
+    token: str
+    attempts: int = 0
+    step_index: int = 0
+    timer: Any = None
+
+
+class RotationOperations:
+    """Rotation operations of Secrets Manager."""
+
+    #: The account's functions; the Cloud sets it when it builds the service.
+    functions: FunctionRegistry | None = None
+
+    # ------------------------------------------------------------------ operations
+    @operation("RotateSecret")
+    def rotate_secret(
+        self: SecretsManager,
+        *,
+        SecretId: str,
+        ClientRequestToken: str | None = None,
+        RotationLambdaARN: str | None = None,
+        RotationRules: dict[str, Any] | None = None,
+        RotateImmediately: bool = True,
+        ExternalSecretRotationMetadata: list[dict[str, str]] | None = None,
+        ExternalSecretRotationRoleArn: str | None = None,
+    ) -> dict[str, Any]:
+        secret = self._writable(SecretId)
+        token = self._check_token(ClientRequestToken) if ClientRequestToken is not None else self.env.ids.uuid()
+        if RotationLambdaARN is not None:
+            check_length(check_str(RotationLambdaARN, "RotationLambdaARN"), "rotationLambdaARN", 0, 2048)
+        rules = check_rules(RotationRules) if RotationRules is not None else None
+        check_bool(RotateImmediately, "RotateImmediately")
+        function_arn = RotationLambdaARN or secret.rotation_lambda_arn
+        if not function_arn:
+            raise fail("InvalidRequestException", NO_FUNCTION)
+        if self.rotation_in_progress(secret):
+            raise fail("InvalidRequestException", IN_PROGRESS)
+        if self.functions is None or self.functions.get(function_arn) is None:
+            raise fail("AccessDeniedException", CANNOT_INVOKE)
+        if token in secret.versions:
+            if secret.labels.get(CURRENT) == token:  # a retried request whose rotation already finished
+                return {"ARN": secret.arn, "Name": secret.name, "VersionId": token}
+            raise fail(
+                "ResourceExistsException",
+                f"You can't use ClientRequestToken {token} because that value is already in use for a version of secret {secret.arn}.",
+            )
+        secret.rotation_enabled = True
+        secret.rotation_lambda_arn = function_arn
+        if rules is not None:
+            secret.rotation_rules = rules
+        self._detail = {"RotateImmediately": RotateImmediately}
+        self._changed(secret)
+        if RotateImmediately:
+            self._start_rotation(secret, token)
+        else:
+            self._dry_run(secret, token)
+            self._schedule_next(secret, self._rotation_base(secret))
+        return {"ARN": secret.arn, "Name": secret.name, "VersionId": token}
+
+    @operation("CancelRotateSecret")
+    def cancel_rotate_secret(self: SecretsManager, *, SecretId: str) -> dict[str, Any]:
+        """Turn automatic rotation off; the function and rules are kept, the labels left as they are."""
+        secret = self._writable(SecretId)
+        secret.rotation_enabled = False
+        run = secret.extra.pop("rotation_run", None)
+        if run is not None and run.timer is not None:
+            run.timer.cancel()
+        self._cancel_schedule(secret)
+        out: dict[str, Any] = {"ARN": secret.arn, "Name": secret.name}
+        if self.rotation_in_progress(secret):
+            out["VersionId"] = secret.labels[PENDING]
+        self._changed(secret)
+        return out
+
+    # ------------------------------------------------------------------ state
+    @staticmethod
+    def rotation_in_progress(secret: Secret) -> bool:
+        """AWS's rule: a rotation is running while AWSPENDING sits on a version that is not AWSCURRENT."""
+        pending = secret.labels.get(PENDING)
+        return pending is not None and pending != secret.labels.get(CURRENT)
+
+    def _alive(self: SecretsManager, secret: Secret) -> bool:
+        return self.by_arn.get(secret.arn) is secret and not secret.pending_deletion
+
+    # ------------------------------------------------------------------ running
+    def _start_rotation(self: SecretsManager, secret: Secret, token: str) -> None:
+        secret.versions[token] = Version(token, self.env.clock.now, aad=self._aad(secret, token))
+        secret.attach(PENDING, token)
+        self._changed(secret)
+        secret.extra["rotation_run"] = RotationRun(token)
+        self._attempt(secret)
+
+    def _client_for(self: SecretsManager, service: str) -> Any:
+        if service != "secretsmanager":
+            raise ValueError(f"a rotation function here gets a secretsmanager client, not {service!r}")
+        client = self.__dict__.get("_model_client")
+        if client is None:
+            client = self.__dict__["_model_client"] = ModelClient(self)
+        return client
+
+    def _invoke(self: SecretsManager, secret: Secret, step: str, token: str) -> None:
+        assert self.functions is not None and secret.rotation_lambda_arn is not None
+        event = {"Step": step, "SecretId": secret.arn, "ClientRequestToken": token}
+        self.functions.invoke(secret.rotation_lambda_arn, event, client=self._client_for, note={"step": step, "secret": secret.arn})
+
+    def _attempt(self: SecretsManager, secret: Secret) -> None:
+        """Start one attempt at the whole rotation, from createSecret."""
+        run: RotationRun | None = secret.extra.get("rotation_run")
+        if run is None or not self._alive(secret):
+            return
+        run.attempts += 1
+        run.step_index = 0
+        self._run_step(secret, run)
+
+    def _run_step(self: SecretsManager, secret: Secret, run: RotationRun) -> None:
+        """Invoke the next step; the one after it follows once this invocation's duration has passed."""
+        run.timer = None
+        if secret.extra.get("rotation_run") is not run or not self._alive(secret):
+            return
+        step = STEPS[run.step_index]
+        function = self.functions.get(secret.rotation_lambda_arn or "") if self.functions is not None else None
+        try:
+            if function is None:
+                raise LookupError("the rotation function no longer exists")
+            self._invoke(secret, step, run.token)
+            if step == "finishSecret" and secret.labels.get(CURRENT) != run.token:
+                raise RuntimeError("finishSecret returned but AWSCURRENT is not on the new version")
+        except Exception as exc:  # noqa: BLE001 - any failure of the function is the rotation's, never the caller's
+            self._attempt_failed(secret, run, step, exc)
+            return
+        run.step_index += 1
+        now = self.env.clock.now
+        if run.step_index < len(STEPS):
+            assert function is not None
+            gap = timedelta(milliseconds=function.duration_ms)
+            run.timer = self.env.clock.schedule(now + gap, lambda: self._run_step(secret, run), label=f"rotation step {secret.name}")
+            return
+        secret.extra.pop("rotation_run", None)
+        secret.last_rotated = now
+        detail = {"attempts": run.attempts, "token": run.token}
+        self.env.events.record(now, "notice", self.region, self.service_name, "RotationSucceeded", "OK", secret.arn, detail)
+        if secret.rotation_enabled:
+            self._schedule_next(secret, now)
+
+    def _attempt_failed(self: SecretsManager, secret: Secret, run: RotationRun, step: str, exc: Exception) -> None:
+        """Log the failure; retry the whole rotation later with the same token, or give up for now."""
+        now = self.env.clock.now
+        detail = {"step": step, "attempt": run.attempts, "token": run.token, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+        if run.attempts <= len(RETRY_DELAYS) and secret.rotation_enabled is not False:
+            delay = RETRY_DELAYS[run.attempts - 1]
+            run.timer = self.env.clock.schedule(now + delay, lambda: self._attempt(secret), label=f"retry rotation {secret.name}")
+            return
+        secret.extra.pop("rotation_run", None)
+        if secret.rotation_enabled:
+            self._schedule_next(secret, self._rotation_base(secret), retry_from=now)
+
+    def _dry_run(self: SecretsManager, secret: Secret, token: str) -> None:
+        """RotateImmediately=False: testSecret against a temporary AWSPENDING copy of the current value."""
+        current = secret.current()
+        now = self.env.clock.now
+        if current is None:
+            detail = {"step": "testSecret", "attempt": 1, "error": "the secret has no AWSCURRENT value to test"}
+            self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+            return
+        value = self.open_value(secret, current)
+        self._new_version(secret, token, value, current.sealed.binary)  # type: ignore[union-attr]
+        secret.attach(PENDING, token)
+        try:
+            self._invoke(secret, "testSecret", token)
+        except Exception as exc:  # noqa: BLE001 - a failed dry run is reported, not raised
+            detail = {"step": "testSecret", "attempt": 1, "error": f"{type(exc).__name__}: {exc}"[:300]}
+            self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+        finally:
+            if secret.labels.get(PENDING) == token:
+                secret.detach(PENDING)
+            if token not in secret.labels.values():
+                secret.versions.pop(token, None)
+
+    # ------------------------------------------------------------------ schedule
+    def _rotation_base(self: SecretsManager, secret: Secret) -> datetime:
+        """Day-based schedules count from the last rotation, or the last manual change of the value."""
+        base = secret.extra.get("rotation_base") or secret.last_rotated or secret.created
+        return max(base, secret.last_rotated or base)
+
+    def _cancel_schedule(self: SecretsManager, secret: Secret) -> None:
+        timer = secret.extra.pop("rotation_timer", None)
+        if timer is not None:
+            timer.cancel()
+
+    def _schedule_next(self: SecretsManager, secret: Secret, base: datetime, *, retry_from: datetime | None = None) -> None:
+        """Set NextRotationDate and arm the timer at an instant drawn inside the next window.
+
+        ``retry_from`` (after a rotation gave up): NextRotationDate keeps its overdue value,
+        and the timer waits for the first window after that instant.
+        """
+        self._cancel_schedule(secret)
+        secret.extra["rotation_base"] = base
+        rules = secret.rotation_rules
+        if not rules:
+            secret.next_rotation = None
+            return
+        now = self.env.clock.now
+        start, end = next_window(rules, base, now)
+        secret.next_rotation = end - _ONE_SECOND
+        if retry_from is not None or end <= now:
+            start, end = next_window(rules, retry_from or now, now)
+        span = (end - start).total_seconds()
+        when = start + timedelta(seconds=int(self.env.ids.rng.random() * span))
+        when = max(when, now)
+        secret.extra["rotation_timer"] = self.env.clock.schedule(when, lambda: self._scheduled(secret), label=f"rotate {secret.name}")
+
+    def _scheduled(self: SecretsManager, secret: Secret) -> None:
+        """A window's moment has come: start a rotation, or resume the unfinished one with its token."""
+        secret.extra.pop("rotation_timer", None)
+        if not self._alive(secret) or not secret.rotation_enabled or secret.extra.get("rotation_run") is not None:
+            return
+        if self.env.down:
+            self._schedule_next(secret, self._rotation_base(secret), retry_from=self.env.clock.now)
+            return
+        if self.rotation_in_progress(secret):
+            secret.extra["rotation_run"] = RotationRun(secret.labels[PENDING])
+            self._attempt(secret)
+        else:
+            self._start_rotation(secret, self.env.ids.uuid())
+
+    def after_new_current(self: SecretsManager, secret: Secret, *, manual: bool) -> None:
+        """A manual PutSecretValue/UpdateSecret counts as a rotation for day-based schedules."""
+        if manual and secret.rotation_enabled and is_day_based(secret.rotation_rules) and secret.extra.get("rotation_run") is None:
+            self._schedule_next(secret, self.env.clock.now)
