@@ -21,6 +21,7 @@ from typing import Any
 
 from ..core.checks import fail
 from ..core.clock import SimClock
+from ..core.context import caller, root_principal
 from ..core.events import EventLog
 
 __all__ = ["Function", "FunctionRegistry", "Handler", "LambdaContext"]
@@ -67,6 +68,7 @@ class FunctionRegistry:
         self.events = events
         self.account_id = account_id
         self._request_id = request_id
+        self._principal = root_principal(account_id)
         self.functions: dict[str, Function] = {}  # ARN -> function
 
     def register(
@@ -111,6 +113,9 @@ class FunctionRegistry:
         A handler that raises is logged with status ``"FunctionError"`` and the exception
         propagates, as an unhandled error does to a synchronous Lambda caller. ``note`` adds
         fields to the logged record (Secrets Manager adds the rotation step).
+
+        The handler's own calls are its own (not nested in whatever invoked it), made as the
+        account's root user until functions get execution roles.
         """
         function = self.get(arn)
         if function is None:
@@ -122,7 +127,8 @@ class FunctionRegistry:
             detail.update(note)
         status = "OK"
         try:
-            return function.handler(event, context)
+            with caller(self._principal):
+                return function.handler(event, context)
         except Exception:
             status = "FunctionError"
             raise

@@ -7,9 +7,12 @@ Record kinds
 ------------
 ``call``
     One API call. ``operation`` is the AWS operation name (``GetSecretValue``), ``outcome``
-    is ``"OK"`` or the AWS error code. ``detail`` may say who made it (``{"via":
-    "secretsmanager"}`` for the KMS calls a service makes on your behalf) or the tier of
-    the parameter it touched (``{"tier": "Advanced"}``).
+    is ``"OK"`` or the AWS error code, ``principal`` who made it (the account's root user,
+    ``arn:aws:iam::123456789012:root``, until access control is modelled). ``detail`` may
+    name the service that made it on your behalf (``{"via": "secretsmanager"}`` for the
+    KMS calls a service makes for you) or the tier of the parameter it touched
+    (``{"tier": "Advanced"}``). The record is written from the call's request context
+    (:mod:`secretkit.core.context`).
 ``lifecycle``
     A resource starts or stops costing money: ``operation`` is ``"start"`` or ``"stop"``
     and ``detail["type"]`` one of ``secret``, ``replica-secret``, ``advanced-parameter``,
@@ -30,6 +33,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 __all__ = ["Event", "EventLog"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_new_event = tuple.__new__  # builds an Event without the named tuple's keyword-parsing __new__
 
 
 class Event(NamedTuple):
@@ -43,6 +47,7 @@ class Event(NamedTuple):
     outcome: str = "OK"
     resource: str | None = None
     detail: Mapping[str, Any] = _EMPTY
+    principal: str | None = None  # who made a call; None for what is not a call
 
     @property
     def ok(self) -> bool:
@@ -66,8 +71,11 @@ class EventLog:
         outcome: str = "OK",
         resource: str | None = None,
         detail: Mapping[str, Any] | None = None,
+        principal: str | None = None,
     ) -> Event:
-        event = Event(time, kind, region, service, operation, outcome, resource, detail or _EMPTY)
+        event = _new_event(
+            Event, (time, kind, region, service, operation, outcome, resource, detail or _EMPTY, principal)
+        )
         self._events.append(event)
         if self._listeners:
             for listener in self._listeners:

@@ -2,9 +2,9 @@
 
 Each service object (one per region) is built with an :class:`Env` by the Cloud. Public
 operations are methods named like boto3's (``get_secret_value``) taking AWS's PascalCase
-keyword arguments and returning boto3-shaped dicts. The :func:`operation` decorator
-records every call in the event log with its outcome, and refuses calls to a region that
-is down.
+keyword arguments and returning boto3-shaped dicts. The :func:`operation` decorator runs
+every call in a request context of its own (:mod:`secretkit.core.context`), records it in
+the event log with its outcome, and refuses calls to a region that is down.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from .clock import SimClock
+from .context import CALLER, REQUEST, RequestContext, root_principal
 from .errors import ClientError, SecretkitError
 from .events import EventLog
 from .ids import Ids
@@ -45,18 +46,25 @@ class Env:
     account_id: str = ACCOUNT_ID
     down: bool = False
     services: dict[str, Any] = field(default_factory=dict)
+    root: str = field(init=False)  # the account's root user: the caller until access control lands
+
+    def __post_init__(self) -> None:
+        self.root = root_principal(self.account_id)
 
 
 class Service:
-    """Base of a regional service model."""
+    """Base of a regional service model: whatever serves ``@operation`` methods in one region.
+
+    A service's facade is one; so is each collaborator it delegates operations to, which
+    gives the facade's ``service_name``. Nothing here belongs to one call: a call's facts
+    live in its request context.
+    """
 
     service_name = ""
 
     def __init__(self, env: Env) -> None:
         self.env = env
         self.region = env.region
-        self._resource: str | None = None
-        self._detail: dict[str, Any] | None = None
 
     def _arn(self, resource: str) -> str:
         return f"arn:aws:{self.service_name}:{self.region}:{self.env.account_id}:{resource}"
@@ -66,10 +74,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def operation(name: str) -> Callable[[F], F]:
-    """Mark a method as the AWS operation ``name``: log it, refuse it during an outage.
+    """Mark a method as the AWS operation ``name``: run it in a request context of its own,
+    log it, refuse it during an outage.
 
-    Inside the method, set ``self._resource`` (an ARN) and ``self._detail`` to enrich the
-    log record; never put a secret value there.
+    Inside the method, :func:`~secretkit.core.context.touch` records the resource the call
+    touched and :func:`~secretkit.core.context.note` adds detail to its log record; never a
+    secret value.
     """
 
     def decorate(method: F) -> F:
@@ -80,20 +90,30 @@ def operation(name: str) -> Callable[[F], F]:
                 raise TypeError(f"{method.__name__}() takes keyword arguments only, as boto3 does")
             if env.down:
                 raise RegionUnavailableError(self.service_name, self.region)
-            self._resource = None
-            self._detail = None
+            # Open this call's context: the enclosing call's principal, else the door's, else root.
+            parent = _get_request()
+            principal = parent.principal if parent is not None else (_get_caller() or env.root)
+            ctx = RequestContext(self.service_name, name, env.region, env.account_id, principal, None, parent)
+            token = _set_request(ctx)
             try:
                 result = method(self, **params)
             except ClientError as exc:
                 exc.operation_name = name
-                env.events.record(
-                    env.clock.now, "call", self.region, self.service_name, name, exc.code, self._resource, self._detail
-                )
+                ctx.record(env.events, env.clock.now, exc.code)
                 raise
-            env.events.record(env.clock.now, "call", self.region, self.service_name, name, "OK", self._resource, self._detail)
+            finally:
+                _reset_request(token)
+            env.events.record(
+                env.clock.now, "call", env.region, ctx.service, name, "OK", ctx.resource, ctx.detail, principal
+            )
             return result
 
         wrapper.aws_operation = name  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+# Bound once: the decorator runs on every call, and these are its hottest lines.
+_get_request, _set_request, _reset_request = REQUEST.get, REQUEST.set, REQUEST.reset
+_get_caller = CALLER.get

@@ -29,6 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from botocore.model import Shape
 
+from ..core.context import caller, root_principal
 from ..core.errors import ClientError
 from ..core.service import RegionUnavailableError
 
@@ -97,12 +98,18 @@ def _decode(value: Any, shape: Shape | None) -> Any:
 
 
 class _Dispatcher:
-    """The ``before-call`` handler: serves one client's requests from the model."""
+    """The ``before-call`` handler: serves one client's requests from the model.
+
+    Each request is served inside :class:`~secretkit.core.context.caller`, with the
+    principal the client's credentials stand for: the account's root user, until access
+    control is modelled.
+    """
 
     def __init__(self, cloud: "Cloud", service_name: str, region: str) -> None:
         self.cloud = cloud
         self.service_name = service_name
         self.region = region
+        self.principal = root_principal(cloud.account_id)
 
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> tuple[_Http, dict[str, Any]]:
         body = params.get("body") or b"{}"
@@ -115,7 +122,8 @@ class _Dispatcher:
                 return self._error(
                     request_id, 400, "UnsupportedOperation", f"secretkit does not model {model.name} (yet)."
                 )
-            result = method(**args)
+            with caller(self.principal):
+                result = method(**args)
         except ClientError as exc:
             return self._error(request_id, exc.status, exc.code, exc.message, **exc.extra)
         except RegionUnavailableError as exc:

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 from ..core import crypto
 from ..core.checks import check_int, check_length, check_list, fail
+from ..core.context import on_behalf, touch
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation
 from .keys import MANAGED_ALIASES, KmsKey
@@ -113,11 +114,13 @@ class Kms(Service):
         key.check_usable()
         return key, key.unseal(index, sealed, crypto.canonical_context(context) if aad is None else aad)
 
-    def _note(self, key: KmsKey) -> None:
-        self._resource = key.arn
-        self._detail = {"key_manager": key.manager}
+    @staticmethod
+    def _note(key: KmsKey) -> None:
+        """The call touched ``key``: its ARN and its key manager go to the log."""
+        touch(key.arn, key_manager=key.manager)
 
-    # Used by Secrets Manager and Parameter Store; recorded as KMS calls made on your behalf.
+    # Used by Secrets Manager and Parameter Store: KMS calls made on their callers' behalf,
+    # each logged in a request context of its own (see core.context.on_behalf).
     def internal_data_key(
         self, key: KmsKey, context: Mapping[str, str], via: str, aad: bytes | None = None
     ) -> tuple[bytes, bytes]:
@@ -133,6 +136,7 @@ class Kms(Service):
     def internal_encrypt(
         self, key: KmsKey, plaintext: bytes, context: Mapping[str, str], via: str, aad: bytes | None = None
     ) -> bytes:
+        """Encrypt on behalf of a service (Parameter Store's Standard SecureStrings)."""
         key.check_usable()
         blob = self._seal(key, plaintext, context, aad)
         self._log_internal("Encrypt", key, via)
@@ -140,18 +144,21 @@ class Kms(Service):
 
     def internal_decrypt(self, blob: bytes, context: Mapping[str, str], via: str, aad: bytes | None = None) -> bytes:
         """Decrypt on behalf of a service; raises the KMS error (the caller maps it)."""
+        env = self.env
         try:
             key, plaintext = self._open(blob, context, None, aad)
         except ClientError as exc:
-            self.env.events.record(self.env.clock.now, "call", self.region, "kms", "Decrypt", exc.code, None, {"via": via})
+            on_behalf("kms", "Decrypt", env.region, env.account_id, via).record(env.events, env.clock.now, exc.code)
             raise
         self._log_internal("Decrypt", key, via)
         return plaintext
 
-    def _log_internal(self, op: str, key: KmsKey, via: str) -> None:
-        self.env.events.record(
-            self.env.clock.now, "call", self.region, "kms", op, "OK", key.arn, {"via": via, "key_manager": key.manager}
-        )
+    def _log_internal(self, operation_name: str, key: KmsKey, via: str) -> None:
+        env = self.env
+        call = on_behalf("kms", operation_name, env.region, env.account_id, via)
+        call.resource = key.arn
+        call.detail["key_manager"] = key.manager  # type: ignore[index]  # on_behalf starts it with "via"
+        call.record(env.events, env.clock.now, "OK")
 
     # --------------------------------------------------------------------- operations
     @operation("CreateKey")

@@ -125,7 +125,7 @@ def bill(
             billed_to[arn] = hi
 
     for e in sorted(events, key=_time):
-        when, kind, region, service, operation, outcome, resource, detail = e
+        when, kind, region, service, operation, outcome, resource, detail, _principal = e
         if kind == "call":
             # Priced first: the call that changes the throughput setting pays under the old one.
             dimension = _SM_CALLS if service == "secretsmanager" else _call_dimension(e, throughput, high_throughput)

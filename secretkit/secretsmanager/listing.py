@@ -24,6 +24,7 @@ from ..core.checks import (
     encode_token,
     fail,
 )
+from ..core.context import touch
 from ..core.errors import ClientError
 from ..core.service import operation
 from .records import Secret
@@ -235,7 +236,7 @@ class ListingOperations:
             entry["VersionStages"] = secret.stages_of(version.version_id)
             entry["CreatedDate"] = version.created
             values.append(entry)
-        self._resource = None
+        touch(None)  # a batch read names no single secret
         out["SecretValues"] = values
         out["Errors"] = errors
         return out

@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..core.checks import check_bool, check_length, check_list, check_pattern, check_str, fail
+from ..core.context import note
 from ..core.errors import ClientError
 from ..core.service import operation
 from .records import Secret
@@ -115,7 +116,7 @@ class ReplicationOperations:
         for entry in replicas:
             if entry["Region"] in secret.replicas:
                 raise fail("InvalidParameterException", f"The secret is already replicated to Region {entry['Region']}.")
-        self._detail = {"regions": [e["Region"] for e in replicas]}
+        note(regions=[e["Region"] for e in replicas])
         return {"ARN": secret.arn, "ReplicationStatus": self.add_replicas(secret, replicas, ForceOverwriteReplicaSecret)}
 
     @operation("RemoveRegionsFromReplication")
@@ -127,7 +128,7 @@ class ReplicationOperations:
         for region in regions:
             check_length(check_str(region, "RemoveReplicaRegions"), "removeReplicaRegions.member", 1, 128)
             check_pattern(region, "removeReplicaRegions.member", _REGION_RE)
-        self._detail = {"regions": list(regions)}
+        note(regions=list(regions))
         for region in regions:
             link = secret.replicas.pop(region, None)
             if link is not None:  # repeating the call for a region already removed is harmless

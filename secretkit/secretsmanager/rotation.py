@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..core.checks import check_bool, check_length, check_str, fail
+from ..core.context import note
 from ..core.service import operation
 from ..doors.model_client import ModelClient
 from .records import CURRENT, PENDING, Secret, Version
@@ -111,7 +112,7 @@ class RotationOperations:
         secret.rotation_lambda_arn = function_arn
         if rules is not None:
             secret.rotation_rules = rules
-        self._detail = {"RotateImmediately": RotateImmediately}
+        note(RotateImmediately=RotateImmediately)
         self._changed(secret)
         if RotateImmediately:
             self._start_rotation(secret, token)

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from ..core import crypto
 from ..core.checks import check_bool, check_int, check_length, check_list, check_str, fail
+from ..core.context import touch
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation
 from ..kms import Kms
@@ -86,7 +87,7 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
                 secret = self.by_name.get(sid[len(self._arn_prefix) :])
         if secret is None:
             raise fail("ResourceNotFoundException", NOT_FOUND)
-        self._resource = secret.arn
+        touch(secret.arn)
         if not deleted_ok and secret.pending_deletion:
             raise fail("InvalidRequestException", MARKED_FOR_DELETION)
         return secret
@@ -252,7 +253,7 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
         replicas = self.check_replica_regions(AddReplicaRegions) if AddReplicaRegions is not None else []
         existing = self.by_name.get(name)
         if existing is not None:
-            self._resource = existing.arn
+            touch(existing.arn)
             if existing.pending_deletion:
                 raise fail(
                     "InvalidRequestException",
@@ -265,7 +266,7 @@ class SecretsManager(RotationOperations, ReplicationOperations, ListingOperation
             raise fail("ResourceExistsException", f"The operation failed because the secret {name} already exists.")
         now = self.env.clock.now
         secret = Secret(name, self._arn(f"secret:{name}-{self.env.ids.suffix()}"), now, Description, KmsKeyId, tags)
-        self._resource = secret.arn
+        touch(secret.arn)
         if value is not None:
             self._new_version(secret, token, *value)  # raises EncryptionFailure before anything is stored
             secret.attach(CURRENT, token)

@@ -26,6 +26,7 @@ from ..core.checks import (
     encode_token,
     fail,
 )
+from ..core.context import note, touch
 from ..core.service import operation
 from .names import check_path, clean_lookup_name, key_of, not_found, parent_of
 
@@ -107,8 +108,6 @@ class ListingOperations:
     params: dict[str, Parameter]
     index: NameIndex
     arn_prefix: str
-    _resource: str | None
-    _detail: dict[str, Any] | None
 
     if TYPE_CHECKING:  # provided by the store and the policies mixin
 
@@ -194,8 +193,8 @@ class ListingOperations:
             version = self._pick(param, filters)
             if version is not None:
                 out_rows.append(self.parameter_out(param, version, decrypt))
-        self._resource = None
-        self._detail = {"tier": "Advanced"} if any(self.params[k].tier == "Advanced" for k in looked_at) else None
+        if any(self.params[k].tier == "Advanced" for k in looked_at):
+            note(tier="Advanced")  # one Advanced parameter makes the whole page an Advanced interaction
         result: dict[str, Any] = {"Parameters": out_rows}
         if more:
             result["NextToken"] = encode_token({"after": looked_at[-1]})
@@ -280,8 +279,7 @@ class ListingOperations:
         param = self.params.get(key_of(name))
         if param is None or ":" in name:
             raise not_found(name)
-        self._resource = param.arn
-        self._detail = {"tier": param.tier}
+        touch(param.arn, tier=param.tier)
         start = 0
         if NextToken is not None:
             check_str(NextToken, "NextToken")

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.checks import fail
+from ..core.context import touch
 from ..core.errors import ClientError
 
 __all__ = ["SM_REFERENCE", "ReferenceOperations"]
@@ -30,7 +31,6 @@ class ReferenceOperations:
     """Mixin for :class:`~secretkit.ssm.service.ParameterStore`."""
 
     _secrets_manager: Callable[[], Any] | None
-    _resource: str | None
 
     def _from_secrets_manager(self, name: str, decrypt: bool) -> dict[str, Any]:
         """``/aws/reference/secretsmanager/<id>[:stage or version id]``: a secret, read through SSM."""
@@ -56,7 +56,7 @@ class ReferenceOperations:
             if exc.code in ("ResourceNotFoundException", "ValidationException", "InvalidRequestException"):
                 raise missing from None
             raise
-        self._resource = got["ARN"]
+        touch(got["ARN"])
         value = got["SecretString"] if "SecretString" in got else base64.b64encode(got["SecretBinary"]).decode()
         out: dict[str, Any] = {"Name": name, "Type": "SecureString", "Value": value, "Version": 0}
         if selector is not None:

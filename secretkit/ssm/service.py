@@ -35,6 +35,7 @@ from typing import Any
 
 from ..core import crypto
 from ..core.checks import check_bool, check_length, check_list, check_str, fail
+from ..core.context import touch
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation
 from ..kms import Kms, KmsKey
@@ -141,8 +142,7 @@ class ParameterStore(
 
     # ================================================================ helpers
     def _touch(self, param: Parameter) -> None:
-        self._resource = param.arn
-        self._detail = {"tier": param.tier}
+        touch(param.arn, tier=param.tier)
 
     def _still_here(self, param: Parameter) -> bool:
         return self.params.get(param.key) is param

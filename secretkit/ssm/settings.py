@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..core.checks import check_length, check_str, fail
+from ..core.context import note, touch
 from ..core.service import operation
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ class SettingsOperations:
 
     env: Env
     _settings: dict[str, tuple[str, datetime]]  # customised settings only: id -> (value, when set)
-    _resource: str | None
-    _detail: dict[str, Any] | None
 
     if TYPE_CHECKING:
 
@@ -59,7 +58,7 @@ class SettingsOperations:
         sid = sid.removeprefix(prefix)
         if sid not in _DEFAULTS:
             raise fail("ServiceSettingNotFound", _NOT_FOUND)
-        self._resource = self._arn("servicesetting" + sid)
+        touch(self._arn("servicesetting" + sid))
         return sid
 
     def _setting_out(self, sid: str) -> dict[str, Any]:
@@ -74,7 +73,7 @@ class SettingsOperations:
 
     def _note_setting(self, sid: str) -> None:
         if sid == HIGH_THROUGHPUT:
-            self._detail = {"ssm_high_throughput": self.setting(sid) == "true"}
+            note(ssm_high_throughput=self.setting(sid) == "true")
 
     @operation("GetServiceSetting")
     def get_service_setting(self, *, SettingId: str) -> dict[str, Any]:
