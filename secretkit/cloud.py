@@ -22,6 +22,7 @@ from .core.clock import SimClock
 from .core.events import EventLog
 from .core.ids import Ids
 from .core.service import ACCOUNT_ID, Env, Service
+from .doors.model_client import ModelClient
 from .eventbridge import Rule, Rules
 from .kms import Kms
 from .secretsmanager import SecretsManager
@@ -62,9 +63,16 @@ SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
 
 
 def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
-    sm = SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager)
-    sm.functions = cloud.functions  # rotation invokes the account's functions
-    return sm
+    region = env.region
+    # Replication reaches the other regions, rotation invokes the account's functions and
+    # hands them a client of this region's Secrets Manager: all through what is passed here.
+    return SecretsManager(
+        env,
+        cloud.kms(region),
+        cloud.secretsmanager,
+        functions=cloud.functions,
+        client=lambda: ModelClient(cloud.secretsmanager(region)),
+    )
 
 
 class Cloud:

@@ -93,7 +93,7 @@ def test_failure_at_any_step_is_recovered_with_the_same_token(engine: str, strat
         assert s.current_works()
     else:
         assert not s.current_works()  # single-user: the database already has the pending password
-    pending_before = json.loads(s.sm.get_secret_value(SecretId=s.arn, VersionId=token)["SecretString"]) if s.sm.by_arn[s.arn].versions[token].has_value else None
+    pending_before = json.loads(s.sm.get_secret_value(SecretId=s.arn, VersionId=token)["SecretString"]) if s.sm.store.by_arn[s.arn].versions[token].has_value else None
     # No call from us: the service retries the whole rotation 5 minutes later.
     s.cloud.clock.advance(minutes=6)
     labels = s.labels()

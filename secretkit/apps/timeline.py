@@ -55,7 +55,7 @@ class RotationTimeline:
     def _on_event(self, event: Event) -> None:
         if event.kind != "invoke" or event.detail.get("secret") != self.secret_arn:
             return
-        secret = self.secretsmanager.by_arn.get(self.secret_arn)
+        secret = self.secretsmanager.store.by_arn.get(self.secret_arn)
         if secret is None:
             return
         current, pending = secret.labels.get("AWSCURRENT"), secret.labels.get("AWSPENDING")

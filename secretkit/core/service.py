@@ -19,7 +19,7 @@ from .errors import ClientError, SecretkitError
 from .events import EventLog
 from .ids import Ids
 
-__all__ = ["ACCOUNT_ID", "Env", "RegionUnavailableError", "Service", "operation"]
+__all__ = ["ACCOUNT_ID", "Env", "RegionUnavailableError", "Service", "operation", "served_by"]
 
 ACCOUNT_ID = "123456789012"
 
@@ -117,3 +117,35 @@ def operation(name: str) -> Callable[[F], F]:
 # Bound once: the decorator runs on every call, and these are its hottest lines.
 _get_request, _set_request, _reset_request = REQUEST.get, REQUEST.set, REQUEST.reset
 _get_caller = CALLER.get
+
+
+class served_by:
+    """An operation of a facade that one of its parts serves.
+
+    In a facade's class body, ``list_secrets = served_by("listing")`` makes
+    ``facade.list_secrets`` the ``list_secrets`` method of ``facade.listing`` (an
+    ``@operation``), so the facade shows every operation of its service while the code of
+    each lives with the part that owns the state it works on. The bound method is kept on
+    the facade after the first use, as :func:`functools.cached_property` does, so later calls
+    cost nothing extra. Read on the class, it is the part's function itself.
+    """
+
+    __slots__ = ("part", "part_class", "name")
+
+    def __init__(self, part: str, part_class: type) -> None:
+        self.part = part
+        self.part_class = part_class
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        function = getattr(self.part_class, name, None)
+        if function is None or not hasattr(function, "aws_operation"):
+            raise TypeError(f"{self.part_class.__name__} has no operation {name!r} to serve {owner.__name__}.{name}")
+        self.name = name
+
+    def __get__(self, facade: object, owner: type | None = None) -> Any:
+        if facade is None:
+            return getattr(self.part_class, self.name)
+        bound = getattr(getattr(facade, self.part), self.name)
+        facade.__dict__[self.name] = bound
+        return bound

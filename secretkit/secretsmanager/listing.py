@@ -11,7 +11,7 @@ negates. Values within one filter are ORed; filters are ANDed, even with the sam
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.checks import (
     check_bool,
@@ -27,12 +27,10 @@ from ..core.checks import (
 from ..core.context import touch
 from ..core.errors import ClientError
 from ..core.service import operation
-from .records import Secret
+from .records import Secret, describe
+from .store import Part
 
-if TYPE_CHECKING:
-    from .service import SecretsManager
-
-__all__ = ["ListingOperations", "FILTER_KEYS"]
+__all__ = ["FILTER_KEYS", "Listing"]
 
 FILTER_KEYS = ("description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all")
 _SORT_BY = ("created-date", "last-accessed-date", "last-changed-date", "name")
@@ -93,12 +91,12 @@ def _check_filters(filters: object) -> list[tuple[str, list[str]]]:
     return out
 
 
-class ListingOperations:
-    """Mixin of :class:`~secretkit.secretsmanager.service.SecretsManager`."""
+class Listing(Part):
+    """ListSecrets, ListSecretVersionIds and BatchGetSecretValue over the region's store."""
 
     @operation("ListSecrets")
     def list_secrets(
-        self: "SecretsManager",
+        self,
         *,
         IncludePlannedDeletion: bool = False,
         MaxResults: int | None = None,
@@ -115,7 +113,7 @@ class ListingOperations:
         start = self._page_start(NextToken, "list")
         rows = [
             s
-            for s in self.by_arn.values()
+            for s in self.store.by_arn.values()
             if (IncludePlannedDeletion or not s.pending_deletion) and _passes(s, filters)
         ]
         if SortBy == "name":
@@ -132,7 +130,7 @@ class ListingOperations:
             out["NextToken"] = encode_token({"list": start + limit})
         return out
 
-    def _page_start(self: "SecretsManager", token: object, kind: str) -> int:
+    def _page_start(self, token: object, kind: str) -> int:
         if token is None:
             return 0
         check_length(check_str(token, "NextToken"), "nextToken", 1, 4096)
@@ -142,21 +140,21 @@ class ListingOperations:
             raise fail("InvalidNextTokenException", "The NextToken value is invalid.")
         return start
 
-    def _list_entry(self: "SecretsManager", secret: Secret) -> dict[str, Any]:
-        entry = self.describe(secret, stages_key="SecretVersionsToStages")
-        entry.pop("ReplicationStatus", None)
-        return entry
+    @staticmethod
+    def _list_entry(secret: Secret) -> dict[str, Any]:
+        """A ListSecrets entry: DescribeSecret's fields without the replicas' status."""
+        return describe(secret, stages_key="SecretVersionsToStages")
 
     @operation("ListSecretVersionIds")
     def list_secret_version_ids(
-        self: "SecretsManager",
+        self,
         *,
         SecretId: str,
         MaxResults: int | None = None,
         NextToken: str | None = None,
         IncludeDeprecated: bool = False,
     ) -> dict[str, Any]:
-        secret = self.find(SecretId)
+        secret = self.store.find(SecretId)
         limit = check_int(MaxResults, "MaxResults", 1, 100) if MaxResults is not None else 100
         check_bool(IncludeDeprecated, "IncludeDeprecated")
         start = self._page_start(NextToken, "versions")
@@ -185,7 +183,7 @@ class ListingOperations:
 
     @operation("BatchGetSecretValue")
     def batch_get_secret_value(
-        self: "SecretsManager",
+        self,
         *,
         SecretIdList: list[str] | None = None,
         Filters: list[dict[str, Any]] | None = None,
@@ -209,22 +207,22 @@ class ListingOperations:
             targets: list[tuple[str, Secret | None]] = []
             for sid in ids:
                 try:
-                    targets.append((sid, self.find(sid, deleted_ok=False)))
+                    targets.append((sid, self.store.find(sid, deleted_ok=False)))
                 except ClientError as exc:
                     errors.append({"SecretId": sid, "ErrorCode": exc.code, "Message": exc.message})
         else:
             limit = check_int(MaxResults, "MaxResults", 1, 20) if MaxResults is not None else 20
             filters = _check_filters(Filters)
             start = self._page_start(NextToken, "batch")
-            rows = [s for s in self.by_arn.values() if not s.pending_deletion and _passes(s, filters)]
+            rows = [s for s in self.store.by_arn.values() if not s.pending_deletion and _passes(s, filters)]
             targets = [(s.arn, s) for s in rows[start : start + limit]]
             if start + limit < len(rows):
                 out["NextToken"] = encode_token({"batch": start + limit})
         for sid, secret in targets:
             assert secret is not None
             try:
-                version = self._select_version(secret, None, None)
-                plain = self.open_value(secret, version)
+                version = self.store.select_version(secret, None, None)
+                plain = self.store.open_value(secret, version)
             except ClientError as exc:
                 errors.append({"SecretId": sid, "ErrorCode": exc.code, "Message": exc.message})
                 continue

@@ -2,7 +2,8 @@
 
 One source of truth: ``Secret.labels`` maps each staging label to the one version that
 holds it. Everything else (a version's stages, ``VersionIdsToStages``, which version is
-current) is derived from that map, so the two can never disagree.
+current) is derived from that map, so the two can never disagree. :func:`describe` shows a
+secret the way DescribeSecret and ListSecrets do.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-__all__ = ["Secret", "Version", "Sealed", "CURRENT", "PENDING", "PREVIOUS"]
+__all__ = ["CURRENT", "PENDING", "PREVIOUS", "Sealed", "Secret", "Version", "describe"]
 
 CURRENT = "AWSCURRENT"
 PENDING = "AWSPENDING"
@@ -72,7 +73,7 @@ class Secret:
     next_rotation: datetime | None = None
     # replication (see replication.py)
     primary_region: str | None = None  # set on a replica: the region of its primary
-    replicas: dict[str, Any] = field(default_factory=dict)  # region -> ReplicaLink (replica_sync.py) on a primary
+    replicas: dict[str, Any] = field(default_factory=dict)  # region -> ReplicaLink (sync.py) on a primary
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ label algebra
@@ -127,3 +128,39 @@ class Secret:
     @property
     def pending_deletion(self) -> bool:
         return self.deleted_date is not None
+
+
+def describe(secret: Secret, *, stages_key: str = "VersionIdsToStages") -> dict[str, Any]:
+    """DescribeSecret's fields of ``secret``, omitting those that have no value, as AWS does.
+
+    ``stages_key`` is ``SecretVersionsToStages`` in a ListSecrets entry. ``ReplicationStatus``
+    is not here: the replicas live in other regions, and only replication can say how they are.
+    """
+    out: dict[str, Any] = {"ARN": secret.arn, "Name": secret.name}
+    if secret.description is not None:
+        out["Description"] = secret.description
+    if secret.kms_key_id is not None:
+        out["KmsKeyId"] = secret.kms_key_id
+    if secret.rotation_enabled is not None:
+        out["RotationEnabled"] = secret.rotation_enabled
+    if secret.rotation_lambda_arn is not None:
+        out["RotationLambdaARN"] = secret.rotation_lambda_arn
+    if secret.rotation_rules is not None:
+        out["RotationRules"] = dict(secret.rotation_rules)
+    if secret.last_rotated is not None:
+        out["LastRotatedDate"] = secret.last_rotated
+    if secret.last_changed is not None:
+        out["LastChangedDate"] = secret.last_changed
+    if secret.last_accessed is not None:
+        out["LastAccessedDate"] = secret.last_accessed
+    if secret.deleted_date is not None:
+        out["DeletedDate"] = secret.deleted_date
+    if secret.next_rotation is not None and secret.rotation_enabled:
+        out["NextRotationDate"] = secret.next_rotation
+    if secret.tags:
+        out["Tags"] = [dict(t) for t in secret.tags]
+    out[stages_key] = secret.version_ids_to_stages()
+    out["CreatedDate"] = secret.created
+    if secret.primary_region is not None:
+        out["PrimaryRegion"] = secret.primary_region
+    return out

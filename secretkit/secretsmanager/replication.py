@@ -1,6 +1,8 @@
 """Replication of secrets to other regions: replicas, their sync, outages and promotion.
 
-This mixin joins :class:`secretkit.secretsmanager.service.SecretsManager`.
+:class:`Replication` is the part of :class:`~secretkit.secretsmanager.service.SecretsManager`
+that serves these operations. It reaches the other regions only through the ``peer``
+callable the facade hands it (another region's replication part).
 
 How it behaves
 --------------
@@ -31,20 +33,19 @@ How it behaves
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.checks import check_bool, check_length, check_list, check_pattern, check_str, fail
 from ..core.context import note
 from ..core.errors import ClientError
 from ..core.service import operation
 from .records import Secret
+from .store import Part, SecretStore
 from .sync import FAILED, IN_PROGRESS, IN_SYNC, NameClash, ReplicaLink, copy_to_replica, replica_arn
 
-if TYPE_CHECKING:
-    from .service import SecretsManager
-
-__all__ = ["REPLICATION_LAG", "ReplicationOperations"]
+__all__ = ["REPLICATION_LAG", "Replication"]
 
 #: Simulated time between a change on the primary and its arrival in every replica. Fixed
 #: (not random) so that notebooks and tests can say exactly when a replica is in sync.
@@ -59,11 +60,17 @@ def _unreachable(region: str) -> str:
     return f"Replication is waiting: Region {region} is unreachable. It resumes when the Region recovers."
 
 
-class ReplicationOperations:
-    """Replication operations of Secrets Manager (mixin; ``self`` is a SecretsManager)."""
+class Replication(Part):
+    """Replicas of this region's secrets in other regions, and the secrets replicated here."""
+
+    def __init__(self, store: SecretStore, peer: Callable[[str], Replication] | None) -> None:
+        super().__init__(store)
+        self._peer = peer  # region -> that region's replication part (raises ValueError if unknown)
+        #: Copies to this region from a primary elsewhere that wait for this region to recover.
+        self.waiting: set[tuple[str, str]] = set()  # (primary region, primary ARN)
 
     # ================================================================ checks
-    def check_replica_regions(self: SecretsManager, regions: Any) -> list[dict[str, str]]:
+    def check_replica_regions(self, regions: Any) -> list[dict[str, str]]:
         """Validate ``AddReplicaRegions``; return ``[{"Region", "KmsKeyId"?}]``."""
         rows = check_list(regions, "AddReplicaRegions", 1)
         out: list[dict[str, str]] = []
@@ -92,7 +99,7 @@ class ReplicationOperations:
             out.append(entry)
         return out
 
-    def _known_region(self: SecretsManager, region: str) -> bool:
+    def _known_region(self, region: str) -> bool:
         if self._peer is None:
             return False
         try:
@@ -104,13 +111,13 @@ class ReplicationOperations:
     # ================================================================ operations
     @operation("ReplicateSecretToRegions")
     def replicate_secret_to_regions(
-        self: SecretsManager,
+        self,
         *,
         SecretId: str,
         AddReplicaRegions: list[dict[str, str]],
         ForceOverwriteReplicaSecret: bool = False,
     ) -> dict[str, Any]:
-        secret = self._writable(SecretId)
+        secret = self.store.writable(SecretId)
         replicas = self.check_replica_regions(AddReplicaRegions)
         check_bool(ForceOverwriteReplicaSecret, "ForceOverwriteReplicaSecret")
         for entry in replicas:
@@ -121,9 +128,9 @@ class ReplicationOperations:
 
     @operation("RemoveRegionsFromReplication")
     def remove_regions_from_replication(
-        self: SecretsManager, *, SecretId: str, RemoveReplicaRegions: list[str]
+        self, *, SecretId: str, RemoveReplicaRegions: list[str]
     ) -> dict[str, Any]:
-        secret = self._writable(SecretId)
+        secret = self.store.writable(SecretId)
         regions = check_list(RemoveReplicaRegions, "RemoveReplicaRegions", 1)
         for region in regions:
             check_length(check_str(region, "RemoveReplicaRegions"), "removeReplicaRegions.member", 1, 128)
@@ -133,11 +140,11 @@ class ReplicationOperations:
             link = secret.replicas.pop(region, None)
             if link is not None:  # repeating the call for a region already removed is harmless
                 self._drop_replica(secret, link)
-        return {"ARN": secret.arn, "ReplicationStatus": self.replication_status(secret)}
+        return {"ARN": secret.arn, "ReplicationStatus": self.status(secret)}
 
     @operation("StopReplicationToReplica")
-    def stop_replication_to_replica(self: SecretsManager, *, SecretId: str) -> dict[str, Any]:
-        secret = self.find(SecretId)
+    def stop_replication_to_replica(self, *, SecretId: str) -> dict[str, Any]:
+        secret = self.store.find(SecretId)
         if not secret.is_replica:
             raise fail(
                 "InvalidRequestException",
@@ -147,7 +154,7 @@ class ReplicationOperations:
         assert primary_region is not None and self._peer is not None
         behind: datetime | None = None
         source = self._peer(primary_region)
-        primary = source.by_arn.get(replica_arn(secret.arn, primary_region))
+        primary = source.store.by_arn.get(replica_arn(secret.arn, primary_region))
         if primary is not None:
             link = primary.replicas.pop(self.region, None)
             if link is not None:
@@ -155,45 +162,42 @@ class ReplicationOperations:
                     link.timer.cancel()
                 if link.synced_seq < _seq(primary):
                     behind = link.unsynced_since
-        self._lifecycle("stop", secret)
+        self.store.lifecycle("stop", secret)
         secret.primary_region = None
-        self._lifecycle("start", secret)
-        now = self.env.clock.now
+        self.store.lifecycle("start", secret)
         if behind is not None:
             # The primary kept changes this replica never received: say so, loudly.
-            self.env.events.record(
-                now, "notice", self.region, self.service_name, "ReplicaPromotedBehind", "OK", secret.arn,
-                {"primary_region": primary_region, "unsynced_since": behind.isoformat()},
+            self.store.notice(
+                "ReplicaPromotedBehind", secret.arn, {"primary_region": primary_region, "unsynced_since": behind.isoformat()}
             )
-        self.env.events.record(
-            now, "notice", self.region, self.service_name, "ReplicaPromoted", "OK", secret.arn, {"primary_region": primary_region}
-        )
+        self.store.notice("ReplicaPromoted", secret.arn, {"primary_region": primary_region})
         return {"ARN": secret.arn}
 
     # ================================================================ hooks
-    def add_replicas(self: SecretsManager, secret: Secret, replicas: list[dict[str, str]], force: bool) -> list[dict[str, Any]]:
+    def add_replicas(self, secret: Secret, replicas: list[dict[str, str]], force: bool) -> list[dict[str, Any]]:
         """Link each region to ``secret`` and schedule its first copy; return every replica's status."""
         for entry in replicas:
             link = ReplicaLink(entry["Region"], entry.get("KmsKeyId"), force, synced_seq=-1)  # never copied yet
             secret.replicas[link.region] = link
             link.unsynced_since = self.env.clock.now
             target = self._peer(link.region)  # type: ignore[misc]
-            holder = target.by_name.get(secret.name)
+            holder = target.store.by_name.get(secret.name)
             if holder is not None and (not force or holder.is_replica or holder.replicas):
                 # AWS reports a name clash at once, in the response.
                 self._set_status(secret, link, FAILED, _clash(secret.name, link.region))
             else:
                 self._schedule_sync(secret, link)
-        return self.replication_status(secret)
+        return self.status(secret)
 
-    def replication_status(self: SecretsManager, secret: Secret) -> list[dict[str, Any]]:
+    def status(self, secret: Secret) -> list[dict[str, Any]]:
+        """``ReplicationStatus``: one entry per replica region, with the replica's LastAccessedDate."""
         out = []
         for region, link in secret.replicas.items():
-            replica = self._peer(region).by_arn.get(replica_arn(secret.arn, region)) if self._peer else None  # type: ignore[misc]
+            replica = self._peer(region).store.by_arn.get(replica_arn(secret.arn, region)) if self._peer else None
             out.append(link.status_entry(replica.last_accessed if replica is not None else None))
         return out
 
-    def after_change(self: SecretsManager, secret: Secret) -> None:
+    def after_change(self, secret: Secret) -> None:
         """Called after every change to a secret: each replica is now behind."""
         if not secret.replicas:
             return
@@ -208,35 +212,35 @@ class ReplicationOperations:
             if link.timer is None:
                 self._schedule_sync(secret, link)
 
-    def after_purge(self: SecretsManager, secret: Secret) -> None:
+    def after_purge(self, secret: Secret) -> None:
         """Called when a secret is gone for good: stop any copy still scheduled."""
         for link in secret.replicas.values():
             if link.timer is not None:
                 link.timer.cancel()
 
-    def on_region_recovered(self: SecretsManager) -> None:
+    def on_region_recovered(self) -> None:
         """Called by ``Cloud.recover``: resume every copy that waited for this region."""
-        for secret in list(self.by_arn.values()):
+        for secret in list(self.store.by_arn.values()):
             for link in secret.replicas.values():
                 if link.waiting_for == self.region:
                     self._resume(secret, link)
-        waiting: set[tuple[str, str]] = vars(self).pop("_replication_waiting", set())
+        waiting, self.waiting = self.waiting, set()
         for primary_region, arn in sorted(waiting):
             source = self._peer(primary_region)  # type: ignore[misc]
-            primary = source.by_arn.get(arn)
+            primary = source.store.by_arn.get(arn)
             link = primary.replicas.get(self.region) if primary is not None else None
             if primary is not None and link is not None and link.waiting_for == self.region:
                 source._resume(primary, link)
 
     # ================================================================ reporting
-    def sync_backlog(self: SecretsManager) -> list[dict[str, Any]]:
+    def sync_backlog(self) -> list[dict[str, Any]]:
         """Changes made in this region that some replica has not received yet.
 
         A plain method, not an API call: it works while the region is down, which is when
         you need it (what would a promotion leave behind?).
         """
         rows = []
-        for secret in self.by_arn.values():
+        for secret in self.store.by_arn.values():
             for link in secret.replicas.values():
                 if link.synced_seq < _seq(secret):
                     rows.append({
@@ -250,21 +254,21 @@ class ReplicationOperations:
         return rows
 
     # ================================================================ the sync
-    def _schedule_sync(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
+    def _schedule_sync(self, secret: Secret, link: ReplicaLink) -> None:
         clock = self.env.clock
         link.timer = clock.schedule(
             clock.now + REPLICATION_LAG, lambda: self._sync(secret, link), label=f"replicate {secret.name} to {link.region}"
         )
 
-    def _resume(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
+    def _resume(self, secret: Secret, link: ReplicaLink) -> None:
         link.waiting_for = None
         if link.timer is None:
             self._schedule_sync(secret, link)
 
-    def _sync(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
+    def _sync(self, secret: Secret, link: ReplicaLink) -> None:
         """The copy falls due: land it, or record why it must wait or failed."""
         link.timer = None
-        if secret.replicas.get(link.region) is not link or self.by_arn.get(secret.arn) is not secret:
+        if secret.replicas.get(link.region) is not link or self.store.by_arn.get(secret.arn) is not secret:
             return  # the region was removed or the secret purged meanwhile
         target = self._peer(link.region)  # type: ignore[misc]
         for region in (self.region, link.region):
@@ -273,12 +277,12 @@ class ReplicationOperations:
                 link.waiting_for = region
                 if region != self.region:
                     # The replica's region keeps the list: its recovery is what resumes the copy.
-                    vars(target).setdefault("_replication_waiting", set()).add((self.region, secret.arn))
+                    target.waiting.add((self.region, secret.arn))
                 self._set_status(secret, link, IN_PROGRESS, _unreachable(region))
                 return
         seq = _seq(secret)
         try:
-            copy_to_replica(self, secret, target, link)
+            copy_to_replica(self.store, secret, target.store, link)
         except NameClash:
             self._set_status(secret, link, FAILED, _clash(secret.name, link.region))
             return
@@ -289,29 +293,25 @@ class ReplicationOperations:
         link.unsynced_since = None
         self._set_status(secret, link, IN_SYNC, SUCCEEDED)
 
-    def _set_status(self: SecretsManager, secret: Secret, link: ReplicaLink, status: str, message: str | None) -> None:
+    def _set_status(self, secret: Secret, link: ReplicaLink, status: str, message: str | None) -> None:
         changed = (link.status, link.message) != (status, message)
         link.status, link.message = status, message
         if changed:
             detail = {"region": link.region, "status": status}
             if message is not None:
                 detail["message"] = message
-            self.env.events.record(
-                self.env.clock.now, "notice", self.region, self.service_name, "ReplicationStatus", "OK", secret.arn, detail
-            )
+            self.store.notice("ReplicationStatus", secret.arn, detail)
 
-    def _drop_replica(self: SecretsManager, secret: Secret, link: ReplicaLink) -> None:
+    def _drop_replica(self, secret: Secret, link: ReplicaLink) -> None:
         """RemoveRegionsFromReplication: the replica is deleted at once, with no recovery window."""
         if link.timer is not None:
             link.timer.cancel()
         target = self._peer(link.region)  # type: ignore[misc]
         arn = replica_arn(secret.arn, link.region)
-        replica = target.by_arn.get(arn)
+        replica = target.store.by_arn.get(arn)
         if replica is not None and replica.primary_region == self.region:  # never a secret that is not ours
-            del target.by_arn[arn]
-            if target.by_name.get(replica.name) is replica:
-                del target.by_name[replica.name]
-            target._lifecycle("stop", replica)
+            target.store.remove(replica)
+            target.store.lifecycle("stop", replica)
 
 
 def _seq(secret: Secret) -> int:

@@ -1,7 +1,8 @@
 """Rotation: RotateSecret, CancelRotateSecret, the schedule, and how a rotation runs.
 
-This mixin joins :class:`secretkit.secretsmanager.service.SecretsManager`. What happens on
-``RotateSecret``, as on AWS:
+:class:`Rotation` is the part of :class:`~secretkit.secretsmanager.service.SecretsManager`
+that serves these two operations; the Cloud hands it the account's functions and a client of
+this service for the functions to call. What happens on ``RotateSecret``, as on AWS:
 
 1. The rotation settings are stored (``RotationEnabled``, ``RotationLambdaARN``,
    ``RotationRules``) and the request is checked: a function must be known, and no other
@@ -28,22 +29,20 @@ raised to the caller: it shows in the event log as a ``RotationFailed`` notice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..core.checks import check_bool, check_length, check_str, fail
 from ..core.context import note
 from ..core.service import operation
-from ..doors.model_client import ModelClient
+from .checks import check_token
 from .records import CURRENT, PENDING, Secret, Version
 from .schedule import check_rules, is_day_based, next_window
+from .store import Part, SecretStore
 
-if TYPE_CHECKING:
-    from ..awslambda import FunctionRegistry
-    from .service import SecretsManager
-
-__all__ = ["RETRY_DELAYS", "STEPS", "RotationOperations"]
+__all__ = ["RETRY_DELAYS", "STEPS", "Functions", "Rotation"]
 
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
@@ -69,16 +68,31 @@ class RotationRun:
     timer: Any = None
 
 
-class RotationOperations:
-    """Rotation operations of Secrets Manager."""
+class Functions(Protocol):
+    """What rotation needs of the account's functions (the Cloud's function registry is one)."""
 
-    #: The account's functions; the Cloud sets it when it builds the service.
-    functions: FunctionRegistry | None = None
+    def get(self, arn_or_name: str) -> Any:
+        """The function (with its ``duration_ms``), or None."""
+
+    def invoke(
+        self, arn: str, event: dict[str, Any], *, client: Callable[[str], Any] | None = ..., note: dict[str, Any] | None = ...
+    ) -> Any:
+        """Run the function now with ``event``; ``client`` goes into its context."""
+
+
+class Rotation(Part):
+    """RotateSecret and CancelRotateSecret, the schedule, and the runs of a rotation."""
+
+    def __init__(self, store: SecretStore, functions: Functions | None, client: Callable[[], Any] | None) -> None:
+        super().__init__(store)
+        self.functions = functions  # the account's functions (None: rotation cannot invoke any)
+        self._new_client = client  # makes the client a rotation function gets in its context
+        self._client: Any = None
 
     # ------------------------------------------------------------------ operations
     @operation("RotateSecret")
     def rotate_secret(
-        self: SecretsManager,
+        self,
         *,
         SecretId: str,
         ClientRequestToken: str | None = None,
@@ -88,8 +102,8 @@ class RotationOperations:
         ExternalSecretRotationMetadata: list[dict[str, str]] | None = None,
         ExternalSecretRotationRoleArn: str | None = None,
     ) -> dict[str, Any]:
-        secret = self._writable(SecretId)
-        token = self._check_token(ClientRequestToken) if ClientRequestToken is not None else self.env.ids.uuid()
+        secret = self.store.writable(SecretId)
+        token = check_token(ClientRequestToken) if ClientRequestToken is not None else self.env.ids.uuid()
         if RotationLambdaARN is not None:
             check_length(check_str(RotationLambdaARN, "RotationLambdaARN"), "rotationLambdaARN", 0, 2048)
         rules = check_rules(RotationRules) if RotationRules is not None else None
@@ -113,7 +127,7 @@ class RotationOperations:
         if rules is not None:
             secret.rotation_rules = rules
         note(RotateImmediately=RotateImmediately)
-        self._changed(secret)
+        self.store.changed(secret)
         if RotateImmediately:
             self._start_rotation(secret, token)
         else:
@@ -122,9 +136,9 @@ class RotationOperations:
         return {"ARN": secret.arn, "Name": secret.name, "VersionId": token}
 
     @operation("CancelRotateSecret")
-    def cancel_rotate_secret(self: SecretsManager, *, SecretId: str) -> dict[str, Any]:
+    def cancel_rotate_secret(self, *, SecretId: str) -> dict[str, Any]:
         """Turn automatic rotation off; the function and rules are kept, the labels left as they are."""
-        secret = self._writable(SecretId)
+        secret = self.store.writable(SecretId)
         secret.rotation_enabled = False
         run = secret.extra.pop("rotation_run", None)
         if run is not None and run.timer is not None:
@@ -133,7 +147,7 @@ class RotationOperations:
         out: dict[str, Any] = {"ARN": secret.arn, "Name": secret.name}
         if self.rotation_in_progress(secret):
             out["VersionId"] = secret.labels[PENDING]
-        self._changed(secret)
+        self.store.changed(secret)
         return out
 
     # ------------------------------------------------------------------ state
@@ -143,43 +157,42 @@ class RotationOperations:
         pending = secret.labels.get(PENDING)
         return pending is not None and pending != secret.labels.get(CURRENT)
 
-    def _alive(self: SecretsManager, secret: Secret) -> bool:
-        return self.by_arn.get(secret.arn) is secret and not secret.pending_deletion
-
     # ------------------------------------------------------------------ running
-    def _start_rotation(self: SecretsManager, secret: Secret, token: str) -> None:
-        secret.versions[token] = Version(token, self.env.clock.now, aad=self._aad(secret, token))
+    def _start_rotation(self, secret: Secret, token: str) -> None:
+        secret.versions[token] = Version(token, self.env.clock.now, aad=self.store.aad(secret, token))
         secret.attach(PENDING, token)
-        self._changed(secret)
+        self.store.changed(secret)
         secret.extra["rotation_run"] = RotationRun(token)
         self._attempt(secret)
 
-    def _client_for(self: SecretsManager, service: str) -> Any:
+    def _client_for(self, service: str) -> Any:
+        """``context.client(service)`` for the functions rotation invokes."""
         if service != "secretsmanager":
             raise ValueError(f"a rotation function here gets a secretsmanager client, not {service!r}")
-        client = self.__dict__.get("_model_client")
-        if client is None:
-            client = self.__dict__["_model_client"] = ModelClient(self)
-        return client
+        if self._new_client is None:
+            raise ValueError("this Secrets Manager was built without a client for its rotation functions")
+        if self._client is None:
+            self._client = self._new_client()
+        return self._client
 
-    def _invoke(self: SecretsManager, secret: Secret, step: str, token: str) -> None:
+    def _invoke(self, secret: Secret, step: str, token: str) -> None:
         assert self.functions is not None and secret.rotation_lambda_arn is not None
         event = {"Step": step, "SecretId": secret.arn, "ClientRequestToken": token}
         self.functions.invoke(secret.rotation_lambda_arn, event, client=self._client_for, note={"step": step, "secret": secret.arn})
 
-    def _attempt(self: SecretsManager, secret: Secret) -> None:
+    def _attempt(self, secret: Secret) -> None:
         """Start one attempt at the whole rotation, from createSecret."""
         run: RotationRun | None = secret.extra.get("rotation_run")
-        if run is None or not self._alive(secret):
+        if run is None or not self.store.alive(secret):
             return
         run.attempts += 1
         run.step_index = 0
         self._run_step(secret, run)
 
-    def _run_step(self: SecretsManager, secret: Secret, run: RotationRun) -> None:
+    def _run_step(self, secret: Secret, run: RotationRun) -> None:
         """Invoke the next step; the one after it follows once this invocation's duration has passed."""
         run.timer = None
-        if secret.extra.get("rotation_run") is not run or not self._alive(secret):
+        if secret.extra.get("rotation_run") is not run or not self.store.alive(secret):
             return
         step = STEPS[run.step_index]
         function = self.functions.get(secret.rotation_lambda_arn or "") if self.functions is not None else None
@@ -202,15 +215,15 @@ class RotationOperations:
         secret.extra.pop("rotation_run", None)
         secret.last_rotated = now
         detail = {"attempts": run.attempts, "token": run.token}
-        self.env.events.record(now, "notice", self.region, self.service_name, "RotationSucceeded", "OK", secret.arn, detail)
+        self.store.notice("RotationSucceeded", secret.arn, detail)
         if secret.rotation_enabled:
             self._schedule_next(secret, now)
 
-    def _attempt_failed(self: SecretsManager, secret: Secret, run: RotationRun, step: str, exc: Exception) -> None:
+    def _attempt_failed(self, secret: Secret, run: RotationRun, step: str, exc: Exception) -> None:
         """Log the failure; retry the whole rotation later with the same token, or give up for now."""
         now = self.env.clock.now
         detail = {"step": step, "attempt": run.attempts, "token": run.token, "error": f"{type(exc).__name__}: {exc}"[:300]}
-        self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+        self.store.notice("RotationFailed", secret.arn, detail, "Failed")
         if run.attempts <= len(RETRY_DELAYS) and secret.rotation_enabled is not False:
             delay = RETRY_DELAYS[run.attempts - 1]
             run.timer = self.env.clock.schedule(now + delay, lambda: self._attempt(secret), label=f"retry rotation {secret.name}")
@@ -219,22 +232,21 @@ class RotationOperations:
         if secret.rotation_enabled:
             self._schedule_next(secret, self._rotation_base(secret), retry_from=now)
 
-    def _dry_run(self: SecretsManager, secret: Secret, token: str) -> None:
+    def _dry_run(self, secret: Secret, token: str) -> None:
         """RotateImmediately=False: testSecret against a temporary AWSPENDING copy of the current value."""
         current = secret.current()
-        now = self.env.clock.now
         if current is None:
             detail = {"step": "testSecret", "attempt": 1, "error": "the secret has no AWSCURRENT value to test"}
-            self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+            self.store.notice("RotationFailed", secret.arn, detail, "Failed")
             return
-        value = self.open_value(secret, current)
-        self._new_version(secret, token, value, current.sealed.binary)  # type: ignore[union-attr]
+        value = self.store.open_value(secret, current)
+        self.store.new_version(secret, token, value, current.sealed.binary)  # type: ignore[union-attr]
         secret.attach(PENDING, token)
         try:
             self._invoke(secret, "testSecret", token)
         except Exception as exc:  # noqa: BLE001 - a failed dry run is reported, not raised
             detail = {"step": "testSecret", "attempt": 1, "error": f"{type(exc).__name__}: {exc}"[:300]}
-            self.env.events.record(now, "notice", self.region, self.service_name, "RotationFailed", "Failed", secret.arn, detail)
+            self.store.notice("RotationFailed", secret.arn, detail, "Failed")
         finally:
             if secret.labels.get(PENDING) == token:
                 secret.detach(PENDING)
@@ -242,17 +254,17 @@ class RotationOperations:
                 secret.versions.pop(token, None)
 
     # ------------------------------------------------------------------ schedule
-    def _rotation_base(self: SecretsManager, secret: Secret) -> datetime:
+    def _rotation_base(self, secret: Secret) -> datetime:
         """Day-based schedules count from the last rotation, or the last manual change of the value."""
         base = secret.extra.get("rotation_base") or secret.last_rotated or secret.created
         return max(base, secret.last_rotated or base)
 
-    def _cancel_schedule(self: SecretsManager, secret: Secret) -> None:
+    def _cancel_schedule(self, secret: Secret) -> None:
         timer = secret.extra.pop("rotation_timer", None)
         if timer is not None:
             timer.cancel()
 
-    def _schedule_next(self: SecretsManager, secret: Secret, base: datetime, *, retry_from: datetime | None = None) -> None:
+    def _schedule_next(self, secret: Secret, base: datetime, *, retry_from: datetime | None = None) -> None:
         """Set NextRotationDate and arm the timer at an instant drawn inside the next window.
 
         ``retry_from`` (after a rotation gave up): NextRotationDate keeps its overdue value,
@@ -274,10 +286,10 @@ class RotationOperations:
         when = max(when, now)
         secret.extra["rotation_timer"] = self.env.clock.schedule(when, lambda: self._scheduled(secret), label=f"rotate {secret.name}")
 
-    def _scheduled(self: SecretsManager, secret: Secret) -> None:
+    def _scheduled(self, secret: Secret) -> None:
         """A window's moment has come: start a rotation, or resume the unfinished one with its token."""
         secret.extra.pop("rotation_timer", None)
-        if not self._alive(secret) or not secret.rotation_enabled or secret.extra.get("rotation_run") is not None:
+        if not self.store.alive(secret) or not secret.rotation_enabled or secret.extra.get("rotation_run") is not None:
             return
         if self.env.down:
             self._schedule_next(secret, self._rotation_base(secret), retry_from=self.env.clock.now)
@@ -288,7 +300,7 @@ class RotationOperations:
         else:
             self._start_rotation(secret, self.env.ids.uuid())
 
-    def after_new_current(self: SecretsManager, secret: Secret, *, manual: bool) -> None:
+    def after_new_current(self, secret: Secret, *, manual: bool) -> None:
         """A manual PutSecretValue/UpdateSecret counts as a rotation for day-based schedules."""
         if manual and secret.rotation_enabled and is_day_based(secret.rotation_rules) and secret.extra.get("rotation_run") is None:
             self._schedule_next(secret, self.env.clock.now)

@@ -23,7 +23,7 @@ from .records import Sealed, Secret, Version
 
 if TYPE_CHECKING:
     from ..core.clock import Timer
-    from .service import SecretsManager
+    from .store import SecretStore
 
 __all__ = ["DEFAULT_KEY", "NameClash", "ReplicaLink", "copy_to_replica", "replica_arn"]
 
@@ -72,7 +72,7 @@ class NameClash(Exception):
     """The replica region already holds another secret with this name."""
 
 
-def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsManager, link: ReplicaLink) -> Secret:
+def copy_to_replica(source: SecretStore, primary: Secret, target: SecretStore, link: ReplicaLink) -> Secret:
     """Make the replica in ``target``'s region an exact copy of ``primary``; return it.
 
     Raises :class:`NameClash` when another secret holds the name there and the link may not
@@ -98,9 +98,8 @@ def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsMana
     if holder is not None:
         _evict(target, holder)
     if target.by_arn.get(arn) is not replica:
-        target.by_name[replica.name] = replica
-        target.by_arn[arn] = replica
-        target._lifecycle("start", replica)
+        target.add(replica)
+        target.lifecycle("start", replica)
     _apply_versions(primary, replica, link, fresh, removed, full)
     replica.labels = dict(primary.labels)
     replica.description = primary.description
@@ -117,7 +116,7 @@ def copy_to_replica(source: SecretsManager, primary: Secret, target: SecretsMana
 
 
 def _reseal(
-    source: SecretsManager, primary: Secret, target: SecretsManager, replica: Secret, link: ReplicaLink
+    source: SecretStore, primary: Secret, target: SecretStore, replica: Secret, link: ReplicaLink
 ) -> tuple[dict[str, Version], set[str], str, bool]:
     """The replica versions to (re)write, the version ids to drop, the replica key, and
     whether the whole version list is rebuilt.
@@ -126,7 +125,7 @@ def _reseal(
     decrypted and sealed again, unless the replica's key changed: then all of them are.
     Nothing is stored here, so a KMS failure leaves the replica untouched.
     """
-    key_arn: str = target._key_for(replica).arn  # raises EncryptionFailure for a key that does not exist
+    key_arn: str = target.key_for(replica).arn  # raises EncryptionFailure for a key that does not exist
     mine, copied = replica.versions, link.copied
     full = link.key_arn != key_arn
     if full:
@@ -138,14 +137,14 @@ def _reseal(
     fresh: dict[str, Version] = {}
     for vid in todo:
         version = primary.versions[vid]
-        copy = Version(vid, version.created, aad=target._aad(replica, vid))
+        copy = Version(vid, version.created, aad=target.aad(replica, vid))
         old = mine.get(vid)
         if old is not None:
             copy.last_accessed = old.last_accessed
         if version.sealed is not None:
             plain = source.open_value(primary, version)
             copy.sealed = target.seal_value(replica, vid, plain, version.sealed.binary, copy.aad)
-            copy.fingerprint = target._fingerprint(plain, version.sealed.binary)
+            copy.fingerprint = target.fingerprint(plain, version.sealed.binary)
         fresh[vid] = copy
     return fresh, removed, key_arn, full
 
@@ -174,15 +173,11 @@ def _apply_versions(
             link.copied.pop(vid, None)
 
 
-def _evict(target: SecretsManager, holder: Secret) -> None:
+def _evict(target: SecretStore, holder: Secret) -> None:
     """ForceOverwriteReplicaSecret: the secret that held the name gives way to the replica."""
     if holder.deletion_timer is not None:
         holder.deletion_timer.cancel()
-    target.by_arn.pop(holder.arn, None)
-    if target.by_name.get(holder.name) is holder:
-        del target.by_name[holder.name]
+    target.remove(holder)
     if not holder.pending_deletion:
-        target._lifecycle("stop", holder)
-    target.env.events.record(
-        target.env.clock.now, "notice", target.region, target.service_name, "SecretOverwrittenByReplica", "OK", holder.arn
-    )
+        target.lifecycle("stop", holder)
+    target.notice("SecretOverwrittenByReplica", holder.arn)
