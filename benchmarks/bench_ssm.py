@@ -48,7 +48,7 @@ def _measure(size: int) -> list[tuple[str, float, str]]:
     cloud = secretkit.Cloud(seed=0)
     ssm = cloud.ssm()
     build_s = _populate(ssm, size)
-    advanced = ssm.counts["Advanced"]
+    advanced = ssm.store.counts["Advanced"]
     for i in range(200):
         ssm.put_parameter(Name=f"/secure/s{i:04d}", Value=f"secret-{i}", Type="SecureString", Tier="Intelligent-Tiering")
     calls = 1000

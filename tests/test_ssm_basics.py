@@ -61,7 +61,7 @@ def test_invalid_names_are_refused_with_aws_messages(ssm, name, code, message):
         ssm.put_parameter(Name=name, Value="v", Type="String")
     assert code_of(e) == code
     assert message_of(e).startswith(message) or message in message_of(e)
-    assert ssm.params == {}
+    assert ssm.store.params == {}
 
 
 def test_spaces_around_a_name_are_trimmed(ssm):
@@ -388,4 +388,4 @@ def test_key_id_belongs_to_securestring_only(ssm):
     with pytest.raises(secretkit.ClientError) as e:
         ssm.put_parameter(Name="p", Value="v", Type="String", KeyId="alias/aws/ssm")
     assert (code_of(e), message_of(e)) == ("ValidationException", "KeyId is required for SecureString type parameter only.")
-    assert ssm.params == {}
+    assert ssm.store.params == {}

@@ -343,4 +343,4 @@ def test_bad_input_gets_the_aws_error(cloud, method, kwargs, expected, path):
     assert message_of(e)
     # Nothing is lost: the stored parameter still reads back.
     assert cloud.ssm().get_parameter(Name="exists", WithDecryption=True)["Parameter"]["Value"] == "keep"
-    assert list(cloud.ssm().params) == ["/exists"]
+    assert list(cloud.ssm().store.params) == ["/exists"]

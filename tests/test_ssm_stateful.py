@@ -33,7 +33,7 @@ class ParameterMachine(RuleBasedStateMachine):
         super().__init__()
         self.cloud = secretkit.Cloud(seed=3)
         self.ssm = self.cloud.ssm()
-        self.ssm.version_limit = LIMIT
+        self.ssm.store.version_limit = LIMIT
         # name -> {"versions": {number: value}, "labels": {label: number}, "next": int}
         self.ref: dict[str, dict] = {}
 
@@ -105,7 +105,7 @@ class ParameterMachine(RuleBasedStateMachine):
 
     @invariant()
     def agrees_with_the_reference(self):
-        assert {p.name for p in self.ssm.params.values()} == set(self.ref)
+        assert {p.name for p in self.ssm.store.params.values()} == set(self.ref)
         for name, ref in self.ref.items():
             newest = max(ref["versions"])
             plain = self.ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]

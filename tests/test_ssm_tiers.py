@@ -41,7 +41,7 @@ def test_securestring_is_bound_to_its_parameter_arn(cloud, ssm):
     ssm.put_parameter(Name="a", Value="va", Type="SecureString")
     blob = ssm.stored_bytes("a")
     kms = cloud.kms()
-    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext={"PARAMETER_ARN": ssm.params["/a"].arn})["Plaintext"] == b"va"
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext={"PARAMETER_ARN": ssm.store.params["/a"].arn})["Plaintext"] == b"va"
     with pytest.raises(secretkit.ClientError) as e:
         kms.decrypt(CiphertextBlob=blob, EncryptionContext={"PARAMETER_ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/b"})
     assert code_of(e) == "InvalidCiphertextException"
@@ -62,7 +62,7 @@ def test_named_key_and_invalid_key(cloud, ssm_client):
     cloud.kms().create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
     ssm_client.put_parameter(Name="s", Value="v", Type="SecureString", KeyId="alias/app")
     assert ssm_client.get_parameter(Name="s", WithDecryption=True)["Parameter"]["Value"] == "v"
-    assert cloud.kms().decrypt(CiphertextBlob=cloud.ssm().stored_bytes("s"), EncryptionContext={"PARAMETER_ARN": cloud.ssm().params["/s"].arn})["KeyId"] == key["Arn"]
+    assert cloud.kms().decrypt(CiphertextBlob=cloud.ssm().stored_bytes("s"), EncryptionContext={"PARAMETER_ARN": cloud.ssm().store.params["/s"].arn})["KeyId"] == key["Arn"]
     with pytest.raises(ssm_client.exceptions.InvalidKeyId):
         ssm_client.put_parameter(Name="t", Value="v", Type="SecureString", KeyId="alias/nope")
     assert ssm_client.get_parameters(Names=["t"])["InvalidParameters"] == ["t"]
@@ -144,7 +144,7 @@ def test_intelligent_tiering_picks_advanced_only_when_needed(ssm):
 
 
 def test_standard_tier_count_limit(ssm):
-    ssm.standard_limit = 3  # AWS's 10,000, lowered so the limit is reached quickly
+    ssm.store.standard_limit = 3  # AWS's 10,000, lowered so the limit is reached quickly
     for i in range(3):
         ssm.put_parameter(Name=f"p{i}", Value="v", Type="String")
     with pytest.raises(secretkit.ClientError) as e:
@@ -155,7 +155,7 @@ def test_standard_tier_count_limit(ssm):
 
 
 def test_advanced_tier_count_limit(ssm):
-    ssm.advanced_limit = 2  # AWS's 100,000, lowered so the limit is reached quickly
+    ssm.store.advanced_limit = 2  # AWS's 100,000, lowered so the limit is reached quickly
     ssm.put_parameter(Name="a0", Value="v", Type="String", Tier="Advanced")
     ssm.put_parameter(Name="a1", Value="v", Type="String", Tier="Advanced")
     ssm.put_parameter(Name="s0", Value="v", Type="String")
@@ -197,7 +197,7 @@ def test_policies_need_the_advanced_tier(ssm):
     with pytest.raises(secretkit.ClientError) as e:
         ssm.put_parameter(Name="p", Value="v", Type="String", Policies=policies({"Type": "Expiration", "Attributes": {"Timestamp": "2026-02-01T00:00:00Z"}}))
     assert code_of(e) == "ValidationException"
-    assert ssm.params == {}
+    assert ssm.store.params == {}
 
 
 def test_expiration_deletes_the_parameter_when_the_clock_passes_it(cloud, ssm):
@@ -268,7 +268,7 @@ def test_bad_policies_get_the_aws_error(ssm, text, code):
     with pytest.raises(secretkit.ClientError) as e:
         ssm.put_parameter(Name="p", Value="v", Type="String", Tier="Advanced", Policies=text)
     assert code_of(e) == code
-    assert ssm.params == {}
+    assert ssm.store.params == {}
 
 
 # ------------------------------------------------------------------------ Secrets Manager bridge

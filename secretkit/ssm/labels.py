@@ -14,14 +14,15 @@ Tags on a parameter are a small key/value map (at most 50), handled through the 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.checks import check_int, check_length, check_list, check_str, fail
 from ..core.service import operation
 from .names import clean_lookup_name, is_valid_label, key_of, not_found
 from .records import Parameter
+from .store import Part
 
-__all__ = ["MAX_LABELS", "MAX_TAGS", "LabelTagOperations"]
+__all__ = ["MAX_LABELS", "MAX_TAGS", "Labels", "check_tags"]
 
 MAX_TAGS = 50
 MAX_LABELS = 10
@@ -32,37 +33,33 @@ _RESOURCE_TYPES = (
 )
 
 
-class LabelTagOperations:
-    """Mixin for :class:`~secretkit.ssm.service.ParameterStore`."""
+def check_tags(tags: object) -> dict[str, str]:
+    """Tags as Parameter Store checks them; returns them as a key/value map."""
+    rows = check_list(tags, "Tags", 0, 1000)
+    out: dict[str, str] = {}
+    for tag in rows:
+        if not isinstance(tag, dict) or "Key" not in tag or "Value" not in tag:
+            raise fail("ValidationException", "Each tag needs a Key and a Value.")
+        key, value = check_str(tag["Key"], "Key"), check_str(tag["Value"], "Value")
+        check_length(key, "tags.member.key", 1, 128)
+        check_length(value, "tags.member.value", 0, 256)
+        if not _TAG_RE.match(key) or not _TAG_RE.match(value):
+            raise fail("ValidationException", f"1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]*)$")
+        if key.lower().startswith("aws:"):
+            raise fail("ValidationException", "The aws: prefix is reserved for tags that AWS creates.")
+        out[key] = value
+    return out
 
-    params: dict[str, Parameter]
 
-    if TYPE_CHECKING:
-
-        def _touch(self, param: Parameter) -> None: ...  # provided by the store
-
-    def _check_tags(self, tags: object) -> dict[str, str]:
-        rows = check_list(tags, "Tags", 0, 1000)
-        out: dict[str, str] = {}
-        for tag in rows:
-            if not isinstance(tag, dict) or "Key" not in tag or "Value" not in tag:
-                raise fail("ValidationException", "Each tag needs a Key and a Value.")
-            key, value = check_str(tag["Key"], "Key"), check_str(tag["Value"], "Value")
-            check_length(key, "tags.member.key", 1, 128)
-            check_length(value, "tags.member.value", 0, 256)
-            if not _TAG_RE.match(key) or not _TAG_RE.match(value):
-                raise fail("ValidationException", f"1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]*)$")
-            if key.lower().startswith("aws:"):
-                raise fail("ValidationException", "The aws: prefix is reserved for tags that AWS creates.")
-            out[key] = value
-        return out
+class Labels(Part):
+    """Labels on parameter versions, and tags on parameters."""
 
     def _version_for_label(self, name: object, version: object, required: bool) -> tuple[Parameter, int]:
         clean = clean_lookup_name(name)
-        param = self.params.get(key_of(clean))
+        param = self.store.params.get(key_of(clean))
         if param is None or ":" in clean:
             raise not_found(clean)
-        self._touch(param)
+        self.store.touch(param)
         if version is None and not required:
             return param, param.last_version
         number = check_int(version, "ParameterVersion")
@@ -123,16 +120,16 @@ class LabelTagOperations:
                 raise fail("InvalidResourceType", "secretkit models tags on parameters only (ResourceType Parameter).")
             raise fail("ValidationException", f"1 validation error detected: Value '{resource_type}' at 'resourceType' failed to satisfy constraint: Member must satisfy enum value set: [Document, ManagedInstance, MaintenanceWindow, Parameter, PatchBaseline, OpsItem, OpsMetadata, Automation, Association, CloudConnector]")
         check_str(resource_id, "ResourceId")
-        param = self.params.get(key_of(str(resource_id))) if resource_id else None
+        param = self.store.params.get(key_of(str(resource_id))) if resource_id else None
         if param is None:
             raise fail("InvalidResourceId", "The resource ID isn't valid. Verify that you entered the correct ID and try again.")
-        self._touch(param)
+        self.store.touch(param)
         return param
 
     @operation("AddTagsToResource")
     def add_tags_to_resource(self, *, ResourceType: str, ResourceId: str, Tags: list[dict[str, str]]) -> dict[str, Any]:
         param = self._tag_target(ResourceType, ResourceId)
-        tags = self._check_tags(Tags)
+        tags = check_tags(Tags)
         if len(set(param.tags) | set(tags)) > MAX_TAGS:
             raise fail("TooManyTagsError", f"A parameter can have at most {MAX_TAGS} tags.")
         param.tags.update(tags)

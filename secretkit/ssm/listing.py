@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.checks import (
     check_bool,
@@ -29,11 +29,12 @@ from ..core.checks import (
 from ..core.context import note, touch
 from ..core.service import operation
 from .names import check_path, clean_lookup_name, key_of, not_found, parent_of
+from .policies import describe_policies
+from .records import Parameter, ParamVersion
+from .store import Part
 
-if TYPE_CHECKING:
-    from .records import NameIndex, Parameter, ParamVersion
 
-__all__ = ["ListingOperations"]
+__all__ = ["DESCRIBE_SCAN", "Listing"]
 
 _KEY_PATTERN = "tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType"
 _OPTIONS = {
@@ -102,21 +103,8 @@ def _text_match(option: str, wanted: Iterable[str], got: str) -> bool:
     return got in wanted
 
 
-class ListingOperations:
-    """Mixin for :class:`~secretkit.ssm.service.ParameterStore`: paths, describe, history."""
-
-    params: dict[str, Parameter]
-    index: NameIndex
-    arn_prefix: str
-
-    if TYPE_CHECKING:  # provided by the store and the policies mixin
-
-        def parameter_out(self, param: Parameter, version: ParamVersion, decrypt: bool, selector: str | None = None) -> dict[str, Any]: ...
-
-        def value_of(self, param: Parameter, version: ParamVersion, decrypt: bool) -> str: ...
-
-        @staticmethod
-        def describe_policies(param: Parameter) -> list[dict[str, str]]: ...
+class Listing(Part):
+    """GetParametersByPath, DescribeParameters and GetParameterHistory over the region's parameters."""
 
     @staticmethod
     def _pick(param: Parameter, filters: list[dict[str, Any]]) -> ParamVersion | None:
@@ -185,15 +173,15 @@ class ListingOperations:
         filters = _check_filters(ParameterFilters or [], ("Type", "KeyId", "Label"))
         after = self._page_start(NextToken)
         # Look at one page of names; filter what was looked at (best effort, as AWS does).
-        window = list(islice(self.index.under(path, recursive, after), limit + 1))
+        window = list(islice(self.store.index.under(path, recursive, after), limit + 1))
         looked_at, more = window[:limit], len(window) > limit
         out_rows = []
         for key in looked_at:
-            param = self.params[key]
+            param = self.store.params[key]
             version = self._pick(param, filters)
             if version is not None:
-                out_rows.append(self.parameter_out(param, version, decrypt))
-        if any(self.params[k].tier == "Advanced" for k in looked_at):
+                out_rows.append(self.store.parameter_out(param, version, decrypt))
+        if any(self.store.params[k].tier == "Advanced" for k in looked_at):
             note(tier="Advanced")  # one Advanced parameter makes the whole page an Advanced interaction
         result: dict[str, Any] = {"Parameters": out_rows}
         if more:
@@ -213,7 +201,7 @@ class ListingOperations:
             row["AllowedPattern"] = latest.allowed_pattern
         row["Version"] = latest.version
         row["Tier"] = param.tier
-        row["Policies"] = self.describe_policies(param)
+        row["Policies"] = describe_policies(param)
         row["DataType"] = latest.data_type
         return row
 
@@ -250,15 +238,15 @@ class ListingOperations:
         paths = [f for f in filters if f["family"] == "Path"]
         source: Iterator[str]
         if len(paths) == 1 and len(paths[0]["values"]) == 1:
-            source = self.index.under(paths[0]["values"][0], paths[0]["option"] == "Recursive", after)
+            source = self.store.index.under(paths[0]["values"][0], paths[0]["option"] == "Recursive", after)
         else:
-            source = self.index.after(after)
+            source = self.store.index.after(after)
         for scanned, key in enumerate(source):
             if len(rows) == limit or scanned == DESCRIBE_SCAN:
                 more = True
                 break
             last = key
-            param = self.params[key]
+            param = self.store.params[key]
             if self._pick(param, filters) is not None:
                 rows.append(self._metadata(param))
         result: dict[str, Any] = {"Parameters": rows}
@@ -276,7 +264,7 @@ class ListingOperations:
         if isinstance(MaxResults, int) and not isinstance(MaxResults, bool) and MaxResults > 50:
             raise fail("ValidationException", f"1 validation error detected: Value '{MaxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50.")
         limit = check_int(MaxResults, "maxResults", 1, 50)
-        param = self.params.get(key_of(name))
+        param = self.store.params.get(key_of(name))
         if param is None or ":" in name:
             raise not_found(name)
         touch(param.arn, tier=param.tier)
@@ -298,7 +286,7 @@ class ListingOperations:
             row["LastModifiedUser"] = f"arn:aws:iam::{param.arn.split(':')[4]}:user/student"
             if v.description is not None:
                 row["Description"] = v.description
-            row["Value"] = self.value_of(param, v, decrypt)
+            row["Value"] = self.store.value_of(param, v, decrypt)
             if v.allowed_pattern is not None:
                 row["AllowedPattern"] = v.allowed_pattern
             row["Version"] = v.version

@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.checks import check_length, check_str, fail
 from ..core.clock import parse_instant
 from .records import Parameter
+from .store import Part
 
-if TYPE_CHECKING:
-    from ..core.service import Env
-
-__all__ = ["MAX_POLICIES", "POLICY_TYPES", "PolicyOperations", "parse_policies"]
+__all__ = ["MAX_POLICIES", "POLICY_TYPES", "Policies", "describe_policies", "parse_policies"]
 
 MAX_POLICIES = 10
 POLICY_TYPES = ("Expiration", "ExpirationNotification", "NoChangeNotification")
@@ -120,17 +118,8 @@ def parse_policies(text: object, now: datetime) -> list[dict[str, Any]]:
     return out
 
 
-class PolicyOperations:
-    """Mixin for :class:`~secretkit.ssm.service.ParameterStore`: arms and fires policies."""
-
-    env: Env
-    region: str
-
-    if TYPE_CHECKING:  # provided by the store
-
-        def _expire(self, param: Parameter) -> None: ...
-
-        def _still_here(self, param: Parameter) -> bool: ...
+class Policies(Part):
+    """Arms each parameter's policies on the clock, and fires them."""
 
     def arm_policies(self, param: Parameter) -> None:
         """(Re)schedule every policy of ``param``; timers from earlier generations go quiet."""
@@ -160,22 +149,22 @@ class PolicyOperations:
             self.arm_policies(param)
 
     def _fire(self, param: Parameter, policy: dict[str, Any], generation: int) -> None:
-        if param.policy_generation != generation or not self._still_here(param):
+        if param.policy_generation != generation or not self.store.still_here(param):
             return
         now = self.env.clock.now
         detail = {"parameter-name": param.name, "policy-type": policy["type"], "tier": param.tier}
         if policy["type"] == "Expiration":
             policy["status"] = "Finished"
-            self._expire(param)
+            self.store.remove(param)
             self.env.events.record(now, "notice", self.region, "ssm", "ParameterExpired", "OK", param.arn, detail)
             return
         policy["status"] = "Finished"
         self.env.events.record(now, "notice", self.region, "ssm", policy["type"], "OK", param.arn, detail)
 
-    @staticmethod
-    def describe_policies(param: Parameter) -> list[dict[str, str]]:
-        """The ``Policies`` field of DescribeParameters: text, type and status of each."""
-        return [
-            {"PolicyText": p["text"], "PolicyType": p["type"], "PolicyStatus": p.get("status", "Pending")}
-            for p in param.policies
-        ]
+
+def describe_policies(param: Parameter) -> list[dict[str, str]]:
+    """The ``Policies`` field of DescribeParameters: text, type and status of each."""
+    return [
+        {"PolicyText": p["text"], "PolicyType": p["type"], "PolicyStatus": p.get("status", "Pending")}
+        for p in param.policies
+    ]

@@ -4,8 +4,9 @@
 returns the secret's current value as a ``SecureString``; append ``:AWSPREVIOUS`` (any
 staging label) or ``:<version id>`` to read another version. It is a pass-through: nothing
 is stored in Parameter Store, there is no parameter history (``Version`` is 0), and
-``SourceResult`` carries the secret's DescribeSecret document. The call to Secrets Manager
-is made on the caller's behalf and shows up in the event log as a GetSecretValue.
+``SourceResult`` carries the secret's DescribeSecret document. Secrets Manager is called
+with the caller's own identity (on AWS the caller needs ``secretsmanager:GetSecretValue``
+too): the event log shows a GetSecretValue of its own, made by the same principal.
 
 Applications that read all their configuration from Parameter Store can pick secrets up
 this way without a second client; rotation, replication and the rest stay in Secrets Manager.
@@ -22,17 +23,22 @@ from ..core.checks import fail
 from ..core.context import touch
 from ..core.errors import ClientError
 
-__all__ = ["SM_REFERENCE", "ReferenceOperations"]
+__all__ = ["SM_REFERENCE", "Reference"]
 
 SM_REFERENCE = "/aws/reference/secretsmanager/"
 
 
-class ReferenceOperations:
-    """Mixin for :class:`~secretkit.ssm.service.ParameterStore`."""
+class Reference:
+    """Reads secrets for Parameter Store through the same region's Secrets Manager.
 
-    _secrets_manager: Callable[[], Any] | None
+    The Cloud hands it ``secrets_manager``, a callable that returns that Secrets Manager
+    (made on demand); it is the only way Parameter Store reaches another service.
+    """
 
-    def _from_secrets_manager(self, name: str, decrypt: bool) -> dict[str, Any]:
+    def __init__(self, secrets_manager: Callable[[], Any] | None) -> None:
+        self._secrets_manager = secrets_manager
+
+    def read(self, name: str, decrypt: bool) -> dict[str, Any]:
         """``/aws/reference/secretsmanager/<id>[:stage or version id]``: a secret, read through SSM."""
         if not decrypt:
             raise fail("ValidationException", "WithDecryption flag must be True for retrieving a Secret Manager secret.")

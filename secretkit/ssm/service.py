@@ -1,79 +1,59 @@
-"""Parameter Store (the parameter part of AWS Systems Manager), one per region.
+"""Parameter Store (the parameter part of AWS Systems Manager), one per region: the facade
+whose methods are the service's operations.
 
 Three types of parameter:
 
 ``String`` / ``StringList``
     Stored in the clear. Anyone allowed to read the parameter reads the value.
 ``SecureString``
-    Encrypted for real under a KMS key (``alias/aws/ssm`` unless ``KeyId`` names another)
-    with the encryption context ``{"PARAMETER_ARN": <arn>}``. A Standard parameter is
-    encrypted by KMS ``Encrypt`` directly (its value fits KMS's 4,096-byte limit); an Advanced
-    one by envelope encryption: a fresh data key from ``GenerateDataKey`` and AES-GCM here.
-    Read it without ``WithDecryption=True`` and you get the ciphertext (base64), as on AWS.
+    Encrypted for real under a KMS key (``alias/aws/ssm`` unless ``KeyId`` names another);
+    read it without ``WithDecryption=True`` and you get the ciphertext (base64), as on AWS.
     :meth:`ParameterStore.stored_bytes` shows what is actually kept for each type.
-
-Two tiers: Standard (values up to 4 KB, 10,000 per region, free) and Advanced (8 KB,
-100,000, billed per parameter-month and per API interaction, and the only tier that takes
-policies). ``Intelligent-Tiering`` picks Advanced only when the request needs it. A parameter
-can move up to Advanced but never back.
 
 Every overwrite (``Overwrite=True``) makes version n+1; the last 100 versions are kept.
 Labels name versions (``name:prod`` in a read), one version per label per parameter.
-Names like ``/aws/reference/secretsmanager/<secret>`` read a Secrets Manager secret
-through Parameter Store. Listing and history live in :mod:`.listing`, the
-policies in :mod:`.policies`, and the naming rules in :mod:`.names`.
+
+:class:`ParameterStore` owns the parameters of its region (a
+:class:`~secretkit.ssm.store.Parameters`, which also seals and opens SecureString values)
+and the parts that work on them, each handed that store: :mod:`.listing` (paths, describe,
+history), :mod:`.labels` (labels and tags), :mod:`.policies` (parameter policies on the
+clock) and :mod:`.settings` (the service settings). Writing, reading and deleting are here;
+the naming rules are in :mod:`.names`, the tier rules in :mod:`.tiers`, and names like
+``/aws/reference/secretsmanager/<secret>`` read a Secrets Manager secret through
+:mod:`.reference`.
 """
 
 from __future__ import annotations
 
-import base64
 import re
-import struct
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from ..core import crypto
 from ..core.checks import check_bool, check_length, check_list, check_str, fail
-from ..core.context import touch
 from ..core.errors import ClientError
-from ..core.service import Env, Service, operation
-from ..kms import Kms, KmsKey
-from .labels import MAX_TAGS, LabelTagOperations
-from .listing import ListingOperations
-from .names import check_new_name, clean_lookup_name, key_of, not_found, split_selector
-from .policies import PolicyOperations, parse_policies
-from .records import NameIndex, Parameter, ParamVersion
-from .reference import SM_REFERENCE, ReferenceOperations
-from .settings import DEFAULT_TIER, SettingsOperations
+from ..core.service import Env, Service, operation, served_by
+from ..kms import Kms
+from .labels import MAX_TAGS, Labels, check_tags
+from .listing import Listing
+from .names import check_new_name, clean_lookup_name, key_of, not_found
+from .policies import Policies, parse_policies
+from .records import Parameter, ParamVersion
+from .reference import SM_REFERENCE, Reference
+from .settings import DEFAULT_TIER, Settings
+from .store import Parameters
+from .tiers import TIERS, choose_tier
 
 __all__ = ["ParameterStore"]
 
 TYPES = ("String", "StringList", "SecureString")
-TIERS = ("Standard", "Advanced", "Intelligent-Tiering")
 DATA_TYPES = (
     "text", "aws:ec2:image", "aws:ssm:integration", "aws:region", "aws:account:id", "boolean", "integer",
     "float", "binary", "hostname", "email", "ipv4-address", "ipv6-address", "url", "json", "jsonc",
 )
-_ADVANCED_DATA_TYPES = ("url", "json", "jsonc")
 _KEY_ID_RE = re.compile(r"^([a-zA-Z0-9:/_-]+)$")
-STANDARD_MAX_BYTES = 4096
-ADVANCED_MAX_BYTES = 8192
 DEFAULT_KEY = "alias/aws/ssm"
 
 ALREADY_EXISTS = "The parameter already exists. To overwrite this value, set the overwrite option in the request to true."
-STANDARD_TOO_BIG = (
-    "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger "
-    "parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see "
-    "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html"
-)
-ADVANCED_TOO_BIG = "Advanced tier parameters support a maximum parameter value of 8192 characters."
-NO_DOWNGRADE = (
-    "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter "
-    "tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a "
-    "standard parameter."
-)
-POLICIES_NEED_ADVANCED = "Parameter policies are supported only for advanced-tier parameters."
 TOO_MANY_PARAMETERS = (
     "You have exceeded the number of parameters for this Amazon Web Services account. Delete one or more "
     "parameters and try again."
@@ -119,201 +99,81 @@ def _check_put_fields(
             raise fail("ValidationException", f"The following data type is not supported: {DataType} (Data type names are all lowercase.)")
 
 
-class ParameterStore(
-    PolicyOperations, ListingOperations, LabelTagOperations, SettingsOperations, ReferenceOperations, Service
-):
-    """The Parameter Store of one region. Methods mirror boto3's ``ssm`` client."""
+def _check_overwrite(existing: Parameter, overwrite: bool, tags: object, new_type: str | None) -> None:
+    """An existing name needs Overwrite, takes no Tags, and keeps its type."""
+    if not overwrite:
+        raise fail("ParameterAlreadyExists", ALREADY_EXISTS)
+    if tags:
+        raise fail(
+            "ValidationException",
+            "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please "
+            "remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource API.",
+        )
+    if new_type is not None and new_type != existing.latest.type:
+        raise fail(
+            "HierarchyTypeMismatchException",
+            f"Parameter Store doesn't support changing a parameter type in a hierarchy. You can't change a "
+            f"parameter from a {existing.latest.type} type to a {new_type} type. You must create a new, unique parameter.",
+        )
+
+
+def _check_version_room(existing: Parameter, limit: int) -> None:
+    """At the version quota the oldest version makes room, unless a label still points at it."""
+    if len(existing.versions) < limit:
+        return
+    oldest = existing.oldest.version
+    if existing.labels_of(oldest):
+        raise fail(
+            "ParameterMaxVersionLimitExceeded",
+            f"You attempted to create a new version of {existing.name} by calling the PutParameter API with "
+            f"the overwrite flag. Version {oldest}, the oldest version, can't be deleted because it has a label "
+            "associated with it. Move the label to another version of the parameter, and try again.",
+        )
+
+
+class ParameterStore(Service):
+    """The Parameter Store of one region. Methods mirror boto3's ``ssm`` client.
+
+    The Cloud builds it with ``secrets_manager()``, the same region's Secrets Manager made
+    on demand, for the ``/aws/reference/secretsmanager/`` names.
+    """
 
     service_name = "ssm"
-    # AWS's quotas; instance attributes so a notebook can show a limit without 10,000 puts.
-    standard_limit = 10_000
-    advanced_limit = 100_000
-    version_limit = 100
 
     def __init__(self, env: Env, kms: Kms, secrets_manager: Callable[[], Any] | None = None) -> None:
         super().__init__(env)
         self.kms = kms
-        self._secrets_manager = secrets_manager  # the same region's Secrets Manager, made on demand
-        self.params: dict[str, Parameter] = {}  # key ("/"-form of the name) -> parameter
-        self.index = NameIndex()
-        self.counts = {"Standard": 0, "Advanced": 0}
-        self._settings: dict[str, tuple[str, datetime]] = {}
-        self.arn_prefix = self._arn("parameter/")
+        self.store = store = Parameters(env, kms)
+        self.listing = Listing(store)
+        self.labels = Labels(store)
+        self.policies = Policies(store)
+        self.settings = Settings(store)
+        self.reference = Reference(secrets_manager)
 
-    # ================================================================ helpers
-    def _touch(self, param: Parameter) -> None:
-        touch(param.arn, tier=param.tier)
+    # ------------------------------------------------------- served by the parts
+    get_parameters_by_path = served_by("listing", Listing)
+    describe_parameters = served_by("listing", Listing)
+    get_parameter_history = served_by("listing", Listing)
+    label_parameter_version = served_by("labels", Labels)
+    unlabel_parameter_version = served_by("labels", Labels)
+    add_tags_to_resource = served_by("labels", Labels)
+    remove_tags_from_resource = served_by("labels", Labels)
+    list_tags_for_resource = served_by("labels", Labels)
+    get_service_setting = served_by("settings", Settings)
+    update_service_setting = served_by("settings", Settings)
+    reset_service_setting = served_by("settings", Settings)
 
-    def _still_here(self, param: Parameter) -> bool:
-        return self.params.get(param.key) is param
-
-    def _select(self, ref: str) -> tuple[Parameter, ParamVersion, str | None]:
-        """Resolve ``name``, ``name:3`` or ``name:label`` to a parameter and one version."""
-        base, selector = split_selector(ref, self.arn_prefix)
-        param = self.params.get(key_of(base))
-        if param is None:
-            raise not_found(ref)
-        self._touch(param)
-        if selector is None:
-            return param, param.latest, None
-        number = int(selector) if selector.isdigit() else param.labels.get(selector)
-        version = param.versions.get(number) if number is not None else None
-        if version is None:
-            raise fail(
-                "ParameterVersionNotFound",
-                f"Systems Manager could not find version {selector} of {base}. Verify the version and try again.",
-            )
-        return param, version, ":" + selector
-
-    @staticmethod
-    def _kms_error(exc: ClientError) -> ClientError:
-        """Parameter Store reports a KMS failure as InvalidKeyId, quoting what KMS said."""
-        said = exc.message or "The ciphertext refers to a KMS key that no longer exists or cannot be used."
-        return fail("InvalidKeyId", f"{said} (Service: AWSKMS; Status Code: 400; Error Code: {exc.code})")
-
-    def _resolve_key(self, key_id: str) -> KmsKey:
-        try:
-            return self.kms.resolve(key_id)
-        except ClientError as exc:
-            raise self._kms_error(exc) from None
-
-    def _seal(self, arn: str, value: bytes, key: KmsKey, tier: str) -> tuple[bytes, bool]:
-        """Encrypt a SecureString value: KMS Encrypt (Standard) or an envelope (Advanced)."""
-        context = {"PARAMETER_ARN": arn}
-        try:
-            if tier == "Advanced":
-                data_key, wrapped = self.kms.internal_data_key(key, context, "ssm")
-                sealed = crypto.seal(crypto.AESGCM(data_key), value, crypto.canonical_context(context))
-                return struct.pack(">H", len(wrapped)) + wrapped + sealed, True
-            return self.kms.internal_encrypt(key, value, context, "ssm"), False
-        except ClientError as exc:
-            raise self._kms_error(exc) from None
-
-    def _open(self, param: Parameter, version: ParamVersion) -> str:
-        blob = version.sealed
-        assert blob is not None
-        context = {"PARAMETER_ARN": param.arn}
-        try:
-            if version.envelope:
-                (n,) = struct.unpack_from(">H", blob)
-                data_key = self.kms.internal_decrypt(blob[2 : 2 + n], context, "ssm")
-                plain = crypto.unseal(crypto.AESGCM(data_key), blob[2 + n :], crypto.canonical_context(context))
-            else:
-                plain = self.kms.internal_decrypt(blob, context, "ssm")
-        except ClientError as exc:
-            raise self._kms_error(exc) from None
-        except crypto.IntegrityError:
-            raise fail("InvalidKeyId", "The ciphertext of this parameter could not be decrypted.") from None
-        return plain.decode()
-
-    def value_of(self, param: Parameter, version: ParamVersion, decrypt: bool) -> str:
-        """The ``Value`` a read returns: clear text, or a SecureString's ciphertext unless decrypting."""
-        if version.type != "SecureString":
-            return version.text  # type: ignore[return-value]
-        if not decrypt:
-            return base64.b64encode(version.sealed).decode()  # type: ignore[arg-type]
-        return self._open(param, version)
-
-    def parameter_out(self, param: Parameter, version: ParamVersion, decrypt: bool, selector: str | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "Name": param.name,
-            "Type": version.type,
-            "Value": self.value_of(param, version, decrypt),
-            "Version": version.version,
-        }
-        if selector is not None:
-            out["Selector"] = selector
-        out["LastModifiedDate"] = version.modified
-        out["ARN"] = param.arn
-        out["DataType"] = version.data_type
-        return out
-
+    # ------------------------------------------------------- for notebooks
     def stored_bytes(self, name: str) -> bytes:
         """What Parameter Store keeps for the newest version: clear text for String and
         StringList, the KMS blob or envelope for SecureString. Read-only, for notebooks."""
-        param = self.params.get(key_of(name))
+        param = self.store.params.get(key_of(name))
         if param is None:
             raise not_found(name)
         latest = param.latest
         return latest.sealed if latest.sealed is not None else latest.text.encode()  # type: ignore[union-attr]
 
-    def _choose_tier(self, requested: str | None, existing: Parameter | None, size: int, policies: bool, data_type: str) -> str:
-        """Standard or Advanced, by AWS's rules (Intelligent-Tiering decides per request)."""
-        current = existing.tier if existing is not None else None
-        wanted = requested
-        if wanted is None:
-            # No Tier in the request: the region's default-tier setting decides, but a
-            # Standard default never asks an Advanced parameter to step down.
-            default = self.setting(DEFAULT_TIER)
-            keep = current == "Advanced" or (current is not None and default == "Standard")
-            wanted = current if keep else default
-        if wanted == "Intelligent-Tiering":
-            needs = (
-                size > STANDARD_MAX_BYTES
-                or policies
-                or data_type in _ADVANCED_DATA_TYPES
-                or (existing is None and self.counts["Standard"] >= self.standard_limit)
-            )
-            wanted = "Advanced" if needs or current == "Advanced" else "Standard"
-        if current == "Advanced" and wanted == "Standard":
-            raise fail("ValidationException", NO_DOWNGRADE)
-        if wanted == "Standard":
-            if size > STANDARD_MAX_BYTES:
-                raise fail("ValidationException", STANDARD_TOO_BIG)
-            if policies:
-                raise fail("ValidationException", POLICIES_NEED_ADVANCED)
-        elif size > ADVANCED_MAX_BYTES:
-            raise fail("ValidationException", ADVANCED_TOO_BIG)
-        return wanted
-
-    def _lifecycle(self, what: str, param: Parameter) -> None:
-        self.env.events.record(
-            self.env.clock.now, "lifecycle", self.region, "ssm", what, "OK", param.arn, {"type": "advanced-parameter"}
-        )
-
-    def _remove(self, param: Parameter) -> None:
-        del self.params[param.key]
-        self.index.remove(param.key)
-        self.counts[param.tier] -= 1
-        param.policy_generation += 1  # silences any armed policy timer
-        if param.tier == "Advanced":
-            self._lifecycle("stop", param)
-
-    def _expire(self, param: Parameter) -> None:
-        self._remove(param)
-
-    @staticmethod
-    def _check_overwrite(existing: Parameter, overwrite: bool, tags: object, new_type: str | None) -> None:
-        """An existing name needs Overwrite, takes no Tags, and keeps its type."""
-        if not overwrite:
-            raise fail("ParameterAlreadyExists", ALREADY_EXISTS)
-        if tags:
-            raise fail(
-                "ValidationException",
-                "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please "
-                "remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource API.",
-            )
-        if new_type is not None and new_type != existing.latest.type:
-            raise fail(
-                "HierarchyTypeMismatchException",
-                f"Parameter Store doesn't support changing a parameter type in a hierarchy. You can't change a "
-                f"parameter from a {existing.latest.type} type to a {new_type} type. You must create a new, unique parameter.",
-            )
-
-    def _check_version_room(self, existing: Parameter) -> None:
-        """At the version quota the oldest version makes room, unless a label still points at it."""
-        if len(existing.versions) < self.version_limit:
-            return
-        oldest = existing.oldest.version
-        if existing.labels_of(oldest):
-            raise fail(
-                "ParameterMaxVersionLimitExceeded",
-                f"You attempted to create a new version of {existing.name} by calling the PutParameter API with "
-                f"the overwrite flag. Version {oldest}, the oldest version, can't be deleted because it has a label "
-                "associated with it. Move the label to another version of the parameter, and try again.",
-            )
-
-    # ================================================================ writing
+    # ------------------------------------------------------- writing, reading, deleting
     @operation("PutParameter")
     def put_parameter(
         self,
@@ -337,20 +197,21 @@ class ParameterStore(
         check everything that can fail, encryption included, before anything is stored, so a
         refused write leaves the parameter exactly as it was.
         """
-        name = check_new_name(Name, self.arn_prefix)
+        store = self.store
+        name = check_new_name(Name, store.arn_prefix)
         _check_put_fields(Value, Description, Type, KeyId, Overwrite, AllowedPattern, Tier, DataType)
-        tags = self._check_tags(Tags) if Tags is not None else None
+        tags = check_tags(Tags) if Tags is not None else None
         if tags is not None and len(tags) > MAX_TAGS:
             raise fail("TooManyTagsError", f"A parameter can have at most {MAX_TAGS} tags.")
         now = self.env.clock.now
         policies = parse_policies(Policies, now) if Policies is not None else None
 
         key = key_of(name)
-        existing = self.params.get(key)
+        existing = store.params.get(key)
         previous = existing.latest if existing is not None else None
         if existing is not None:
-            self._touch(existing)
-            self._check_overwrite(existing, Overwrite, Tags, Type)
+            store.touch(existing)
+            _check_overwrite(existing, Overwrite, Tags, Type)
         elif Type is None:
             raise fail("ValidationException", "A parameter type is required when you create a parameter.")
         ptype = Type or previous.type  # type: ignore[union-attr]
@@ -363,49 +224,55 @@ class ParameterStore(
             raise fail("ParameterPatternMismatchException", f"Parameter value, cannot be validated against allowedPattern: {pattern}")
         has_policies = bool(policies) if policies is not None else bool(existing and existing.policies)
         raw = Value.encode()
-        tier = self._choose_tier(Tier, existing, len(raw), has_policies, data_type)
+        tier = choose_tier(
+            Tier,
+            existing.tier if existing is not None else None,
+            len(raw),
+            has_policies,
+            data_type,
+            default=self.settings.setting(DEFAULT_TIER),
+            standard_full=existing is None and store.counts["Standard"] >= store.standard_limit,
+        )
         upgrading = tier == "Advanced" and (existing is None or existing.tier == "Standard")
-        if existing is None and tier == "Standard" and self.counts["Standard"] >= self.standard_limit:
+        if existing is None and tier == "Standard" and store.counts["Standard"] >= store.standard_limit:
             raise fail("ParameterLimitExceeded", TOO_MANY_PARAMETERS)
-        if upgrading and self.counts["Advanced"] >= self.advanced_limit:
+        if upgrading and store.counts["Advanced"] >= store.advanced_limit:
             raise fail("ParameterLimitExceeded", TOO_MANY_PARAMETERS)
         if existing is not None:
-            self._check_version_room(existing)
-        arn = existing.arn if existing is not None else self.arn_prefix + key[1:]
+            _check_version_room(existing, store.version_limit)
+        arn = existing.arn if existing is not None else store.arn_prefix + key[1:]
         number = existing.last_version + 1 if existing is not None else 1
         version = ParamVersion(number, ptype, now, tier, description=description, allowed_pattern=pattern, data_type=data_type)
         if ptype == "SecureString":
             kept = previous.key_id if previous is not None else None
             version.key_id = KeyId or kept or DEFAULT_KEY
             # Everything that can fail is checked above or here, before anything is stored.
-            version.sealed, version.envelope = self._seal(arn, raw, self._resolve_key(version.key_id), tier)
+            version.sealed, version.envelope = store.seal(arn, raw, store.resolve_key(version.key_id), tier)
         else:
             version.text = Value
 
         if existing is None:
             param = Parameter(name, key, arn, tier)
             param.tags = tags or {}
-            self.params[key] = param
-            self.index.add(key)
-            self.counts[tier] += 1
+            store.add(param)
         else:
             param = existing
-            if len(param.versions) >= self.version_limit:
+            if len(param.versions) >= store.version_limit:
                 del param.versions[param.oldest.version]
             if param.tier != tier:
-                self.counts[param.tier] -= 1
-                self.counts[tier] += 1
+                store.counts[param.tier] -= 1
+                store.counts[tier] += 1
         param.tier = tier
         param.versions[number] = version
         param.last_version = number
-        self._touch(param)
+        store.touch(param)
         if upgrading:
-            self._lifecycle("start", param)
+            store.lifecycle("start", param)
         if policies is not None:
             param.policies = policies
-            self.arm_policies(param)
+            self.policies.arm_policies(param)
         elif param.policies:
-            self.rearm_no_change(param)
+            self.policies.rearm_no_change(param)
         version.policies = tuple(p["text"] for p in param.policies)
         return {"Version": number, "Tier": tier}
 
@@ -413,11 +280,11 @@ class ParameterStore(
     def delete_parameter(self, *, Name: str) -> dict[str, Any]:
         """Delete a parameter with all its versions and labels, at once (no recovery window)."""
         name = clean_lookup_name(Name)
-        param = self.params.get(key_of(name))
+        param = self.store.params.get(key_of(name))
         if param is None:
             raise not_found(name)
-        self._touch(param)
-        self._remove(param)
+        self.store.touch(param)
+        self.store.remove(param)
         return {}
 
     @operation("DeleteParameters")
@@ -427,12 +294,12 @@ class ParameterStore(
         deleted: list[str] = []
         invalid: list[str] = []
         for name in names:  # every name was checked first, so a bad one deletes nothing
-            param = self.params.get(key_of(name))
+            param = self.store.params.get(key_of(name))
             if param is None:
                 invalid.append(name)
             else:
-                self._touch(param)
-                self._remove(param)
+                self.store.touch(param)
+                self.store.remove(param)
                 deleted.append(name)
         return {"DeletedParameters": deleted, "InvalidParameters": invalid}
 
@@ -447,9 +314,9 @@ class ParameterStore(
         name = clean_lookup_name(Name)
         decrypt = check_bool(WithDecryption, "WithDecryption")
         if name.startswith(SM_REFERENCE):
-            return {"Parameter": self._from_secrets_manager(name, decrypt)}
-        param, version, selector = self._select(name)
-        return {"Parameter": self.parameter_out(param, version, decrypt, selector)}
+            return {"Parameter": self.reference.read(name, decrypt)}
+        param, version, selector = self.store.select(name)
+        return {"Parameter": self.store.parameter_out(param, version, decrypt, selector)}
 
     @operation("GetParameters")
     def get_parameters(self, *, Names: list[str], WithDecryption: bool = False) -> dict[str, Any]:
@@ -464,10 +331,10 @@ class ParameterStore(
         for raw in dict.fromkeys(clean_lookup_name(n, "names.member") for n in names):
             try:
                 if raw.startswith(SM_REFERENCE):
-                    found.append(self._from_secrets_manager(raw, decrypt))
+                    found.append(self.reference.read(raw, decrypt))
                 else:
-                    param, version, selector = self._select(raw)
-                    found.append(self.parameter_out(param, version, decrypt, selector))
+                    param, version, selector = self.store.select(raw)
+                    found.append(self.store.parameter_out(param, version, decrypt, selector))
             except ClientError as exc:
                 if exc.code not in ("ParameterNotFound", "ParameterVersionNotFound"):
                     raise

@@ -16,16 +16,14 @@ per region, like everything else in Parameter Store. The model serves no other s
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.checks import check_length, check_str, fail
 from ..core.context import note, touch
 from ..core.service import operation
+from .store import Parameters, Part
 
-if TYPE_CHECKING:
-    from ..core.service import Env
-
-__all__ = ["DEFAULT_TIER", "HIGH_THROUGHPUT", "SettingsOperations"]
+__all__ = ["DEFAULT_TIER", "HIGH_THROUGHPUT", "Settings"]
 
 DEFAULT_TIER = "/ssm/parameter-store/default-parameter-tier"
 HIGH_THROUGHPUT = "/ssm/parameter-store/high-throughput-enabled"
@@ -37,15 +35,12 @@ _NOT_FOUND = (
 )
 
 
-class SettingsOperations:
-    """Mixin for :class:`~secretkit.ssm.service.ParameterStore`."""
+class Settings(Part):
+    """The region's Parameter Store settings: the three service-setting operations."""
 
-    env: Env
-    _settings: dict[str, tuple[str, datetime]]  # customised settings only: id -> (value, when set)
-
-    if TYPE_CHECKING:
-
-        def _arn(self, resource: str) -> str: ...  # provided by Service
+    def __init__(self, store: Parameters) -> None:
+        super().__init__(store)
+        self._settings: dict[str, tuple[str, datetime]] = {}  # customised settings only: id -> (value, when set)
 
     def setting(self, setting_id: str) -> str:
         """The current value of a setting (its default unless updated)."""
