@@ -91,7 +91,7 @@ class Cloud:
         self._envs: dict[str, Env] = {}
         self.extensions: dict[str, Any] = {}  # room for functions, schedules, apps
         self.functions = FunctionRegistry(self.clock, self.events, self.account_id, self.request_ids.uuid)
-        self.rules = Rules(self.functions)
+        self.rules = Rules(self.clock, self.account_id, self.request_ids.uuid, self.functions)
 
     # ------------------------------------------------------------------ regions
     def env(self, region: str) -> Env:

@@ -1,4 +1,5 @@
-"""The package's shape: a curated public API, and layers that import downward only."""
+"""The package's shape: a curated public API, a small front, modules of one concern each,
+and layers that import downward only, by one table, with no circles."""
 
 from __future__ import annotations
 
@@ -8,10 +9,32 @@ import pathlib
 import secretkit
 
 PKG = pathlib.Path(secretkit.__file__).parent
-# The bottom layer: the core imports no other secretkit package.
-BASE = {"core"}
-# Only these may know every service, the notebook UI, or the real database launcher.
-TOP = {"cloud", "client", "ui", "labs", "realdb", "__init__"}
+
+#: Who may import whom, the one place it is written down: each part of secretkit (a
+#: subpackage, or a module at the top) and the parts it may import at run time, lazily
+#: inside a function included. Imports under ``if TYPE_CHECKING:`` are for type checkers
+#: only and are not counted.
+MAY_IMPORT: dict[str, set[str]] = {
+    "core": set(),  # the bottom: clock, events, ids, errors, crypto, checks, context, service
+    "kms": {"core"},
+    # Services encrypt through KMS; they reach another service only through a callable the
+    # Cloud injects (replication's peer, rotation's functions, SSM's Secrets Manager).
+    "secretsmanager": {"core", "kms"},
+    "ssm": {"core", "kms"},
+    "awslambda": {"core"},
+    "eventbridge": {"core"},  # rules invoke the functions the Cloud hands them
+    "databases": {"core"},
+    "pricing": {"core"},  # the meter reads events, never a store
+    "rotation_functions": {"core", "databases"},  # Lambda code: at most a database driver
+    "apps": {"core", "secretsmanager"},  # the failover drill waits out REPLICATION_LAG
+    "doors": {"core"},  # the Cloud only under TYPE_CHECKING
+    "cloud": {"core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "doors"},
+    "ui": {"core", "cloud", "apps", "secretsmanager", "pricing"},
+    "labs": {"core", "cloud", "pricing"},
+    "__init__": {"core", "cloud"},
+}
+FRONT = {"__init__.py", "cloud.py"}  # all that may sit directly in secretkit/, besides subpackages
+MAX_LINES = 450
 UI_LIBS = {"plotly", "ipywidgets", "IPython", "anywidget"}
 
 
@@ -21,62 +44,135 @@ def test_public_api_is_exactly_all():
     assert set(secretkit.__all__) - {"__version__"} == public - modules
 
 
-def _imports(path: pathlib.Path) -> list[tuple[str, bool]]:
-    """(module imported, inside a TYPE_CHECKING block or a function body)."""
+def _module_name(path: pathlib.Path) -> str:
+    parts = ["secretkit", *path.relative_to(PKG).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _known_modules() -> dict[str, pathlib.Path]:
+    return {_module_name(p): p for p in PKG.rglob("*.py")}
+
+
+def _imports(path: pathlib.Path, known: dict[str, pathlib.Path]) -> list[tuple[str, bool]]:
+    """(secretkit module imported, only under TYPE_CHECKING) for every import in ``path``.
+
+    ``from package import name`` counts as importing the module ``package.name`` when there
+    is one, else the package itself.
+    """
     tree = ast.parse(path.read_text())
+    me = _module_name(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
     out: list[tuple[str, bool]] = []
 
-    def visit(node: ast.AST, guarded: bool) -> None:
+    def add(module: str, type_only: bool) -> None:
+        out.append((module, type_only))
+
+    def visit(node: ast.AST, type_only: bool) -> None:
         for child in ast.iter_child_nodes(node):
-            g = guarded
-            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
-                g = True
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                g = True
+            guarded = type_only or (isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test))
             if isinstance(child, ast.Import):
-                out.extend((a.name, g) for a in child.names)
+                for alias in child.names:
+                    add(alias.name, guarded)
             elif isinstance(child, ast.ImportFrom):
                 base = child.module or ""
                 if child.level:
-                    rel = path.relative_to(PKG).parent.parts
-                    prefix = ["secretkit", *rel[: len(rel) - (child.level - 1)]]
-                    base = ".".join(prefix + ([child.module] if child.module else []))
-                    if not child.module:
-                        out.extend((f"{base}.{a.name}", g) for a in child.names)
-                        continue
-                out.append((base, g))
-            visit(child, g)
+                    parts = package.split(".")
+                    parts = parts[: len(parts) - (child.level - 1)]
+                    base = ".".join(parts + ([child.module] if child.module else []))
+                for alias in child.names:
+                    sub = f"{base}.{alias.name}"
+                    add(sub if sub in known else base, guarded)
+            visit(child, guarded)
 
     visit(tree, False)
     return out
 
 
-def _top_name(path: pathlib.Path) -> str:
-    return path.relative_to(PKG).parts[0].removesuffix(".py")
+def _part(module: str) -> str:
+    """The part of secretkit a module belongs to: its subpackage, or itself at the top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
 
 
-def test_layers_import_downward_only():
+def test_the_table_names_every_part_and_only_real_ones():
+    parts = {p.name for p in PKG.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    parts |= {p.stem for p in PKG.glob("*.py")}
+    assert set(MAY_IMPORT) == parts
+
+
+def test_layers_import_only_what_the_table_allows():
+    known = _known_modules()
     problems = []
-    for path in PKG.rglob("*.py"):
-        me = _top_name(path)
-        for module, guarded in _imports(path):
-            root = module.split(".")[0]
-            if root in UI_LIBS and me not in {"ui"}:
-                problems.append(f"{path.name} imports {module}: only secretkit.ui may")
-            if not module.startswith("secretkit"):
+    for module, path in sorted(known.items()):
+        me = _part(module)
+        for target, type_only in _imports(path, known):
+            root = target.split(".")[0]
+            if root in UI_LIBS and me != "ui":
+                problems.append(f"{module} imports {target}: only secretkit.ui may")
+            if root != "secretkit" or type_only:
                 continue
-            parts = module.split(".")
-            target = parts[1] if len(parts) > 1 else "__init__"
-            if target == me:
-                continue
-            if me in BASE:
-                problems.append(f"{path.name} (base layer) imports secretkit.{target}")
-            if target in TOP and me not in TOP and not guarded:
-                problems.append(f"{path.name} imports secretkit.{target}, which sits above it")
+            other = _part(target)
+            if other != me and other not in MAY_IMPORT[me]:
+                problems.append(f"{module} imports {target}, but {me} may import only {sorted(MAY_IMPORT[me])}")
     assert problems == []
 
 
-def test_core_modules_stay_small():
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module, or a module importing itself."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"a"}}) == [["a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circles_between_modules():
+    known = _known_modules()
+    graph = {
+        module: {target for target, type_only in _imports(path, known) if not type_only and target in known} - {module}
+        for module, path in known.items()
+    }
+    assert _cycles(graph) == []
+
+
+def test_modules_stay_small():
     sizes = {p.relative_to(PKG).as_posix(): len(p.read_text().splitlines()) for p in PKG.rglob("*.py")}
-    too_big = {name: n for name, n in sizes.items() if n > 650}
+    too_big = {name: n for name, n in sizes.items() if n > MAX_LINES}
     assert too_big == {}
+
+
+def test_the_top_of_the_package_is_only_its_front():
+    top = {p.name for p in PKG.glob("*.py")}
+    assert top <= FRONT and len(top) <= 3

@@ -10,15 +10,16 @@ EventBridge sends, then schedules the next firing. The schedule is a ``rate(...)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from ..awslambda import FunctionRegistry
 from ..core.checks import fail
+from ..core.clock import SimClock
 from ..core.expressions import Cron, Rate, ScheduleError, parse
 
-__all__ = ["Rule", "Rules"]
+__all__ = ["Rule", "Rules", "Targets"]
 
 
 @dataclass(slots=True)
@@ -38,10 +39,27 @@ class Rule:
     timer: Any = None
 
 
-class Rules:
-    """The scheduled rules of the account; they fire as the Cloud's clock passes them."""
+class Targets(Protocol):
+    """What a rule needs of the functions it invokes (the Cloud's function registry is one)."""
 
-    def __init__(self, functions: FunctionRegistry) -> None:
+    def get(self, arn_or_name: str) -> Any:
+        """The function, or None when there is none."""
+
+    def invoke(self, arn: str, event: dict[str, Any]) -> Any:
+        """Run the function now with ``event``."""
+
+
+class Rules:
+    """The scheduled rules of the account; they fire as the Cloud's clock passes them.
+
+    The Cloud hands it its clock, the account id, a source of event ids and the account's
+    functions, the targets rules invoke.
+    """
+
+    def __init__(self, clock: SimClock, account_id: str, new_id: Callable[[], str], functions: Targets) -> None:
+        self.clock = clock
+        self.account_id = account_id
+        self._new_id = new_id
         self.functions = functions
         self.rules: dict[str, Rule] = {}
 
@@ -64,26 +82,26 @@ class Rules:
         if self.functions.get(target_arn) is None:
             raise fail("ResourceNotFoundException", f"Function not found: {target_arn}")
         self.delete_rule(name) if name in self.rules else None
-        arn = f"arn:aws:events:{region}:{self.functions.account_id}:rule/{name}"
+        arn = f"arn:aws:events:{region}:{self.account_id}:rule/{name}"
         rule = self.rules[name] = Rule(name, arn, region, schedule, target_arn, payload)
         self._arm(rule)
         return rule
 
     def _arm(self, rule: Rule) -> None:
-        clock = self.functions.clock
+        clock = self.clock
         rule.next_fire = rule.schedule.next_after(clock.now)
         rule.timer = clock.schedule(rule.next_fire, lambda: self._fire(rule), label=f"rule {rule.name}")
 
     def _fire(self, rule: Rule) -> None:
         if not rule.enabled or self.rules.get(rule.name) is not rule:
             return
-        now = self.functions.clock.now
+        now = self.clock.now
         event = rule.payload if rule.payload is not None else {
             "version": "0",
-            "id": self.functions._request_id(),
+            "id": self._new_id(),
             "detail-type": "Scheduled Event",
             "source": "aws.events",
-            "account": self.functions.account_id,
+            "account": self.account_id,
             "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "region": rule.region,
             "resources": [rule.arn],
