@@ -66,8 +66,8 @@ class RequestContext:
     region: str
     account_id: str
     principal: str  # who is calling: an IAM ARN, or a service principal for the service's own work
-    via: str | None = None  # the service that made this call on its caller's behalf
     parent: RequestContext | None = None  # the call this one was made from, if any
+    via: str | None = None  # the service that made this call on its caller's behalf
     resource: str | None = None  # the ARN the call touched (what the log records)
     detail: dict[str, Any] | None = None  # small facts for the log; never a secret value
 
@@ -133,7 +133,7 @@ def on_behalf(service: str, operation: str, region: str, account_id: str, via: s
     """
     parent = _request.get()
     principal = parent.principal if parent is not None else service_principal(via)
-    return RequestContext(service, operation, region, account_id, principal, via, parent, None, {"via": via})
+    return RequestContext(service, operation, region, account_id, principal, parent, via, None, {"via": via})
 
 
 class caller:

@@ -65,9 +65,11 @@ class Service:
     def __init__(self, env: Env) -> None:
         self.env = env
         self.region = env.region
+        self.arn_base = f"arn:aws:{self.service_name}:{env.region}:{env.account_id}:"
 
     def _arn(self, resource: str) -> str:
-        return f"arn:aws:{self.service_name}:{self.region}:{self.env.account_id}:{resource}"
+        """The ARN of one of this service's resources in this region (``secret:prod/db-AbCdEf``)."""
+        return self.arn_base + resource
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -93,7 +95,7 @@ def operation(name: str) -> Callable[[F], F]:
             # Open this call's context: the enclosing call's principal, else the door's, else root.
             parent = _get_request()
             principal = parent.principal if parent is not None else (_get_caller() or env.root)
-            ctx = RequestContext(self.service_name, name, env.region, env.account_id, principal, None, parent)
+            ctx = RequestContext(self.service_name, name, env.region, env.account_id, principal, parent)
             token = _set_request(ctx)
             try:
                 result = method(self, **params)

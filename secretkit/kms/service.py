@@ -63,9 +63,10 @@ class Kms(Service):
         """Find a key by id, key ARN, alias name or alias ARN; raise ``NotFoundException``."""
         if not isinstance(key_ref, str) or not key_ref:
             raise fail("ValidationException", f"1 validation error detected: Value at '{field_name}' failed to satisfy constraint: Member must have length greater than or equal to 1")
-        check_length(key_ref, field_name, 1, 2048)
+        if len(key_ref) > 2048:
+            check_length(key_ref, field_name, 1, 2048)
         ref = key_ref
-        prefix = f"arn:aws:kms:{self.region}:{self.env.account_id}:"
+        prefix = self.arn_base
         if ref.startswith("arn:"):
             if not ref.startswith(prefix):
                 if ref.startswith("arn:aws:kms:"):

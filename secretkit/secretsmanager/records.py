@@ -104,10 +104,21 @@ class Secret:
         by_version: dict[str, list[str]] = {}
         for label, vid in self.labels.items():
             by_version.setdefault(vid, []).append(label)
-        return {vid: by_version[vid] for vid in self.versions if vid in by_version}
+        # Labelled versions are nearly always the newest few: walk back from the newest until
+        # all are found, so a secret with a long history costs no more than a new one.
+        found: list[str] = []
+        if by_version:
+            for vid in reversed(self.versions):
+                if vid in by_version:
+                    found.append(vid)
+                    if len(found) == len(by_version):
+                        break
+        return {vid: by_version[vid] for vid in reversed(found)}
 
     def prune(self, now: datetime) -> list[str]:
         """Drop the oldest unlabelled versions beyond 100, never one younger than 24 hours."""
+        if len(self.versions) <= MAX_DEPRECATED_VERSIONS:
+            return []  # not even counting the labelled ones is there anything beyond the limit
         labelled = set(self.labels.values())
         deprecated = [v for v in self.versions.values() if v.version_id not in labelled]
         dropped: list[str] = []

@@ -147,7 +147,7 @@ class SecretsManager(Service):
         check_description(Description)
         check_key_id(KmsKeyId)
         value = check_value(SecretString, SecretBinary, required=False)
-        tags = check_tags(Tags or [])
+        tags = check_tags(Tags) if Tags else []
         check_bool(ForceOverwriteReplicaSecret, "ForceOverwriteReplicaSecret")
         replicas = self.replication.check_replica_regions(AddReplicaRegions) if AddReplicaRegions is not None else []
         existing = store.by_name.get(name)
@@ -164,7 +164,7 @@ class SecretsManager(Service):
                     return {"ARN": existing.arn, "Name": existing.name, "VersionId": same.version_id}
             raise fail("ResourceExistsException", f"The operation failed because the secret {name} already exists.")
         now = self.env.clock.now
-        secret = Secret(name, self._arn(f"secret:{name}-{self.env.ids.suffix()}"), now, Description, KmsKeyId, tags)
+        secret = Secret(name, f"{store.arn_prefix}{name}-{self.env.ids.suffix()}", now, Description, KmsKeyId, tags)
         touch(secret.arn)
         if value is not None:
             store.new_version(secret, token, *value)  # raises EncryptionFailure before anything is stored

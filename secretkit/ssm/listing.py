@@ -173,15 +173,17 @@ class Listing(Part):
         filters = _check_filters(ParameterFilters or [], ("Type", "KeyId", "Label"))
         after = self._page_start(NextToken)
         # Look at one page of names; filter what was looked at (best effort, as AWS does).
-        window = list(islice(self.store.index.under(path, recursive, after), limit + 1))
+        store = self.store
+        params = store.params
+        window = list(islice(store.index.under(path, recursive, after), limit + 1))
         looked_at, more = window[:limit], len(window) > limit
         out_rows = []
         for key in looked_at:
-            param = self.store.params[key]
+            param = params[key]
             version = self._pick(param, filters)
             if version is not None:
-                out_rows.append(self.store.parameter_out(param, version, decrypt))
-        if any(self.store.params[k].tier == "Advanced" for k in looked_at):
+                out_rows.append(store.parameter_out(param, version, decrypt))
+        if any(params[k].tier == "Advanced" for k in looked_at):
             note(tier="Advanced")  # one Advanced parameter makes the whole page an Advanced interaction
         result: dict[str, Any] = {"Parameters": out_rows}
         if more:

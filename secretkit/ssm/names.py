@@ -43,6 +43,7 @@ __all__ = [
 MAX_LEVELS = 15
 MAX_NAME_WITH_ARN = 1011
 _SEGMENT = re.compile(r"[a-zA-Z0-9_.\-]+")
+_PATH = re.compile(r"(?:/[a-zA-Z0-9_.\-]+)+")  # every segment of a path, checked in one match
 _LABEL = re.compile(r"[a-zA-Z0-9_.\-]{1,100}")
 
 INVALID_NAME = (
@@ -94,18 +95,18 @@ def check_new_name(name: object, arn_prefix: str) -> str:
         raise fail("ValidationException", "Parameter name must not be empty.")
     if not trimmed.startswith("/") and "/" in trimmed:
         raise fail("ValidationException", NOT_QUALIFIED)
-    segments = trimmed[1:].split("/") if trimmed.startswith("/") else [trimmed]
-    if not all(_SEGMENT.fullmatch(s) for s in segments):
+    path = trimmed.startswith("/")
+    if not (_PATH if path else _SEGMENT).fullmatch(trimmed):
         raise fail("ValidationException", INVALID_NAME)
-    first = segments[0].lower()
-    if trimmed.startswith("/"):
+    first = (trimmed[1:].split("/", 1)[0] if path else trimmed).lower()
+    if path:
         if first.startswith("aws"):
             raise fail("AccessDeniedException", f"No access to reserved parameter name: {trimmed}.")
         if first.startswith("ssm"):
             raise fail("ValidationException", INVALID_NAME)
     elif first.startswith(("aws", "ssm")):
         raise fail("ValidationException", RESERVED_ROOT)
-    if len(segments) > MAX_LEVELS:
+    if (trimmed.count("/") if path else 1) > MAX_LEVELS:
         raise fail("HierarchyLevelLimitExceededException", HIERARCHY_TOO_DEEP)
     limit = MAX_NAME_WITH_ARN - len(arn_prefix)
     if len(key_of(trimmed)) - 1 > limit:
@@ -119,8 +120,8 @@ def check_new_name(name: object, arn_prefix: str) -> str:
 
 def clean_lookup_name(name: object, field_name: str = "name") -> str:
     """Type and length checks for a name used in a read, delete or label call."""
-    check_str(name, "Name")
-    check_length(name, field_name, 1, 2048)  # type: ignore[arg-type]
+    if type(name) is not str or not 0 < len(name) <= 2048:
+        check_length(check_str(name, "Name"), field_name, 1, 2048)
     return name.strip(" ")  # type: ignore[union-attr]
 
 

@@ -247,13 +247,16 @@ class ParameterStore(Service):
             kept = previous.key_id if previous is not None else None
             version.key_id = KeyId or kept or DEFAULT_KEY
             # Everything that can fail is checked above or here, before anything is stored.
-            version.sealed, version.envelope = store.seal(arn, raw, store.resolve_key(version.key_id), tier)
+            aad = existing.aad if existing is not None and existing.aad else store.aad(arn)
+            version.sealed, version.envelope = store.seal(arn, raw, store.resolve_key(version.key_id), tier, aad)
         else:
             version.text = Value
 
         if existing is None:
             param = Parameter(name, key, arn, tier)
             param.tags = tags or {}
+            if ptype == "SecureString":
+                param.aad = aad  # made above, for the seal
             store.add(param)
         else:
             param = existing
@@ -273,7 +276,7 @@ class ParameterStore(Service):
             self.policies.arm_policies(param)
         elif param.policies:
             self.policies.rearm_no_change(param)
-        version.policies = tuple(p["text"] for p in param.policies)
+        version.policies = tuple(p["text"] for p in param.policies) if param.policies else ()
         return {"Version": number, "Tier": tier}
 
     @operation("DeleteParameter")
@@ -312,11 +315,14 @@ class ParameterStore(Service):
         StringList values ignore the flag.
         """
         name = clean_lookup_name(Name)
-        decrypt = check_bool(WithDecryption, "WithDecryption")
+        decrypt = WithDecryption
+        if decrypt is not False and decrypt is not True:
+            check_bool(decrypt, "WithDecryption")  # raises AWS's type error
         if name.startswith(SM_REFERENCE):
             return {"Parameter": self.reference.read(name, decrypt)}
-        param, version, selector = self.store.select(name)
-        return {"Parameter": self.store.parameter_out(param, version, decrypt, selector)}
+        store = self.store
+        param, version, selector = store.select(name)
+        return {"Parameter": store.parameter_out(param, version, decrypt, selector)}
 
     @operation("GetParameters")
     def get_parameters(self, *, Names: list[str], WithDecryption: bool = False) -> dict[str, Any]:

@@ -71,8 +71,8 @@ class Parameters:
         if ":" in ref:
             base, selector = split_selector(ref, self.arn_prefix)
         else:
-            base, selector = ref, None
-        param = self.params.get(key_of(base))
+            base, selector = ref, None  # the common case: a plain name, no selector to split off
+        param = self.params.get(base if base[:1] == "/" else key_of(base))
         if param is None:
             raise not_found(ref)
         touch(param.arn, tier=param.tier)
@@ -101,7 +101,7 @@ class Parameters:
         out: dict[str, Any] = {
             "Name": param.name,
             "Type": version.type,
-            "Value": self.value_of(param, version, decrypt),
+            "Value": version.text if version.type != "SecureString" else self.value_of(param, version, decrypt),
             "Version": version.version,
         }
         if selector is not None:
@@ -118,15 +118,22 @@ class Parameters:
         except ClientError as exc:
             raise kms_error(exc) from None
 
-    def seal(self, arn: str, value: bytes, key: KmsKey, tier: str) -> tuple[bytes, bool]:
-        """Encrypt a SecureString value: KMS Encrypt (Standard) or an envelope (Advanced)."""
+    @staticmethod
+    def aad(arn: str) -> bytes:
+        """The encryption context of a parameter, ``{"PARAMETER_ARN": arn}``, in canonical form."""
+        return crypto.canonical_context({"PARAMETER_ARN": arn})
+
+    def seal(self, arn: str, value: bytes, key: KmsKey, tier: str, aad: bytes) -> tuple[bytes, bool]:
+        """Encrypt a SecureString value: KMS Encrypt (Standard) or an envelope (Advanced).
+
+        ``aad`` is the parameter's encryption context in canonical form (:meth:`aad`)."""
         context = {"PARAMETER_ARN": arn}
         try:
             if tier == "Advanced":
-                data_key, wrapped = self.kms.internal_data_key(key, context, SERVICE)
-                sealed = crypto.seal(crypto.AESGCM(data_key), value, crypto.canonical_context(context))
+                data_key, wrapped = self.kms.internal_data_key(key, context, SERVICE, aad)
+                sealed = crypto.seal(crypto.AESGCM(data_key), value, aad)
                 return struct.pack(">H", len(wrapped)) + wrapped + sealed, True
-            return self.kms.internal_encrypt(key, value, context, SERVICE), False
+            return self.kms.internal_encrypt(key, value, context, SERVICE, aad), False
         except ClientError as exc:
             raise kms_error(exc) from None
 
@@ -134,14 +141,17 @@ class Parameters:
         """Decrypt a SecureString version through KMS."""
         blob = version.sealed
         assert blob is not None
+        aad = param.aad
+        if not aad:
+            aad = param.aad = self.aad(param.arn)
         context = {"PARAMETER_ARN": param.arn}
         try:
             if version.envelope:
                 (n,) = struct.unpack_from(">H", blob)
-                data_key = self.kms.internal_decrypt(blob[2 : 2 + n], context, SERVICE)
-                plain = crypto.unseal(crypto.AESGCM(data_key), blob[2 + n :], crypto.canonical_context(context))
+                data_key = self.kms.internal_decrypt(blob[2 : 2 + n], context, SERVICE, aad)
+                plain = crypto.unseal(crypto.AESGCM(data_key), blob[2 + n :], aad)
             else:
-                plain = self.kms.internal_decrypt(blob, context, SERVICE)
+                plain = self.kms.internal_decrypt(blob, context, SERVICE, aad)
         except ClientError as exc:
             raise kms_error(exc) from None
         except crypto.IntegrityError:
