@@ -8,8 +8,15 @@
 'hello'
 
 ``cloud.client("secretsmanager", region_name="us-east-1")`` gives a genuine boto3 client
-over the same model (see :mod:`secretkit.doors.inprocess`). ``cloud.clock.advance(days=30)`` moves
-time and runs everything that falls due: purges, key deletions, rotations, replication.
+over the same model (see :mod:`secretkit.doors.inprocess`). ``cloud.clock.advance(days=30)``
+moves time and runs everything that falls due: purges, key deletions, rotations, replication.
+
+The Cloud is the one place that knows every service. It builds each one (per region, on
+first use) and hands it what it may reach of the others: the services that encrypt get
+their region's KMS; Parameter Store gets a callable for its region's Secrets Manager;
+Secrets Manager gets one for the other regions' Secrets Managers (replication), the
+account's functions and a client for them (rotation). Apart from KMS, no service imports
+another.
 """
 
 from __future__ import annotations
@@ -89,7 +96,7 @@ class Cloud:
         self.request_ids = Ids(f"{seed}/requests")
         self.events = EventLog()
         self._envs: dict[str, Env] = {}
-        self.extensions: dict[str, Any] = {}  # room for functions, schedules, apps
+        self.extensions: dict[str, Any] = {}  # room for what is built on the Cloud (the databases)
         self.functions = FunctionRegistry(self.clock, self.events, self.account_id, self.request_ids.uuid)
         self.rules = Rules(self.clock, self.account_id, self.request_ids.uuid, self.functions)
 
