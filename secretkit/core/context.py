@@ -17,8 +17,8 @@ How a call uses it:
 2. The code inside says what it touched with :func:`touch` (``touch(secret.arn)``) and adds to
    the log's detail with :func:`note` (``note(RotateImmediately=True)``). Neither ever takes
    a secret value. Called outside any operation, both do nothing.
-3. When the call ends, the decorator writes the event-log record from the context
-   (:meth:`RequestContext.record`) and the previous context is current again.
+3. When the call ends, the previous context is current again and the decorator writes the
+   call's event-log record from its context: operation, outcome, resource, detail, principal.
 
 An operation called from inside another gets a context of its own whose ``parent`` is the
 caller's and which inherits the caller's principal. A call a service makes to another on its

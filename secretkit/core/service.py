@@ -97,17 +97,20 @@ def operation(name: str) -> Callable[[F], F]:
             principal = parent.principal if parent is not None else (_get_caller() or env.root)
             ctx = RequestContext(self.service_name, name, env.region, env.account_id, principal, parent)
             token = _set_request(ctx)
+            outcome = None  # stays None for a Python error (a bug, a bad argument): not an AWS call
             try:
                 result = method(self, **params)
+                outcome = "OK"
             except ClientError as exc:
                 exc.operation_name = name
-                ctx.record(env.events, env.clock.now, exc.code)
+                outcome = exc.code
                 raise
             finally:
-                _reset_request(token)
-            env.events.record(
-                env.clock.now, "call", env.region, ctx.service, name, "OK", ctx.resource, ctx.detail, principal
-            )
+                _reset_request(token)  # the record is written outside the call, either way
+                if outcome is not None:
+                    env.events.record(
+                        env.clock.now, "call", env.region, ctx.service, name, outcome, ctx.resource, ctx.detail, principal
+                    )
             return result
 
         wrapper.aws_operation = name  # type: ignore[attr-defined]
@@ -124,7 +127,7 @@ _get_caller = CALLER.get
 class served_by:
     """An operation of a facade that one of its parts serves.
 
-    In a facade's class body, ``list_secrets = served_by("listing")`` makes
+    In a facade's class body, ``list_secrets = served_by("listing", Listing)`` makes
     ``facade.list_secrets`` the ``list_secrets`` method of ``facade.listing`` (an
     ``@operation``), so the facade shows every operation of its service while the code of
     each lives with the part that owns the state it works on. The bound method is kept on

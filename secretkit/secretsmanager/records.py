@@ -104,16 +104,7 @@ class Secret:
         by_version: dict[str, list[str]] = {}
         for label, vid in self.labels.items():
             by_version.setdefault(vid, []).append(label)
-        # Labelled versions are nearly always the newest few: walk back from the newest until
-        # all are found, so a secret with a long history costs no more than a new one.
-        found: list[str] = []
-        if by_version:
-            for vid in reversed(self.versions):
-                if vid in by_version:
-                    found.append(vid)
-                    if len(found) == len(by_version):
-                        break
-        return {vid: by_version[vid] for vid in reversed(found)}
+        return {vid: by_version[vid] for vid in self.versions if vid in by_version}
 
     def prune(self, now: datetime) -> list[str]:
         """Drop the oldest unlabelled versions beyond 100, never one younger than 24 hours."""
