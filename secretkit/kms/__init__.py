@@ -1,8 +1,10 @@
 """KMS: keys, aliases, key states, key rotation and envelope encryption, one per region.
 
-:mod:`.keys` holds the key records, their states and what their material does;
-:mod:`.service` the :class:`Kms` facade, whose methods are the KMS operations and the calls
-Secrets Manager and Parameter Store make to KMS on their callers' behalf.
+Read :mod:`.keys` (the key record, its states and material), :mod:`.keyring` (the region's
+keys and aliases, finding a key from a reference, rotation and deletion as time passes),
+:mod:`.service` (the :class:`Kms` facade: the KMS operations, and the calls Secrets Manager
+and Parameter Store make to KMS on their callers' behalf) and :mod:`.lifecycle` (the
+operations that change a key's state or rotation).
 """
 
 from .keys import MANAGED_ALIASES, KmsKey

@@ -82,6 +82,11 @@ class KmsKey:
         if self.state == "PendingDeletion":
             raise fail("KMSInvalidStateException", f"{self.arn} is pending deletion.")
 
+    def check_customer_managed(self, what: str) -> None:
+        """AWS managed keys belong to AWS: nobody may ``what`` them (disable, delete, alias...)."""
+        if self.manager == "AWS":
+            raise fail("UnsupportedOperationException", f"{self.arn} is an AWS managed key; you cannot {what} it.")
+
     def add_material(self) -> None:
         """New material: it seals from now on, and what older material sealed still opens."""
         self.materials.append(crypto.AESGCM(crypto.new_key()))

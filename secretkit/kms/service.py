@@ -4,7 +4,8 @@
 together with that key sealed under the KMS key (the "envelope"). The encryption context is
 bound as associated data: decrypting with a different context fails with
 ``InvalidCiphertextException``, as on AWS. Key records, their states and their material are
-in :mod:`.keys`.
+in :mod:`.keys`; the region's keys and aliases, and how a reference finds a key, in
+:mod:`.keyring`; the operations that change a key's state or rotation in :mod:`.lifecycle`.
 
 Secrets Manager and Parameter Store call KMS on their callers' behalf through the
 ``internal_*`` methods: each is logged as the KMS call it stands for, with the service it
@@ -14,15 +15,16 @@ was made ``via``.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from ..core import crypto
 from ..core.checks import check_int, check_length, check_list, fail
-from ..core.context import on_behalf, touch
+from ..core.context import on_behalf
 from ..core.errors import ClientError
-from ..core.service import Env, Service, operation
-from .keys import MANAGED_ALIASES, KmsKey
+from ..core.service import Env, Service, operation, served_by
+from .keyring import KeyRing, touch_key
+from .keys import KmsKey
+from .lifecycle import KeyLifecycle
 
 __all__ = ["Kms"]
 
@@ -31,65 +33,35 @@ _MAX_PLAINTEXT = 4096
 
 
 class Kms(Service):
-    """The KMS of one region."""
+    """The KMS of one region: its keys and aliases (a :class:`~secretkit.kms.keyring.KeyRing`),
+    the operations that use them, and the key-state operations its lifecycle part serves."""
 
     service_name = "kms"
 
     def __init__(self, env: Env) -> None:
         super().__init__(env)
-        self.keys: dict[str, KmsKey] = {}
-        self.aliases: dict[str, tuple[str, datetime]] = {}  # alias name -> (key id, created)
+        self.ring = ring = KeyRing(env)
+        self.keys = ring.keys  # key id -> key
+        self.aliases = ring.aliases  # alias name -> (key id, created)
+        self.lifecycle = KeyLifecycle(ring)
 
-    # ----------------------------------------------------------------- resolving keys
-    def _new_key(self, manager: str, description: str) -> KmsKey:
-        key_id = self.env.ids.uuid()
-        key = KmsKey(key_id, self._arn(f"key/{key_id}"), self.env.clock.now, manager, description)
-        key.add_material()
-        self.keys[key_id] = key
-        return key
+    # ------------------------------------------------------- served by the lifecycle part
+    enable_key = served_by("lifecycle", KeyLifecycle)
+    disable_key = served_by("lifecycle", KeyLifecycle)
+    schedule_key_deletion = served_by("lifecycle", KeyLifecycle)
+    cancel_key_deletion = served_by("lifecycle", KeyLifecycle)
+    enable_key_rotation = served_by("lifecycle", KeyLifecycle)
+    disable_key_rotation = served_by("lifecycle", KeyLifecycle)
+    get_key_rotation_status = served_by("lifecycle", KeyLifecycle)
 
-    def _managed(self, alias: str) -> KmsKey:
-        target = self.aliases.get(alias)
-        if target is not None:
-            return self.keys[target[0]]
-        key = self._new_key("AWS", MANAGED_ALIASES[alias])
-        # AWS managed keys rotate every year, on their own.
-        key.rotation_enabled = True
-        self._schedule_rotation(key)
-        self.aliases[alias] = (key.key_id, self.env.clock.now)
-        return key
-
+    # ------------------------------------------------------- for the services and notebooks
     def resolve(self, key_ref: str, *, field_name: str = "KeyId") -> KmsKey:
         """Find a key by id, key ARN, alias name or alias ARN; raise ``NotFoundException``."""
-        if not isinstance(key_ref, str) or not key_ref:
-            raise fail("ValidationException", f"1 validation error detected: Value at '{field_name}' failed to satisfy constraint: Member must have length greater than or equal to 1")
-        if len(key_ref) > 2048:
-            check_length(key_ref, field_name, 1, 2048)
-        ref = key_ref
-        prefix = self.arn_base
-        if ref.startswith("arn:"):
-            if not ref.startswith(prefix):
-                if ref.startswith("arn:aws:kms:"):
-                    raise fail("NotFoundException", f"Invalid arn {ref}" if ref.count(":") < 5 else f"Key '{ref}' does not exist")
-                raise fail("InvalidArnException", f"Invalid arn {ref}")
-            ref = ref[len(prefix) :]
-            if ref.startswith("key/"):
-                ref = ref[4:]
-        if ref.startswith("alias/"):
-            if ref in MANAGED_ALIASES:
-                return self._managed(ref)
-            target = self.aliases.get(ref)
-            if target is None:
-                raise fail("NotFoundException", f"Alias {prefix}{ref} is not found.")
-            return self.keys[target[0]]
-        key = self.keys.get(ref)
-        if key is None:
-            raise fail("NotFoundException", f"Key '{prefix}key/{ref}' does not exist")
-        return key
+        return self.ring.resolve(key_ref, field_name=field_name)
 
-    def _customer(self, key: KmsKey, what: str) -> None:
-        if key.manager == "AWS":
-            raise fail("UnsupportedOperationException", f"{key.arn} is an AWS managed key; you cannot {what} it.")
+    def rotate_material(self, key: KmsKey) -> None:
+        """Add new key material now: it encrypts from now on, and older material still decrypts."""
+        self.ring.rotate_material(key)
 
     # ----------------------------------------------------------- envelope primitives
     @staticmethod
@@ -107,18 +79,13 @@ class Kms(Service):
         if key is None:
             # The key was deleted (or the blob belongs to another region).
             raise fail("InvalidCiphertextException", "")
-        if key_ref is not None and self.resolve(key_ref).key_id != key.key_id:
+        if key_ref is not None and self.ring.resolve(key_ref).key_id != key.key_id:
             raise fail(
                 "IncorrectKeyException",
                 "The key ID in the request does not identify a CMK that can perform this operation.",
             )
         key.check_usable()
         return key, key.unseal(index, sealed, crypto.canonical_context(context) if aad is None else aad)
-
-    @staticmethod
-    def _note(key: KmsKey) -> None:
-        """The call touched ``key``: its ARN and its key manager go to the log."""
-        touch(key.arn, key_manager=key.manager)
 
     # Used by Secrets Manager and Parameter Store: KMS calls made on their callers' behalf,
     # each logged in a request context of its own (see core.context.on_behalf).
@@ -184,9 +151,9 @@ class Kms(Service):
         if Policy is not None:
             check_length(Policy, "policy", 1, 131072)
         tags = check_list(Tags or [], "tags", 0, 50)
-        key = self._new_key("CUSTOMER", Description)
+        key = self.ring.new_key("CUSTOMER", Description)
         key.tags = [dict(t) for t in tags]
-        self._note(key)
+        touch_key(key)
         self.env.events.record(
             self.env.clock.now, "lifecycle", self.region, "kms", "start", "OK", key.arn, {"type": "kms-key"}
         )
@@ -194,8 +161,8 @@ class Kms(Service):
 
     @operation("DescribeKey")
     def describe_key(self, *, KeyId: str, GrantTokens: list[str] | None = None) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
+        key = self.ring.resolve(KeyId)
+        touch_key(key)
         return {"KeyMetadata": key.metadata(self.env.account_id)}
 
     @operation("ListKeys")
@@ -225,20 +192,20 @@ class Kms(Service):
             raise fail("InvalidAliasNameException", "Cannot create alias with prefix 'alias/aws/'")
         if TargetKeyId.startswith("alias/") or ":alias/" in TargetKeyId:
             raise fail("ValidationException", "Aliases must refer to keys. Not aliases")
-        key = self.resolve(TargetKeyId, field_name="targetKeyId")
-        self._customer(key, "alias")
+        key = self.ring.resolve(TargetKeyId, field_name="targetKeyId")
+        key.check_customer_managed("alias")
         if AliasName in self.aliases:
             raise fail("AlreadyExistsException", f"An alias with the name {self._arn(AliasName)} already exists")
         if key.state == "PendingDeletion":
             raise fail("KMSInvalidStateException", f"{key.arn} is pending deletion.")
         self.aliases[AliasName] = (key.key_id, self.env.clock.now)
-        self._note(key)
+        touch_key(key)
         return {}
 
     @operation("ListAliases")
     def list_aliases(self, *, KeyId: str | None = None, Limit: int = 100, Marker: str | None = None) -> dict[str, Any]:
         check_int(Limit, "limit", 1, 100)
-        wanted = self.resolve(KeyId).key_id if KeyId is not None else None
+        wanted = self.ring.resolve(KeyId).key_id if KeyId is not None else None
         rows = [
             {
                 "AliasName": name,
@@ -275,8 +242,8 @@ class Kms(Service):
             Plaintext = Plaintext.encode()
         check_length(Plaintext, "plaintext", 1, _MAX_PLAINTEXT)
         self._check_algorithm(EncryptionAlgorithm)
-        key = self.resolve(KeyId)
-        self._note(key)
+        key = self.ring.resolve(KeyId)
+        touch_key(key)
         key.check_usable()
         blob = self._seal(key, bytes(Plaintext), EncryptionContext)
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
@@ -295,7 +262,7 @@ class Kms(Service):
         check_length(CiphertextBlob, "ciphertextBlob", 1, 6144)
         self._check_algorithm(EncryptionAlgorithm)
         key, plaintext = self._open(CiphertextBlob, EncryptionContext, KeyId)
-        self._note(key)
+        touch_key(key)
         return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
     @operation("GenerateDataKey")
@@ -317,129 +284,11 @@ class Kms(Service):
             raise fail("ValidationException", "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
         size = NumberOfBytes if NumberOfBytes is not None else (32 if KeySpec == "AES_256" else 16)
         check_int(size, "numberOfBytes", 1, 1024)
-        key = self.resolve(KeyId)
-        self._note(key)
+        key = self.ring.resolve(KeyId)
+        touch_key(key)
         key.check_usable()
         data_key = crypto.new_key(size)
         return {"CiphertextBlob": self._seal(key, data_key, EncryptionContext), "Plaintext": data_key, "KeyId": key.arn}
-
-    @operation("EnableKey")
-    def enable_key(self, *, KeyId: str) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        self._customer(key, "enable")
-        if key.state == "PendingDeletion":
-            raise fail("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-        key.state = "Enabled"
-        return {}
-
-    @operation("DisableKey")
-    def disable_key(self, *, KeyId: str) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        self._customer(key, "disable")
-        if key.state == "PendingDeletion":
-            raise fail("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-        key.state = "Disabled"
-        return {}
-
-    @operation("ScheduleKeyDeletion")
-    def schedule_key_deletion(self, *, KeyId: str, PendingWindowInDays: int = 30) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        check_int(PendingWindowInDays, "pendingWindowInDays", 1, 365)
-        if not 7 <= PendingWindowInDays <= 30:
-            raise fail(
-                "ValidationException",
-                "1 validation error detected: Value at 'pendingWindowInDays' failed to satisfy constraint: "
-                "Member must have value between 7 and 30 (inclusive)",
-            )
-        self._customer(key, "schedule deletion of")
-        if key.state == "PendingDeletion":
-            raise fail("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-        key.state = "PendingDeletion"
-        key.pending_window = PendingWindowInDays
-        key.deletion_date = self.env.clock.now + timedelta(days=PendingWindowInDays)
-        key.timer = self.env.clock.schedule(key.deletion_date, lambda: self._purge(key), label=f"delete {key.key_id}")
-        self.env.events.record(self.env.clock.now, "lifecycle", self.region, "kms", "stop", "OK", key.arn, {"type": "kms-key"})
-        return {
-            "KeyId": key.arn,
-            "DeletionDate": key.deletion_date,
-            "KeyState": "PendingDeletion",
-            "PendingWindowInDays": PendingWindowInDays,
-        }
-
-    def _purge(self, key: KmsKey) -> None:
-        if key.state != "PendingDeletion" or self.keys.get(key.key_id) is not key:
-            return
-        del self.keys[key.key_id]
-        for alias in [a for a, (k, _) in self.aliases.items() if k == key.key_id]:
-            del self.aliases[alias]
-        self.env.events.record(self.env.clock.now, "notice", self.region, "kms", "KeyDeleted", "OK", key.arn)
-
-    @operation("CancelKeyDeletion")
-    def cancel_key_deletion(self, *, KeyId: str) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        if key.state != "PendingDeletion":
-            raise fail("KMSInvalidStateException", f"{key.arn} is not pending deletion.")
-        if key.timer is not None:
-            key.timer.cancel()
-        key.state = "Disabled"  # as on AWS: cancelling leaves the key disabled
-        key.deletion_date = key.pending_window = None
-        self.env.events.record(self.env.clock.now, "lifecycle", self.region, "kms", "start", "OK", key.arn, {"type": "kms-key"})
-        return {"KeyId": key.arn}
-
-    @operation("EnableKeyRotation")
-    def enable_key_rotation(self, *, KeyId: str, RotationPeriodInDays: int = 365) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        check_int(RotationPeriodInDays, "rotationPeriodInDays", 90, 2560)
-        self._customer(key, "change rotation of")
-        key.check_usable()
-        key.rotation_enabled = True
-        key.rotation_period = RotationPeriodInDays
-        self._schedule_rotation(key)
-        return {}
-
-    @operation("DisableKeyRotation")
-    def disable_key_rotation(self, *, KeyId: str) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        self._customer(key, "change rotation of")
-        key.check_usable()
-        key.rotation_enabled = False
-        key.next_rotation = None
-        return {}
-
-    @operation("GetKeyRotationStatus")
-    def get_key_rotation_status(self, *, KeyId: str) -> dict[str, Any]:
-        key = self.resolve(KeyId)
-        self._note(key)
-        if key.state == "PendingDeletion":
-            raise fail("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-        out: dict[str, Any] = {"KeyRotationEnabled": key.rotation_enabled, "KeyId": key.arn}
-        if key.rotation_enabled:
-            out["RotationPeriodInDays"] = key.rotation_period
-            out["NextRotationDate"] = key.next_rotation
-        return out
-
-    def _schedule_rotation(self, key: KmsKey) -> None:
-        when = self.env.clock.now + timedelta(days=key.rotation_period)
-        key.next_rotation = when
-
-        def rotate() -> None:
-            if key.rotation_enabled and key.next_rotation == when and key.key_id in self.keys:
-                self.rotate_material(key)
-                self._schedule_rotation(key)
-
-        self.env.clock.schedule(when, rotate, label=f"rotate {key.key_id}")
-
-    def rotate_material(self, key: KmsKey) -> None:
-        """Add new key material: it encrypts from now on, and older material still decrypts."""
-        key.add_material()
-        key.rotations.append(self.env.clock.now)
-        self.env.events.record(self.env.clock.now, "notice", self.region, "kms", "KeyMaterialRotated", "OK", key.arn)
 
     @staticmethod
     def _check_algorithm(algorithm: str) -> None:
