@@ -1,0 +1,1 @@
+"""Doors: the ways a request reaches the Cloud from outside the model (boto3 in process, HTTP)."""
