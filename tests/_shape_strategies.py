@@ -16,7 +16,8 @@ Where a protocol cannot carry a value at all, the strategy does not draw it, and
 * timestamps have millisecond precision (second precision in headers, RFC 822's unit);
 * floats are finite (NaN compares unequal to itself);
 * optional members that steer endpoint resolution (``contextParam``, such as EventBridge's
-  ``EndpointId``) are left out: they would send botocore to another endpoint and signer.
+  ``EndpointId``) are left out: they would send botocore to another endpoint and signer;
+  so is RDS's ``SourceRegion``, which botocore replaces with a presigned ``PreSignedUrl``.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ class _Drawer:
                 where = "payload"
             if self.query_input and not _query_carries(member):
                 continue
+            if self.service == "rds" and name == "SourceRegion" and self.direction == "input":
+                continue  # botocore turns it into a presigned ``PreSignedUrl`` before sending
             if member.metadata.get("contextParam") and self.direction == "input":
                 if name not in shape.required_members:
                     continue  # it steers endpoint resolution (EventBridge global endpoints need SigV4a)

@@ -14,6 +14,7 @@ CloudFormation templates parsed). Modelled errors make the same trip the other w
 from __future__ import annotations
 
 import copy
+import json
 import os
 from typing import Any
 
@@ -57,8 +58,8 @@ def _is_event_stream(op_model: Any) -> bool:
 def _expected_output(service: str, op_model: Any, output: dict[str, Any]) -> dict[str, Any]:
     """What a boto3 caller sees for ``output``: botocore's after-call handlers, REST defaults."""
     expected = copy.deepcopy(output)
-    if service == "iam":
-        handlers.json_decode_policies(expected, op_model)
+    if service == "iam" and op_model.output_shape is not None:
+        expected = _policies_as_dicts(op_model.output_shape, expected)
     if service == "cloudformation" and op_model.name == "GetTemplate":
         handlers.json_decode_template_body(expected)
     shape = op_model.output_shape
@@ -72,6 +73,19 @@ def _expected_output(service: str, op_model: Any, output: dict[str, Any]) -> dic
         elif payload:
             expected.setdefault(payload, {})
     return expected
+
+
+def _policies_as_dicts(shape: Any, value: Any) -> Any:
+    """IAM's policy documents as boto3 hands them over: parsed JSON (AWS sends them URL-encoded)."""
+    if shape.type_name == "structure":
+        return {k: _policies_as_dicts(shape.members[k], v) for k, v in value.items()}
+    if shape.type_name == "list":
+        return [_policies_as_dicts(shape.member, v) for v in value]
+    if shape.type_name == "map":
+        return {k: _policies_as_dicts(shape.value, v) for k, v in value.items()}
+    if shape.type_name == "string" and shape.name == "policyDocumentType":
+        return json.loads(value)
+    return value
 
 
 def _readable(parsed: dict[str, Any]) -> dict[str, Any]:
