@@ -17,6 +17,7 @@ import io
 import os
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import botocore.session
 from botocore.awsrequest import AWSResponse
@@ -79,7 +80,10 @@ class Harness:
 
     def _before_send(self, request: Any, **_: Any) -> AWSResponse:
         self.sent = request
-        self.wire = HttpRequest.from_raw(request.method, request.url, list(request.headers.items()), request.body or b"")
+        headers = list(request.headers.items())
+        if "host" not in {str(k).lower() for k, _ in headers}:
+            headers.append(("Host", urlsplit(request.url).netloc))  # what urllib3 adds on sending
+        self.wire = HttpRequest.from_raw(request.method, request.url, headers, request.body or b"")
         assert self.respond is not None, "set harness.respond before calling"
         response = self.respond(request)
         headers = {}

@@ -3,7 +3,8 @@
 For each operation, hypothesis draws an input from its input shape and an output from its
 output shape. A genuine botocore client serialises and signs the input; the door decodes
 both forms of the request it would receive (botocore's ``before-call`` dict and the
-finished HTTP request) and must get the input back. The door then encodes the output as
+finished HTTP request) and must get the input back, and botocore's SigV4 signature over
+those bytes must verify. The door then encodes the output as
 the HTTP response, botocore parses it, and the caller must see the output — after the
 same ``after-call`` handlers that run against AWS (IAM policy documents decoded,
 CloudFormation templates parsed). Modelled errors make the same trip the other way.
@@ -24,9 +25,11 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _botocore_harness import Harness
+from _botocore_harness import ACCESS_KEY, REGION, SECRET_KEY, Harness
 from _shape_strategies import TEXT_CHARS, value_strategy
-from secretkit.doors.protocols import AwsError, HttpRequest, codec_for, decode_request, service_model
+from secretkit.doors.http.sigv4 import IssuedKey, SignatureFailure, verify
+from secretkit.doors.protocols import AwsError, codec_for, decode_request, service_model
+from secretkit.doors.protocols.models import is_unsigned
 
 SERVICES = ["secretsmanager", "ssm", "kms", "lambda", "cloudformation", "iam", "sts", "events", "rds"]
 EXAMPLES = int(os.environ.get("SECRETKIT_CODEC_EXAMPLES", "4"))
@@ -128,6 +131,15 @@ def test_requests_and_responses_round_trip(service: str, operation: str, data: s
     assert decode_request(service, h.botocore_form) == (operation, params), "before-call form"
     assert codec.decode(h.wire) == (operation, params), "wire form"
     assert codec.operation_of(h.wire) == operation
+
+    # The signature botocore made over these bytes verifies, whatever the path and query held.
+    keys = {ACCESS_KEY: IssuedKey(SECRET_KEY)}
+    if is_unsigned(op_model):
+        with pytest.raises(SignatureFailure):
+            verify(h.wire, keys.get, op_model.service_model.signing_name)
+    else:
+        caller = verify(h.wire, keys.get, op_model.service_model.signing_name)
+        assert (caller.access_key_id, caller.region) == (ACCESS_KEY, REGION)
 
 
 def _errors() -> list[tuple[str, str]]:
