@@ -83,7 +83,7 @@ def _coerce(value: Any) -> datetime:
     return parse_timestamp(value)
 
 
-def format_timestamp(value: Any, fmt: str) -> str | int | float:
+def format_timestamp(value: Any, fmt: str) -> str | float:
     """``value`` (a ``datetime``, or anything :func:`parse_timestamp` reads) in format ``fmt``.
 
     Sub-second parts are kept: milliseconds when that is exact, as AWS writes them,
@@ -91,11 +91,10 @@ def format_timestamp(value: Any, fmt: str) -> str | int | float:
     """
     moment = _coerce(value)
     if fmt == "unixtimestamp":
+        # Always a number with a fraction, as AWS's JSON services send it (1.7961192E9), so
+        # the AWS CLI v1, which prints it unparsed, shows 1796119200.0 here as there.
         whole = int((moment - EPOCH) // timedelta(seconds=1))
-        micros = moment.microsecond
-        if micros == 0:
-            return whole
-        return float(Decimal(whole) + Decimal(micros) / 1_000_000)
+        return float(Decimal(whole) + Decimal(moment.microsecond) / 1_000_000)
     if fmt == "rfc822":
         return email.utils.format_datetime(moment.replace(microsecond=0), usegmt=True)
     if fmt != "iso8601":
