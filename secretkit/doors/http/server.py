@@ -81,6 +81,13 @@ def _safe_header(value: str) -> str:
     return cleaned.encode("utf-8").decode("latin-1")
 
 
+def _end_reads(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "secretkit"
@@ -190,6 +197,7 @@ class _Server(ThreadingMixIn, HTTPServer):
         self.endpoint = endpoint
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._stopping = False
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
@@ -197,6 +205,9 @@ class _Server(ThreadingMixIn, HTTPServer):
     def track(self, connection: socket.socket) -> None:
         with self._lock:
             self._connections.add(connection)
+            stopping = self._stopping
+        if stopping:  # accepted in the loop's last turn: end it like the others
+            _end_reads(connection)
 
     def untrack(self, connection: socket.socket) -> None:
         with self._lock:
@@ -205,12 +216,10 @@ class _Server(ThreadingMixIn, HTTPServer):
     def wake_idle_connections(self) -> None:
         """End the read side of every open connection: idle keep-alives see EOF and close."""
         with self._lock:
+            self._stopping = True
             connections = list(self._connections)
         for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RD)
-            except OSError:
-                pass
+            _end_reads(connection)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.debug("connection from %s ended with an error", client_address, exc_info=True)

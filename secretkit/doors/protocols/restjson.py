@@ -51,11 +51,8 @@ class _Route:
             self.labels.append(label.rstrip("+"))
             pattern.append(f"(?P<g{len(self.labels)}>{'.+' if greedy else '[^/]+'})")
             pos = match.end()
-        tail = path[pos:]
-        if tail.endswith("/") and len(tail) > 1:
-            pattern.append(re.escape(tail[:-1]) + "/?")
-        else:
-            pattern.append(re.escape(tail))
+        # A trailing slash is optional, as the models differ from SDK to SDK on it.
+        pattern.append(re.escape(path[pos:].rstrip("/")) + "/?")
         self.regex = re.compile("".join(pattern) + r"\Z")
         # Prefer the most literal template, then the one that demands static query keys.
         self.rank = (-len(_LABEL.sub("", path)), -len(self.static_query), len(self.labels))
