@@ -40,6 +40,7 @@ services' SDK calls use them.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -205,20 +206,30 @@ def parse_authorization(request: HttpRequest) -> SignedScope:
     )
 
 
-def _expected_signature(request: HttpRequest, scope: SignedScope, secret_key: str) -> str:
-    """The signature the caller should have sent, computed with botocore's SigV4 implementation."""
+@functools.cache
+def _signer_class() -> type:
+    """botocore's SigV4 signer, told to sign exactly the headers the caller listed."""
     from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
     from botocore.compat import HTTPHeaders
-    from botocore.credentials import Credentials
 
-    class _ExactHeaders(SigV4Auth):
-        # Sign exactly the headers the caller listed, not botocore's own choice of them.
+    class ExactHeadersSigV4(SigV4Auth):  # type: ignore[misc]
+        def __init__(self, credentials: Any, service: str, region: str, headers: list[tuple[str, str]]) -> None:
+            super().__init__(credentials, service, region)
+            self.exact_headers = headers
+
         def headers_to_sign(self, _request: Any) -> Any:
             chosen = HTTPHeaders()
-            for name in scope.signed_headers:
-                chosen[name] = request.headers.get(name, "")
+            for name, value in self.exact_headers:
+                chosen[name] = value
             return chosen
+
+    return ExactHeadersSigV4
+
+
+def _expected_signature(request: HttpRequest, scope: SignedScope, secret_key: str) -> str:
+    """The signature the caller should have sent, computed with botocore's SigV4 implementation."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
 
     host = request.headers.get("host", "localhost")
     url = f"http://{host}{request.path}" + (f"?{request.raw_query}" if request.raw_query else "")
@@ -228,7 +239,8 @@ def _expected_signature(request: HttpRequest, scope: SignedScope, secret_key: st
         headers["X-Amz-Content-SHA256"] = payload_hash
     aws_request = AWSRequest(method=request.method, url=url, headers=headers, data=request.body)
     aws_request.context["timestamp"] = scope.amz_date
-    signer = _ExactHeaders(Credentials(scope.access_key_id, secret_key), scope.service, scope.region)
+    signed = [(name, request.headers.get(name, "")) for name in scope.signed_headers]
+    signer = _signer_class()(Credentials(scope.access_key_id, secret_key), scope.service, scope.region, signed)
     canonical = signer.canonical_request(aws_request)
     return str(signer.signature(signer.string_to_sign(aws_request, canonical), aws_request))
 
