@@ -22,7 +22,7 @@ from typing import Any
 
 from ..protocols.wire import HttpResponse
 
-__all__ = ["CLOCK_PATH", "ClockControl", "UNITS", "clock_response", "parse_advance"]
+__all__ = ["CLOCK_PATH", "ClockControl", "ClockRequestError", "UNITS", "clock_response", "parse_advance"]
 
 CLOCK_PATH = "/_secretkit/clock"
 UNITS = ("days", "hours", "minutes", "seconds")

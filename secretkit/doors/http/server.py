@@ -127,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = dispatcher.fault(head, AwsError("BadRequest", str(exc), status=400), plan)
             self.close_connection = True
         else:
-            response = dispatcher.handle(dataclasses.replace(head, body=body), plan)
+            response = dispatcher.handle(dataclasses.replace(head, body=body, form=None), plan)
         self._write(response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve

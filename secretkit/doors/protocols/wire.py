@@ -88,8 +88,8 @@ class HttpRequest:
 
     ``headers`` keys are lower-case (HTTP header names are case-insensitive); ``query``
     holds the decoded query-string pairs in order, ``raw_query`` the text as sent (SigV4
-    signs it). ``form`` is set only when botocore handed over query-protocol fields as a
-    dict; otherwise :meth:`form_fields` parses the body.
+    signs it). ``form`` holds query-protocol fields: as botocore handed them over as a
+    dict, or as :meth:`form_fields` parsed them from the query string and body.
     """
 
     method: str
@@ -173,6 +173,7 @@ class HttpRequest:
         if self.form is not None:
             return dict(self.form)
         fields = dict(self.query)
+        self.form = fields  # parsed once: the codec reads them twice (operation, then input)
         content_type = (self.header("content-type") or "").lower()
         if self.body and (not content_type or "x-www-form-urlencoded" in content_type):
             try:
@@ -180,7 +181,7 @@ class HttpRequest:
             except UnicodeDecodeError:
                 text = self.body.decode("latin-1")
             fields.update(parse_form(text))
-        return fields
+        return dict(fields)
 
 
 @dataclass(slots=True)
