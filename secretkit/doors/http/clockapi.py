@@ -3,8 +3,8 @@
 * ``GET /_secretkit/clock`` answers ``{"now": "2026-12-01T10:00:00+00:00"}``;
 * ``POST /_secretkit/clock`` with ``{"advance": {"days": 30}}`` moves the clock forward
   (any of ``days``, ``hours``, ``minutes``, ``seconds``, non-negative numbers) and answers
-  the new ``{"now": ...}``. Scheduled work that falls due on the way — a rotation, a
-  deletion at the end of its recovery window — runs as the clock passes it.
+  the new ``{"now": ...}``. Behind it is the Cloud's ``SimClock``, whose ``advance`` runs
+  whatever falls due on the way (a rotation, a deletion at the end of its recovery window).
 
 A body the door cannot use gets HTTP 400 and ``{"error": "<what was wrong>"}``; this path
 is the kit's own, so its errors are plain JSON rather than an AWS error shape. The clock

@@ -99,8 +99,15 @@ class Dispatcher:
         return Plan(codec, operation, body_limit(codec.service, operation))
 
     def handle(self, request: HttpRequest, plan: Plan | None = None) -> HttpResponse:
-        """The response to a complete request."""
-        plan = plan or self.plan(request)
+        """The response to a complete request; a fault of the door's own is answered as AWS answers one."""
+        try:
+            return self._handle(request, plan or self.plan(request))
+        except Exception:
+            log.exception("the endpoint failed on %s %s", request.method, request.path)
+            codec = plan.codec if plan is not None and plan.codec is not None else error_codec(guess_protocol(request))
+            return self._error(codec, _internal(codec), self.request_ids(), None)
+
+    def _handle(self, request: HttpRequest, plan: Plan) -> HttpResponse:
         if plan.clock:
             return clock_response(request.method, request.body, self.clock)
         request_id = self.request_ids()
