@@ -1,0 +1,155 @@
+"""JSON bodies, read and written by walking botocore shapes (JSON 1.1 and REST-JSON share it).
+
+Reading turns wire JSON into what a boto3 user passes: base64 text back into ``bytes``,
+epoch seconds into ``datetime``, members under their model names. Writing does the
+reverse for results. Keys a shape does not know are skipped both ways, as AWS's JSON
+services skip them: an SDK newer than the model may send a field this door cannot use,
+and a result may carry bookkeeping (``ResponseMetadata``) that is not part of the body.
+
+Numbers are parsed as ``Decimal`` (``json.loads(..., parse_float=Decimal)``) so that an
+epoch timestamp keeps its exact microseconds; float members become ``float`` here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Any
+
+from .values import format_timestamp, from_base64, parse_timestamp, timestamp_format, to_base64
+
+__all__ = ["ShapeError", "decode_value", "dumps", "encode_value", "loads"]
+
+
+class ShapeError(ValueError):
+    """A value that does not fit its shape; ``path`` names where (``Tags[0].Key``)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path or 'body'}: {problem}" if path else problem)
+        self.path = path
+        self.problem = problem
+
+
+def loads(body: bytes) -> Any:
+    """Parse a JSON body (empty means ``{}``); numbers with a fraction become ``Decimal``."""
+    if not body.strip():
+        return {}
+    return json.loads(body.decode("utf-8"), parse_float=Decimal)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(value: Any) -> bytes:
+    """Write a JSON body as compact UTF-8."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_default).encode("utf-8")
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _is_document(shape: Any) -> bool:
+    return bool(getattr(shape, "is_document_type", False))
+
+
+def decode_value(shape: Any, value: Any, path: str = "") -> Any:
+    """Wire JSON ``value`` of ``shape`` as the Python value a boto3 caller would pass."""
+    kind = shape.type_name
+    if kind == "structure":
+        if _is_document(shape):
+            return value
+        if not isinstance(value, dict):
+            raise ShapeError(path, "Start of structure or map found where not expected." if isinstance(value, list) else f"expected an object, got {type(value).__name__}")
+        out = {}
+        for name, member in shape.members.items():
+            if member.serialization.get("location"):
+                continue  # a REST header, label or query member: not read from the body
+            wire_name = member.serialization.get("name", name)
+            if wire_name in value and value[wire_name] is not None:
+                out[name] = decode_value(member, value[wire_name], _join(path, name))
+        return out
+    if kind == "list":
+        if not isinstance(value, list):
+            raise ShapeError(path, f"expected a list, got {type(value).__name__}")
+        return [decode_value(shape.member, item, f"{path}[{i}]") for i, item in enumerate(value) if item is not None]
+    if kind == "map":
+        if not isinstance(value, dict):
+            raise ShapeError(path, f"expected an object, got {type(value).__name__}")
+        return {
+            str(k): decode_value(shape.value, v, f"{path}[{k!r}]") for k, v in value.items() if v is not None
+        }
+    return _decode_scalar(kind, shape, value, path)
+
+
+def _decode_scalar(kind: str, shape: Any, value: Any, path: str) -> Any:
+    if kind in ("string", "character"):
+        if not isinstance(value, str):
+            raise ShapeError(path, f"expected a string, got {type(value).__name__}")
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ShapeError(path, f"expected true or false, got {value!r}")
+        return value
+    if kind in ("integer", "long", "short", "byte"):
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            raise ShapeError(path, f"expected an integer, got {value!r}")
+        if isinstance(value, Decimal):
+            if value != value.to_integral_value():
+                raise ShapeError(path, f"expected an integer, got {value}")
+            value = int(value)
+        return value
+    if kind in ("float", "double"):
+        if isinstance(value, str) and value in ("NaN", "Infinity", "-Infinity"):
+            return float(value)
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            raise ShapeError(path, f"expected a number, got {value!r}")
+        return float(value)
+    if kind == "blob":
+        try:
+            return from_base64(value)
+        except ValueError as exc:
+            raise ShapeError(path, str(exc)) from None
+    if kind == "timestamp":
+        try:
+            return parse_timestamp(value)
+        except ValueError as exc:
+            raise ShapeError(path, str(exc)) from None
+    return value
+
+
+def encode_value(shape: Any, value: Any, path: str = "") -> Any:
+    """Python ``value`` of ``shape`` as wire JSON (base64 blobs, epoch timestamps)."""
+    kind = shape.type_name
+    if kind == "structure":
+        if _is_document(shape):
+            return value
+        if not isinstance(value, dict):
+            raise ShapeError(path, f"a {shape.name} result must be a dict, not {type(value).__name__}")
+        out = {}
+        for name, member in shape.members.items():
+            item = value.get(name)
+            if item is None or member.serialization.get("location"):
+                continue
+            out[member.serialization.get("name", name)] = encode_value(member, item, _join(path, name))
+        return out
+    if kind == "list":
+        return [encode_value(shape.member, item, f"{path}[{i}]") for i, item in enumerate(value) if item is not None]
+    if kind == "map":
+        return {str(k): encode_value(shape.value, v, f"{path}[{k!r}]") for k, v in value.items() if v is not None}
+    if kind == "blob":
+        return to_base64(value)
+    if kind == "timestamp":
+        return format_timestamp(value, timestamp_format(shape, "unixtimestamp"))
+    if kind in ("float", "double"):
+        number = float(value)
+        if math.isnan(number):
+            return "NaN"
+        if math.isinf(number):
+            return "Infinity" if number > 0 else "-Infinity"
+        return value
+    return value
