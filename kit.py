@@ -42,6 +42,7 @@ STAMP = VENV / ".secretkit-install-stamp.json"
 INSTALL_LOG = VENV / "secretkit-install.log"
 START_NOTEBOOK = "course/00_start_here.ipynb"
 NOTEBOOK_DIRS = ("course", "labs")
+PRESENT_DEFAULT = "course"  # what ``kit.py present`` serves when no notebook is named
 # A higher extra includes every lower one: "course" is what every notebook needs (JupyterLab,
 # Voila, widgets, charts, and the real-database packages lab 06 uses); "dev" adds the tests'.
 EXTRAS_RANK = {"lab": 1, "course": 2, "dev": 3}
@@ -596,7 +597,7 @@ def cmd_browser(args: list[str]) -> int:
 
 def cmd_present(args: list[str]) -> int:
     """Serve course notebooks with Voila: outputs and dashboards, no code (the kit's template)."""
-    target = "course"
+    target = PRESENT_DEFAULT
     if args and not args[0].startswith("-"):
         target = as_root_relative(args[0]) or fail(f"no such notebook or folder: {args[0]}", code=2)
         args = args[1:]

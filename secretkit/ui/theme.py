@@ -68,6 +68,11 @@ def apply_theme() -> None:
     pio.templates.default = TEMPLATE_NAME
     if _in_colab():
         return
+    if "VOILA_REQUEST_URL" in os.environ:  # a kernel Voila started to render a page
+        from .voila import use_widget_renderer  # static charts as widgets: see there for why
+
+        use_widget_renderer()
+        return
     if "plotly.io._renderers" in sys.modules:
         if "PLOTLY_RENDERER" not in os.environ:
             pio.renderers.default = "plotly_mimetype"
