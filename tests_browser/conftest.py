@@ -104,6 +104,7 @@ class PageWatch:
     def __init__(self, page) -> None:
         self.page = page
         self.console_errors: list[str] = []
+        self.console_warnings: list[str] = []
         self.page_errors: list[str] = []
         self.outside_requests: list[str] = []
         self.failed_requests: list[str] = []
@@ -117,6 +118,8 @@ class PageWatch:
     def _console(self, message) -> None:
         if message.type == "error":
             self.console_errors.append(message.text)
+        elif message.type == "warning":
+            self.console_warnings.append(message.text)
 
     def _request(self, request) -> None:
         url = request.url

@@ -69,7 +69,7 @@ def rotation_figure(stepper: RotationStepper, *, widget: bool = False) -> go.Fig
     """
     fig = _new(widget, {
         "title": {"text": f"Rotation timeline ({stepper.strategy})"},
-        "height": 520,
+        "height": 430,
         # The "day" title goes on the bottom axis: on the top one it lands inside the lower panel.
         "xaxis": {"range": [-1, stepper.days + 1], "domain": [0, 1], "anchor": "y"},
         "yaxis": {"title": {"text": "version"}, "domain": [0.38, 1], "dtick": 1, "rangemode": "tozero"},
@@ -107,7 +107,7 @@ def failover_figure(drill: FailoverDrill, *, widget: bool = False) -> go.Figure:
     outage shaded in its region's colour."""
     fig = _new(widget, {
         "title": {"text": "Requests per region"},
-        "height": 460,
+        "height": 400,
         "barmode": "stack",
         "xaxis": {"title": {"text": "minutes since start (10-minute buckets)", "standoff": 8}},
         "yaxis": {"title": {"text": "attempts"}, "rangemode": "tozero"},
@@ -156,7 +156,7 @@ def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
     """Left: this month's cost, stacked by what it pays for. Right: cumulative 12-month spend."""
     fig = _new(widget, {
         "title": {"text": "Monthly cost and 12-month projection (USD)"},
-        "height": 460,
+        "height": 400,
         "barmode": "stack",
         # Service names on two lines, upright: slanted, they were cut off in a narrow chart.
         "xaxis": {"domain": [0, 0.42], "tickangle": 0, "tickvals": list(SERVICES),

@@ -43,7 +43,11 @@ def _template() -> go.layout.Template:
     return go.layout.Template(
         layout={
             "font": {"size": 18, "family": "Arial, sans-serif"},
-            "title": {"font": {"size": 22}},
+            # Titles start at the left edge of the plot, below the band at the top of the
+            # chart where plotly's toolbar (the modebar) appears when the pointer is over
+            # it: a title there would be covered in a narrow chart.
+            "title": {"font": {"size": 22}, "x": 0, "xref": "paper", "xanchor": "left",
+                      "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 34}},
             "colorway": list(OKABE_ITO),
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
@@ -67,11 +71,6 @@ def apply_theme() -> None:
     pio.templates[TEMPLATE_NAME] = _template()
     pio.templates.default = TEMPLATE_NAME
     if _in_colab():
-        return
-    if "VOILA_REQUEST_URL" in os.environ:  # a kernel Voila started to render a page
-        from .voila import use_widget_renderer  # static charts as widgets: see there for why
-
-        use_widget_renderer()
         return
     if "plotly.io._renderers" in sys.modules:
         if "PLOTLY_RENDERER" not in os.environ:
