@@ -413,6 +413,23 @@ def trim_tracebacks(nb) -> None:
                 output["traceback"] = [t for t in output.get("traceback", []) if not LIBRARY_FRAME.match(t)]
 
 
+def merge_streams(nb) -> None:
+    """Join consecutive outputs of the same stream into one, as JupyterLab's output area
+    does on screen. How a kernel splits printed text into messages depends on timing
+    (one ``print`` can arrive as "True" and "\\n" on a busy machine); the text does not."""
+    for cell in nb.cells:
+        merged: list = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = "".join(last["text"]) + "".join(output["text"])
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def stabilise_widget_ids(nb, salt: str) -> None:
     """Replace widget model ids (random per run) in saved outputs with ones derived from the
     notebook, so re-running an unchanged notebook rewrites nothing. With the widget state
@@ -455,6 +472,7 @@ def execute_notebook(path: Path) -> str:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     stabilise_widget_ids(nb, rel(path))
+    merge_streams(nb)
     trim_tracebacks(nb)
     nb.metadata["kernelspec"] = dict(STABLE_KERNELSPEC)
     nb.metadata["language_info"] = dict(nb.metadata.get("language_info") or STABLE_LANGUAGE_INFO)
