@@ -75,7 +75,8 @@ def rotation_figure(stepper: RotationStepper, *, widget: bool = False) -> go.Fig
         "yaxis": {"title": {"text": "version"}, "domain": [0.38, 1], "dtick": 1, "rangemode": "tozero"},
         "xaxis2": {"title": {"text": "day"}, "range": [-1, stepper.days + 1], "anchor": "y2", "matches": "x"},
         "yaxis2": {"title": {"text": "failed"}, "domain": [0, 0.26], "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.22},
+        # Anchored by its top, so both rows of the legend stay below the "day" axis title.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.36},
     })
     for label in LABELS:
         fig.add_trace(go.Scatter(name=label, mode="lines+markers", line={"shape": "hv", "width": 4},
@@ -164,7 +165,7 @@ def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
         "yaxis": {"title": {"text": "USD per month"}, "rangemode": "tozero"},
         "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "month"}, "dtick": 1},
         "yaxis2": {"anchor": "x2", "title": {"text": "USD so far"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.4},
     })
     for component in COMPONENTS:
         fig.add_trace(go.Bar(name=component, marker_color=_COMPONENT_COLORS[component]))
