@@ -84,7 +84,7 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def _environment(scratch: Path) -> dict[str, str]:
+def server_environment(scratch: Path) -> dict[str, str]:
     """kit.py's environment for ``lab`` and ``present``, with empty per-user folders."""
     env = kit.run_env(for_tests=False)
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
@@ -94,7 +94,7 @@ def _environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def _wait_until_up(server: Server, probe: str) -> None:
+def wait_until_up(server: Server, probe: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -113,11 +113,11 @@ def _start(name: str, argv: list[str], scratch: Path, root: Path, port: int, tok
     log_path = scratch / f"{name}.log"
     log = open(log_path, "w")  # noqa: SIM115 - the child process writes to it until stop()
     # kit.py runs every command from the project's folder.
-    process = subprocess.Popen(argv, cwd=root, env=_environment(scratch), stdin=subprocess.DEVNULL,
+    process = subprocess.Popen(argv, cwd=root, env=server_environment(scratch), stdin=subprocess.DEVNULL,
                                stdout=log, stderr=subprocess.STDOUT)
     log.close()
     server = Server(name, f"http://127.0.0.1:{port}", token, process, log_path, root)
-    _wait_until_up(server, probe)
+    wait_until_up(server, probe)
     return server
 
 

@@ -12,14 +12,13 @@ import json
 import secrets
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
-from _servers import ROOT, START_TIMEOUT, _environment, free_port, kit
+from _servers import ROOT, Server, server_environment, wait_until_up, free_port, kit
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -37,7 +36,8 @@ def get(url: str, *, follow: bool = True) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture(scope="module")
-def kit_lab(tmp_path_factory: pytest.TempPathFactory):
+def kit_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``python3 kit.py lab --no-browser ...`` itself, as a child process, until the module ends."""
     scratch = tmp_path_factory.mktemp("kit-lab")
     port, token = free_port(), secrets.token_hex(16)
     log_path = scratch / "kit-lab.log"
@@ -45,56 +45,39 @@ def kit_lab(tmp_path_factory: pytest.TempPathFactory):
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "kit.py"), "lab", "--no-browser", "--ip=127.0.0.1",
              f"--port={port}", f"--IdentityProvider.token={token}"],
-            cwd=ROOT, env=_environment(scratch), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=server_environment(scratch), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         )
-    base = f"http://127.0.0.1:{port}"
+    server = Server("kit.py lab", f"http://127.0.0.1:{port}", token, process, log_path, ROOT)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert process.poll() is None, log_path.read_text(errors="replace")
-            try:
-                if get(f"{base}/api/status?token={token}")[0] == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            assert time.monotonic() < deadline, log_path.read_text(errors="replace")
-            time.sleep(0.25)
-        yield base, token, log_path
+        wait_until_up(server, "/api/status")
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        server.stop()
 
 
-def listing(base: str, token: str, path: str) -> tuple[int, list[str]]:
-    status, _, body = get(f"{base}/api/contents/{path}?token={token}")
+def listing(server: Server, path: str) -> tuple[int, list[str]]:
+    status, _, body = get(server.url(f"/api/contents/{path}"))
     names = [item["name"] for item in json.loads(body).get("content") or []] if status == 200 else []
     return status, names
 
 
-def test_kit_lab_serves_the_course_and_the_labs(kit_lab) -> None:
-    base, token, _ = kit_lab
-    _, top = listing(base, token, "")
+def test_kit_lab_serves_the_course_and_the_labs(kit_lab: Server) -> None:
+    _, top = listing(kit_lab, "")
     assert {"course", "labs"} <= set(top), top
     for folder in kit.NOTEBOOK_DIRS:
-        status, names = listing(base, token, folder)
+        status, names = listing(kit_lab, folder)
         assert status == 200, f"/api/contents/{folder} answered {status}"
         on_disk = sorted(p.name for p in (ROOT / folder).glob("*.ipynb"))
         assert on_disk and sorted(n for n in names if n.endswith(".ipynb")) == on_disk
 
 
-def test_kit_lab_opens_on_the_start_page(kit_lab) -> None:
-    base, token, _ = kit_lab
-    status, headers, _ = get(f"{base}/?token={token}", follow=False)
+def test_kit_lab_opens_on_the_start_page(kit_lab: Server) -> None:
+    status, headers, _ = get(kit_lab.url("/"), follow=False)
     assert status in (301, 302, 303, 307), status
     assert headers["Location"].split("?")[0].endswith(f"/lab/tree/{kit.START_NOTEBOOK}"), headers["Location"]
 
 
-def test_kit_lab_starts_without_warnings(kit_lab) -> None:
-    _, _, log_path = kit_lab
-    text = Path(log_path).read_text(errors="replace")
+def test_kit_lab_starts_without_warnings(kit_lab: Server) -> None:
+    text = kit_lab.log_path.read_text(errors="replace")
     assert "Jupyter Server" in text and "is running at" in text, text
     assert "Warning" not in text and "WARNING" not in text, text
