@@ -324,7 +324,7 @@ def write_lab_settings() -> None:
 # the venv's Python runs (JupyterLab's, Voila's, ``kit.py notebooks``' and nbval's) loads the
 # kit's short display of AWS errors, and a cell that fails on purpose looks the same live as
 # in the saved notebook. A user's own IPython profile still wins where it sets the same option.
-KERNEL_CONFIG = {"InteractiveShellApp": {"extensions": ["secretkit.ui.kit_errors"]}}
+KERNEL_CONFIG = {"InteractiveShellApp": {"extensions": ["secretkit.kit_errors"]}}
 
 
 def write_if_changed(target: Path, text: str) -> bool:

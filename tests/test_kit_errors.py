@@ -1,6 +1,6 @@
 """A cell that fails on purpose shows, live, exactly what its saved copy shows.
 
-The kernels of the kit's environment load ``secretkit.ui.kit_errors`` (kit.py writes it
+The kernels of the kit's environment load ``secretkit.kit_errors`` (kit.py writes it
 into ``.venv/etc/ipython/ipython_kernel_config.json``), which shows AWS errors with the
 notebook's own frames only. These tests start real kernels the way JupyterLab and
 ``kit.py notebooks`` do (nbclient, the ``python3`` kernelspec of this environment), run
@@ -53,7 +53,7 @@ def plain(traceback: list[str]) -> str:
 
 
 def test_the_kit_loads_the_helper_into_every_kernel_of_its_environment() -> None:
-    assert kit.KERNEL_CONFIG == {"InteractiveShellApp": {"extensions": ["secretkit.ui.kit_errors"]}}
+    assert kit.KERNEL_CONFIG == {"InteractiveShellApp": {"extensions": ["secretkit.kit_errors"]}}
     path = kernel_config_file()
     assert path.is_file(), f"{path} is missing: any kit.py command (python3 kit.py test) writes it"
     assert json.loads(path.read_text()) == kit.KERNEL_CONFIG
@@ -87,7 +87,7 @@ PROBE = [
     # Not an AWS error: IPython's own display, library frames and all.
     "import json\njson.loads('{')",
     # Switched off, an AWS error shows every frame again.
-    "%unload_ext secretkit.ui.kit_errors\nread('missing')",
+    "%unload_ext secretkit.kit_errors\nread('missing')",
 ]
 
 

@@ -15,14 +15,17 @@ classes only:
 
 Every other exception is shown exactly as IPython shows it. Nothing is hidden for good:
 ``%tb`` right after the error prints the full traceback, library frames included, and
-``%unload_ext secretkit.ui.kit_errors`` switches the short display off.
+``%unload_ext secretkit.kit_errors`` switches the short display off.
 
 This is a teaching aid of the kit, not part of the AWS model. No code you write for AWS
 imports or needs it, and it changes what is *displayed*, never what is raised: ``try`` /
 ``except`` in your code sees the same exception either way. ``kit.py`` loads it into every
 kernel of the kit's environment (``.venv/etc/ipython/ipython_kernel_config.json``), so
 JupyterLab, Voila and ``kit.py notebooks`` all show a failing cell the same way, and what a
-student sees live is what the saved notebook shows.
+student sees live is what the saved notebook shows. It sits beside the model, not in
+:mod:`secretkit.ui`, so that loading it into every kernel imports neither plotly nor
+ipywidgets nor the course's chart theme: only botocore's exception classes and the
+model's own error class. ``import secretkit`` never loads it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 from botocore.exceptions import ClientError as BotocoreClientError
 from botocore.exceptions import EndpointConnectionError, ParamValidationError
 
-from ..core.errors import ClientError as ModelClientError
+from .core.errors import ClientError as ModelClientError
 
 __all__ = [
     "AWS_ERRORS",
@@ -93,10 +96,10 @@ def show_short_aws_error(
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """``%load_ext secretkit.ui.kit_errors``: show AWS errors short from now on."""
+    """``%load_ext secretkit.kit_errors``: show AWS errors short from now on."""
     shell.set_custom_exc(AWS_ERRORS, show_short_aws_error)
 
 
 def unload_ipython_extension(shell: Any) -> None:
-    """``%unload_ext secretkit.ui.kit_errors``: back to IPython's full tracebacks."""
+    """``%unload_ext secretkit.kit_errors``: back to IPython's full tracebacks."""
     shell.set_custom_exc((), None)
