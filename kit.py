@@ -13,7 +13,7 @@ Standard library only. Everything it installs goes into ``.venv`` next to this f
 is registered globally. Set-up is idempotent: packages are installed again only when
 ``pyproject.toml`` or ``constraints.txt`` changed since the last install (a stamp file
 inside ``.venv`` records a hash of both and which extras were installed; ``dev`` covers
-``lab``).
+``course``, which covers ``lab``).
 """
 
 import sys
@@ -42,7 +42,10 @@ STAMP = VENV / ".secretkit-install-stamp.json"
 INSTALL_LOG = VENV / "secretkit-install.log"
 START_NOTEBOOK = "course/00_start_here.ipynb"
 NOTEBOOK_DIRS = ("course", "labs")
-EXTRAS_RANK = {"lab": 1, "dev": 2}  # a higher extra includes every lower one
+PRESENT_DEFAULT = "course"  # what ``kit.py present`` serves when no notebook is named
+# A higher extra includes every lower one: "course" is what every notebook needs (JupyterLab,
+# Voila, widgets, charts, and the real-database packages lab 06 uses); "dev" adds the tests'.
+EXTRAS_RANK = {"lab": 1, "course": 2, "dev": 3}
 INNER_FLAG = "SECRETKIT_KIT_IN_VENV"  # set when kit.py re-runs itself with the venv's Python
 CELL_TIMEOUT = 300
 BROWSER_TESTS = "tests_browser"
@@ -55,7 +58,7 @@ LAB_OVERRIDES = {
         "checkForUpdates": False,
     },
     "@jupyterlab/notebook-extension:tracker": {
-        "codeCellConfig": {"lineNumbers": True, "lineWrap": False},
+        "codeCellConfig": {"lineNumbers": True, "lineWrap": True},
         "recordTiming": False,
     },
 }
@@ -64,7 +67,7 @@ LAB_OVERRIDES = {
 # home directory. Font sizes are seeded there because JupyterLab applies theme "overrides"
 # from user settings only (defaults in overrides.json are ignored for them). A file already
 # there is never overwritten: it holds the student's own choices.
-LAB_STATE = ROOT / ".secretkit" / "lab"
+LAB_STATE_DIR = Path(".secretkit") / "lab"  # inside the folder JupyterLab serves
 LAB_USER_SETTINGS_SEED = {
     "@jupyterlab/apputils-extension/themes.jupyterlab-settings": {
         "overrides": {
@@ -80,6 +83,10 @@ KIT_JUPYTER_PATH = ROOT / "share" / "jupyter"
 KIT_JUPYTER_CONFIG_PATH = ROOT / "etc" / "jupyter"
 
 STABLE_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+# A notebook's language_info is saved exactly as the kernel reports it, Python version
+# included: JupyterLab writes the kernel's report into the notebook when it opens one, and
+# any difference (a missing "version") would mark a notebook modified before anything ran.
+# These keys are the fallback for a kernel that reports none.
 STABLE_LANGUAGE_INFO = {
     "codemirror_mode": {"name": "ipython", "version": 3},
     "file_extension": ".py",
@@ -146,7 +153,7 @@ def prepend_path(env: dict[str, str], name: str, folder: Path) -> None:
     env[name] = os.pathsep.join([str(folder), *rest])
 
 
-def lab_args(state: Path = LAB_STATE) -> list[str]:
+def lab_args(state: Path) -> list[str]:
     """The JupyterLab options every kit launch uses (``state`` holds settings and workspaces)."""
     settings = state / "user-settings"
     for name, values in LAB_USER_SETTINGS_SEED.items():
@@ -155,6 +162,34 @@ def lab_args(state: Path = LAB_STATE) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values, indent=2) + "\n")
     return [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
+
+
+def root_flag(args: list[str]) -> list[str]:
+    """``--allow-root`` when running as root (a container?) and the user did not pass it."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        return ["--allow-root"]
+    return []
+
+
+def lab_command(args: list[str], root: Path = ROOT) -> list[str]:
+    """The command line ``python3 kit.py lab ARGS`` runs (the browser tests start JupyterLab
+    with it too, pointed at a scratch copy of the project as ``root``).
+
+    JupyterLab serves ``root`` itself, so the course and the labs are both reachable, and
+    opens the start page. (Naming the notebook as a positional argument instead would make
+    its folder the server's root, hiding ``labs/``.)
+    """
+    argv = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+            *lab_args(root / LAB_STATE_DIR)]
+    if (root / START_NOTEBOOK).is_file():
+        argv.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
+    return [*argv, *root_flag(args), *args]
+
+
+def present_command(target: str, args: list[str], root: Path = ROOT) -> list[str]:
+    """The command line ``python3 kit.py present [TARGET] ARGS`` runs: Voila on ``target``
+    (a notebook or folder, relative to ``root``) with the kit's template (etc/jupyter)."""
+    return [str(venv_python()), "-m", "voila", str(root / target), *args]
 
 
 def venv_python_version() -> tuple[int, int] | None:
@@ -280,22 +315,40 @@ def write_lab_settings() -> None:
             say(f"note: JupyterLab has no setting {plugin} {key}; skipping it")
         if kept:
             overrides[plugin] = kept
-    target = lab_dir / "settings" / "overrides.json"
     text = json.dumps(overrides, indent=2, sort_keys=True) + "\n"
+    if write_if_changed(lab_dir / "settings" / "overrides.json", text):
+        say("wrote JupyterLab defaults: line numbers, line wrapping, no news or update checks")
+
+
+# IPython reads kernel configuration from ``<sys.prefix>/etc/ipython`` too, so every kernel
+# the venv's Python runs (JupyterLab's, Voila's, ``kit.py notebooks``' and nbval's) loads the
+# kit's short display of AWS errors, and a cell that fails on purpose looks the same live as
+# in the saved notebook. A user's own IPython profile still wins where it sets the same option.
+KERNEL_CONFIG = {"InteractiveShellApp": {"extensions": ["secretkit.kit.errors"]}}
+
+
+def write_if_changed(target: Path, text: str) -> bool:
     try:
         if target.read_text() == text:
-            return
+            return False
     except OSError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
-    say("wrote JupyterLab defaults: line numbers, no news or update checks")
+    return True
+
+
+def write_kernel_config() -> None:
+    target = VENV / "etc" / "ipython" / "ipython_kernel_config.json"
+    if write_if_changed(target, json.dumps(KERNEL_CONFIG, indent=2, sort_keys=True) + "\n"):
+        say("wrote the kernels' config: AWS errors shown with the notebook's own frames only")
 
 
 def setup(extras: str) -> None:
     ensure_venv()
     install(extras)
     write_lab_settings()
+    write_kernel_config()
 
 
 def run_in_venv(argv: list[str], *, for_tests: bool, exec_: bool = False) -> int:
@@ -360,6 +413,23 @@ def trim_tracebacks(nb) -> None:
                 output["traceback"] = [t for t in output.get("traceback", []) if not LIBRARY_FRAME.match(t)]
 
 
+def merge_streams(nb) -> None:
+    """Join consecutive outputs of the same stream into one, as JupyterLab's output area
+    does on screen. How a kernel splits printed text into messages depends on timing
+    (one ``print`` can arrive as "True" and "\\n" on a busy machine); the text does not."""
+    for cell in nb.cells:
+        merged: list = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = "".join(last["text"]) + "".join(output["text"])
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def stabilise_widget_ids(nb, salt: str) -> None:
     """Replace widget model ids (random per run) in saved outputs with ones derived from the
     notebook, so re-running an unchanged notebook rewrites nothing. With the widget state
@@ -402,9 +472,10 @@ def execute_notebook(path: Path) -> str:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     stabilise_widget_ids(nb, rel(path))
+    merge_streams(nb)
     trim_tracebacks(nb)
     nb.metadata["kernelspec"] = dict(STABLE_KERNELSPEC)
-    nb.metadata["language_info"] = dict(STABLE_LANGUAGE_INFO)
+    nb.metadata["language_info"] = dict(nb.metadata.get("language_info") or STABLE_LANGUAGE_INFO)
     nbformat.validate(nb)
     text = nbformat.writes(nb)
     if not text.endswith("\n"):
@@ -457,17 +528,14 @@ def notebooks_inside(args: list[str]) -> int:
 
 
 def cmd_lab(args: list[str]) -> int:
-    setup("lab")
-    argv = [str(venv_python()), "-m", "jupyterlab", *lab_args()]
+    setup("course")
     if (ROOT / START_NOTEBOOK).is_file():
-        argv.append(START_NOTEBOOK)
-        say(f"starting JupyterLab on {START_NOTEBOOK} (Ctrl+C to stop)")
+        say(f"starting JupyterLab on the project, opening {START_NOTEBOOK} (Ctrl+C to stop)")
     else:
         say(f"starting JupyterLab ({START_NOTEBOOK} is not written yet; Ctrl+C to stop)")
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+    if root_flag(args):
         say("running as root (a container?), so passing --allow-root to JupyterLab")
-        args = [*args, "--allow-root"]
-    return run_in_venv(argv + args, for_tests=False, exec_=True)
+    return run_in_venv(lab_command(args), for_tests=False, exec_=True)
 
 
 def as_root_relative(arg: str) -> str | None:
@@ -547,14 +615,13 @@ def cmd_browser(args: list[str]) -> int:
 
 def cmd_present(args: list[str]) -> int:
     """Serve course notebooks with Voila: outputs and dashboards, no code (the kit's template)."""
-    target = "course"
+    target = PRESENT_DEFAULT
     if args and not args[0].startswith("-"):
         target = as_root_relative(args[0]) or fail(f"no such notebook or folder: {args[0]}", code=2)
         args = args[1:]
-    setup("lab")
+    setup("course")
     say(f"serving {target} with Voila (Ctrl+C to stop)")
-    argv = [str(venv_python()), "-m", "voila", target, *args]
-    return run_in_venv(argv, for_tests=False, exec_=True)
+    return run_in_venv(present_command(target, args), for_tests=False, exec_=True)
 
 
 COMMANDS = {

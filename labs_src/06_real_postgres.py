@@ -2,7 +2,8 @@
 # # Lab 6 — Rotation on a real PostgreSQL
 #
 # **Time:** 30 minutes (10 reading, 20 exercises) · **Needs:** lecture part 2, lab 2;
-# `pip install "secretkit[realdb]"` (a PostgreSQL server from pip, and the psycopg driver)
+# a PostgreSQL server and the psycopg driver, which `python3 kit.py lab` has already
+# installed into the kit's `.venv` (nothing to install yourself)
 #
 # **Learning objectives.** By the end of this lab you can:
 # - run AWS-style pre-built rotation functions, unchanged, against a real database server;

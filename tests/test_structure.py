@@ -31,6 +31,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "cloud": {"core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "doors"},
     "ui": {"core", "cloud", "apps", "secretsmanager", "pricing"},
     "labs": {"core", "cloud", "pricing"},
+    # The kit's notebook helpers (the short AWS error display): the model's error class only,
+    # never ui, so loading them into every kernel imports no chart or widget library.
+    "kit": {"core"},
     "__init__": {"core", "cloud"},
 }
 FRONT = {"__init__.py", "cloud.py"}  # all that may sit directly in secretkit/, besides subpackages

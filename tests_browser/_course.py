@@ -1,18 +1,24 @@
-"""What each course notebook should show in a browser, and how to poke its dashboard.
+"""What each notebook a student opens should show in a browser, and how to poke its dashboard.
 
 ``charts`` counts every rendered plotly chart (static figures and the dashboards'
-FigureWidgets); ``dashboards`` counts cells whose output is a widget. A test of this table
-(``test_expectations_match_saved_outputs``) checks it against the notebooks' saved outputs,
-so a chart added to or dropped from a notebook cannot slip past unnoticed.
+FigureWidgets); ``dashboards`` counts cells whose output is a widget. For the lectures
+the table below says so, and a test of it (``test_expectations_match_saved_outputs``)
+checks it against the notebooks' saved outputs, so a chart added to or dropped from a
+lecture cannot slip past unnoticed; for the labs and their solutions the counts are read
+from the saved outputs themselves.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from _servers import ROOT, kit
 
 from playwright.sync_api import Locator, Page
 
@@ -30,15 +36,20 @@ class Poke:
 
 @dataclass(frozen=True)
 class Expect:
-    notebook: str
+    notebook: str  # the path from the project's root, as JupyterLab names it
     charts: int
     dashboards: int
     poke: Poke | None = None
 
     @property
     def name(self) -> str:
-        """The notebook without ``.ipynb``: test ids and screenshot names."""
-        return self.notebook.removesuffix(".ipynb")
+        """The path without ``.ipynb`` and with dashes for slashes: test ids and screenshot names."""
+        return self.notebook.removesuffix(".ipynb").replace("/", "-")
+
+    @property
+    def file(self) -> str:
+        """The notebook's file name, as Voila (serving ``course/``) names it."""
+        return Path(self.notebook).name
 
 
 STEP_A_DAY = Poke("step a day", "click", "Next day", r"^Day 30 of ", r"^Day 31 of ")
@@ -52,15 +63,118 @@ def move_cost_slider(secrets: int) -> Poke:
 
 
 COURSE = [
-    Expect("00_start_here.ipynb", charts=1, dashboards=1, poke=move_cost_slider(20)),
-    Expect("01_secrets_manager.ipynb", charts=0, dashboards=0),
-    Expect("02_rotation.ipynb", charts=3, dashboards=1, poke=STEP_A_DAY),
-    Expect("03_multi_region.ipynb", charts=2, dashboards=1, poke=TAKE_REGION_DOWN),
-    Expect("04_parameter_store.ipynb", charts=0, dashboards=0),
-    Expect("05_cost.ipynb", charts=2, dashboards=1, poke=move_cost_slider(100)),
-    Expect("06_ecommerce_and_choosing.ipynb", charts=0, dashboards=0),
+    Expect("course/00_start_here.ipynb", charts=1, dashboards=1, poke=move_cost_slider(20)),
+    Expect("course/01_secrets_manager.ipynb", charts=0, dashboards=0),
+    Expect("course/02_rotation.ipynb", charts=3, dashboards=1, poke=STEP_A_DAY),
+    Expect("course/03_multi_region.ipynb", charts=2, dashboards=1, poke=TAKE_REGION_DOWN),
+    Expect("course/04_parameter_store.ipynb", charts=0, dashboards=0),
+    Expect("course/05_cost.ipynb", charts=2, dashboards=1, poke=move_cost_slider(100)),
+    Expect("course/06_ecommerce_and_choosing.ipynb", charts=0, dashboards=0),
 ]
 DASHBOARDS = [e for e in COURSE if e.poke is not None]
+
+
+def saved_counts(path: Path) -> tuple[int, int]:
+    """(charts, dashboards) in a notebook's saved outputs; a dashboard holds one chart."""
+    plots = widgets = 0
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            plots += "application/vnd.plotly.v1+json" in data
+            widgets += "application/vnd.jupyter.widget-view+json" in data
+    return plots + widgets, widgets
+
+
+# Every lab and every solution, as a student finds them next to the course.
+LABS = [Expect(path.relative_to(ROOT).as_posix(), *saved_counts(path))
+        for folder in ("labs", "labs/solutions") for path in sorted((ROOT / folder).glob("*.ipynb"))]
+EVERY_NOTEBOOK = COURSE + LABS
+
+# The font sizes a student must see, from the settings kit.py seeds (CSS px as text).
+_SEEDED = kit.LAB_USER_SETTINGS_SEED["@jupyterlab/apputils-extension/themes.jupyterlab-settings"]["overrides"]
+FONT_SIZES = {
+    "prose": _SEEDED["content-font-size1"],
+    "code": _SEEDED["code-font-size"],
+    "outputs": _SEEDED["code-font-size"],
+    "widget labels": _SEEDED["ui-font-size1"],
+}
+
+# The computed font size of the first few visible elements of each kind on the page.
+FONTS_JS = """(root) => {
+  root = root || document;
+  const kinds = {
+    prose: '.jp-RenderedMarkdown p, .jp-RenderedMarkdown li',
+    code: '.jp-InputArea .cm-content',
+    outputs: '.jp-OutputArea-output pre',
+    'widget labels': '.widget-label, .widget-readout, .widget-inline-hbox .widget-label-basic',
+  };
+  const found = {};
+  for (const [kind, selector] of Object.entries(kinds)) {
+    const sizes = Array.from(root.querySelectorAll(selector))
+      .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+      .slice(0, 20).map(el => getComputedStyle(el).fontSize);
+    found[kind] = Array.from(new Set(sizes));
+  }
+  return found;
+}"""
+
+
+def check_fonts(found: dict[str, list[str]], kinds: list[str], where_shown: tuple[str, ...] = ()) -> None:
+    """Every element of each kind measured at the size the kit promises: ``kinds`` must be
+    on the page, ``where_shown`` are checked when there are any (a dashboard of buttons
+    only has no widget labels)."""
+    for kind in [*kinds, *where_shown]:
+        assert found[kind] or kind in where_shown, f"no {kind} found on the page to measure"
+        assert found[kind] in ([FONT_SIZES[kind]], []), f"{kind}: {found[kind]}, expected {FONT_SIZES[kind]}"
+
+
+# Scroll a dashboard to the top of the area that shows it, then report every control and
+# chart of it that is not wholly inside that area (the window, clipped by the scrolling
+# box around the dashboard), and whether plotly's toolbar overlaps a chart's title.
+FIT_JS = """async (dashboard) => {
+  const scroller = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (/(auto|scroll)/.test(s.overflowY) && p.scrollHeight > p.clientHeight) return p;
+    }
+    return document.scrollingElement;
+  };
+  dashboard.scrollIntoView({block: 'start'});
+  await new Promise(r => setTimeout(r, 400));
+  const box = scroller(dashboard);
+  const area = box === document.scrollingElement
+    ? {top: 0, bottom: window.innerHeight, left: 0, right: window.innerWidth}
+    : box.getBoundingClientRect();
+  const top = Math.max(0, area.top), bottom = Math.min(window.innerHeight, area.bottom);
+  const left = Math.max(0, area.left), right = Math.min(window.innerWidth, area.right);
+  const describe = el => (el.innerText || el.getAttribute('title') || el.className.toString()).trim().split('\\n')[0].slice(0, 40);
+  const controls = Array.from(dashboard.querySelectorAll('button.jupyter-button, .widget-slider, .widget-play'))
+    .filter(el => !el.closest('.modebar'));
+  const charts = Array.from(dashboard.querySelectorAll('.js-plotly-plot'));
+  const outside = [];
+  for (const el of [...controls, ...charts]) {
+    const r = el.getBoundingClientRect();
+    if (r.top < top - 1 || r.bottom > bottom + 1 || r.left < left - 1 || r.right > right + 1)
+      outside.push(`${describe(el)} at ${Math.round(r.top)}..${Math.round(r.bottom)} px (visible ${Math.round(top)}..${Math.round(bottom)})`);
+  }
+  const covered = [];
+  for (const chart of charts) {
+    const title = chart.querySelector('.gtitle');
+    const bar = chart.querySelector('.modebar');
+    if (!title || !bar) continue;
+    const a = title.getBoundingClientRect(), b = bar.getBoundingClientRect();
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) covered.push(title.textContent);
+  }
+  return {controls: controls.length, charts: charts.length, visible: Math.round(bottom - top), outside, covered};
+}"""
+
+
+def check_fits(dashboard: Locator) -> None:
+    """The dashboard's controls and its chart are visible together, and no title is covered."""
+    fit = dashboard.evaluate(FIT_JS)
+    assert fit["controls"] and fit["charts"], f"no controls or chart found: {fit}"
+    assert fit["outside"] == [], f"not visible with the rest of the dashboard in {fit['visible']} px: {fit['outside']}"
+    assert fit["covered"] == [], f"plotly's toolbar covers the title: {fit['covered']}"
 
 # A chart counts as drawn once it is taller than this many pixels (an empty one is flat).
 MIN_CHART_HEIGHT = 50

@@ -1,17 +1,19 @@
 """Start JupyterLab or Voila for the browser tests, and stop them again.
 
-Each server runs from the project's environment on 127.0.0.1, on a free port, with a
-random token, in a scratch copy of the notebooks (so running them never rewrites the
-course's saved outputs), and with its own empty config, data and runtime folders (so
-nothing in the user's home directory changes what the test sees). The kit's settings
-still apply, which is what the tests exercise: JupyterLab gets kit.py's options and a
-freshly seeded settings folder, as on a student's first ``kit.py lab``; both servers see
-the kit's Jupyter data and config folders, as kit.py sets them.
+Each server is started with exactly the command line that ``python3 kit.py lab`` or
+``python3 kit.py present`` runs (kit.py's ``lab_command`` and ``present_command`` build
+it), in the environment kit.py gives it (``run_env``), with only the arguments a user
+could add to those commands: no browser, 127.0.0.1, a free port, a random token, and for
+JupyterLab ``--expose-app-in-browser`` so the test can drive it. Two things differ from a
+student's machine, and neither is part of the command: the project the server sees is a
+scratch copy of ``course/`` and ``labs/`` (so running notebooks and autosave never rewrite
+the saved outputs; JupyterLab's settings folder inside it is seeded afresh, as on a first
+``kit.py lab``), and the user's Jupyter and IPython folders are empty scratch folders (so
+nothing in the home directory of whoever runs the tests changes what the test sees).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import socket
@@ -37,9 +39,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def copy_notebooks(source: Path, target: Path) -> Path:
-    """Copy ``source`` (a folder of notebooks) to ``target``, leaving checkpoints behind."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+def copy_project(target: Path) -> Path:
+    """A scratch project at ``target``: copies of the notebook folders (course and labs),
+    leaving checkpoints behind."""
+    for folder in kit.NOTEBOOK_DIRS:
+        shutil.copytree(ROOT / folder, target / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     return target
 
 
@@ -52,7 +56,7 @@ class Server:
     token: str
     process: subprocess.Popen
     log_path: Path
-    notebooks: Path
+    root: Path
 
     def url(self, path: str) -> str:
         sep = "&" if "?" in path else "?"
@@ -80,21 +84,17 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def _environment(scratch: Path) -> dict[str, str]:
-    env = dict(os.environ)
+def server_environment(scratch: Path) -> dict[str, str]:
+    """kit.py's environment for ``lab`` and ``present``, with empty per-user folders."""
+    env = kit.run_env(for_tests=False)
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
         folder = scratch / name.lower()
         folder.mkdir(parents=True, exist_ok=True)
         env[name] = str(folder)
-    env.setdefault("PLOTLY_RENDERER", "plotly_mimetype")
-    env["JUPYTER_PREFER_ENV_PATH"] = "1"
-    # The kit's own Jupyter data (the Voila template) and config (voila.json), as kit.py sets them.
-    kit.prepend_path(env, "JUPYTER_PATH", kit.KIT_JUPYTER_PATH)
-    kit.prepend_path(env, "JUPYTER_CONFIG_PATH", kit.KIT_JUPYTER_CONFIG_PATH)
     return env
 
 
-def _wait_until_up(server: Server, probe: str) -> None:
+def wait_until_up(server: Server, probe: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -108,40 +108,36 @@ def _wait_until_up(server: Server, probe: str) -> None:
     raise RuntimeError(f"{server.name} did not answer within {START_TIMEOUT:.0f} s:\n{server.log_tail()}")
 
 
-def _start(name: str, argv: list[str], scratch: Path, notebooks: Path, port: int, token: str,
+def _start(name: str, argv: list[str], scratch: Path, root: Path, port: int, token: str,
            probe: str) -> Server:
     log_path = scratch / f"{name}.log"
     log = open(log_path, "w")  # noqa: SIM115 - the child process writes to it until stop()
-    process = subprocess.Popen(argv, cwd=notebooks, env=_environment(scratch), stdin=subprocess.DEVNULL,
+    # kit.py runs every command from the project's folder.
+    process = subprocess.Popen(argv, cwd=root, env=server_environment(scratch), stdin=subprocess.DEVNULL,
                                stdout=log, stderr=subprocess.STDOUT)
     log.close()
-    server = Server(name, f"http://127.0.0.1:{port}", token, process, log_path, notebooks)
-    _wait_until_up(server, probe)
+    server = Server(name, f"http://127.0.0.1:{port}", token, process, log_path, root)
+    wait_until_up(server, probe)
     return server
 
 
-def _as_root() -> list[str]:
-    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+def lab_user_args(port: int, token: str) -> list[str]:
+    """What a user adds to ``python3 kit.py lab`` to run it for a test: no browser of its
+    own, loopback only, a given port and token, and the app object exposed to the page."""
+    return ["--no-browser", "--expose-app-in-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}"]
 
 
-def start_lab(scratch: Path, notebooks: Path) -> Server:
-    """JupyterLab as ``python3 kit.py lab`` runs it, minus the browser it would open."""
+def start_lab(scratch: Path, root: Path) -> Server:
+    """JupyterLab as ``python3 kit.py lab --no-browser ...`` runs it on the project ``root``."""
     port, token = free_port(), secrets.token_hex(16)
-    argv = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--expose-app-in-browser",
-        "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
-        f"--ServerApp.root_dir={notebooks}",
-        *kit.lab_args(scratch / "lab-state"),  # seeded like a first ``kit.py lab``
-        *_as_root(),
-    ]
-    return _start("jupyterlab", argv, scratch, notebooks, port, token, "/api/status")
+    argv = kit.lab_command(lab_user_args(port, token), root=root)
+    return _start("jupyterlab", argv, scratch, root, port, token, "/api/status")
 
 
-def start_voila(scratch: Path, notebooks: Path) -> Server:
-    """Voila serving the folder ``notebooks`` as ``python3 kit.py present`` does."""
+def start_voila(scratch: Path, root: Path) -> Server:
+    """Voila as ``python3 kit.py present --no-browser ...`` runs it on the project ``root``."""
     port, token = free_port(), secrets.token_hex(16)
-    argv = [
-        sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-        f"--token={token}", str(notebooks),
-    ]
-    return _start("voila", argv, scratch, notebooks, port, token, "/")
+    args = ["--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", f"--token={token}"]
+    argv = kit.present_command(kit.PRESENT_DEFAULT, args, root=root)
+    return _start("voila", argv, scratch, root, port, token, "/")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from _servers import ROOT, Server, copy_notebooks, start_lab, start_voila
+from _servers import ROOT, Server, copy_project, start_lab, start_voila
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-VIEWPORT = {"width": 1400, "height": 1000}
+# A common laptop and projector screen: every measurement is taken at this size.
+VIEWPORT = {"width": 1280, "height": 800}
 
 
 def chromium_path() -> str | None:
@@ -77,9 +78,9 @@ def artifacts() -> Path:
 
 
 def _serve(tmp_path_factory: pytest.TempPathFactory, name: str, start) -> Iterator[Server]:
-    """Run ``start(scratch, notebooks)`` on a scratch copy of the course until the session ends."""
+    """Run ``start(scratch, root)`` on a scratch copy of the project until the session ends."""
     scratch = tmp_path_factory.mktemp(name)
-    server = start(scratch, copy_notebooks(ROOT / "course", scratch / "course"))
+    server = start(scratch, copy_project(scratch / "project"))
     try:
         yield server
     finally:
@@ -103,6 +104,7 @@ class PageWatch:
     def __init__(self, page) -> None:
         self.page = page
         self.console_errors: list[str] = []
+        self.console_warnings: list[str] = []
         self.page_errors: list[str] = []
         self.outside_requests: list[str] = []
         self.failed_requests: list[str] = []
@@ -116,6 +118,8 @@ class PageWatch:
     def _console(self, message) -> None:
         if message.type == "error":
             self.console_errors.append(message.text)
+        elif message.type == "warning":
+            self.console_warnings.append(message.text)
 
     def _request(self, request) -> None:
         url = request.url

@@ -1,20 +1,43 @@
-"""Every course notebook, opened in JupyterLab in Chromium and run from top to bottom.
+"""Every notebook a student opens, in JupyterLab in Chromium at 1280x800, the way a student
+gets there: ``python3 kit.py lab`` (the same command line, see ``_servers.py``) opens the
+start page, and each lecture, lab and solution is opened from that page's JupyterLab and
+run from top to bottom.
 
-For each notebook: no cell errors (except cells tagged ``raises-exception``, which must
-raise), the expected charts and dashboards rendered on the page, nothing broken in the
-browser console, no request leaving the machine; for each dashboard, one control used
-and its chart and text twin seen to change. A screenshot of each notebook is saved in
-``test-artifacts/browser/``.
+For each notebook: it opens unmodified; no cell errors (except cells tagged
+``raises-exception``, which must raise); the expected charts and dashboards rendered; prose,
+code, outputs and widget labels at the kit's font sizes; each dashboard's controls and
+chart visible together in one screen, with plotly's toolbar clear of the chart titles;
+nothing broken in the browser console and no request leaving the machine; for each
+lecture dashboard, one control used and its chart and text twin seen to change. A
+screenshot of each notebook is saved in ``test-artifacts/browser/``.
 """
 
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pytest
 
-from _course import COURSE, MIN_CHART_HEIGHT, Expect, check_poke, scroll_to, settle
-from _servers import ROOT
+from _course import (
+    COURSE,
+    EVERY_NOTEBOOK,
+    FONTS_JS,
+    MIN_CHART_HEIGHT,
+    Expect,
+    check_fits,
+    check_fonts,
+    check_poke,
+    scroll_to,
+    settle,
+)
+from _servers import ROOT, kit
+
+
+def start_page_path() -> str:
+    """The page ``kit.py lab`` opens, read from the command line it runs."""
+    (url,) = [a.split("=", 1)[1] for a in kit.lab_command([]) if a.startswith("--LabApp.default_url=")]
+    return url
 
 # Find the notebook's panel by its path (not "the current widget", which moves with focus)
 # once its kernel is up, and keep it as window.__panel for the other snippets.
@@ -90,14 +113,33 @@ def charts_drawn(cell: dict) -> int:
     return sum(height > MIN_CHART_HEIGHT for height in cell["chartHeights"])
 
 
+DIRTY_JS = "() => window.__panel.context.model.dirty"
+
+OPEN_JS = """async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }"""
+
+
+def open_from_start_page(page, server, notebook: str) -> None:
+    """Open the page ``kit.py lab`` opens (from an empty workspace, so no tab of an earlier
+    test comes back), then, unless it is the start page itself, open ``notebook`` there."""
+    start = start_page_path()
+    page.goto(server.url(start + "?reset"))
+    start_notebook = urllib.parse.unquote(start.removeprefix("/lab/tree/"))
+    page.wait_for_function(PANEL_READY_JS, arg=start_notebook, timeout=90_000, polling=250)
+    if notebook != start_notebook:
+        page.evaluate(OPEN_JS, notebook)
+        page.wait_for_function(PANEL_READY_JS, arg=notebook, timeout=90_000, polling=250)
+
+
 def open_and_run(page, server, expect: Expect) -> list[dict]:
-    # ?reset starts from an empty workspace, so no tab from an earlier test is reopened.
-    page.goto(server.url(f"/lab/tree/{expect.notebook}?reset"))
-    page.wait_for_function(PANEL_READY_JS, arg=expect.notebook, timeout=90_000, polling=250)
+    open_from_start_page(page, server, expect.notebook)
+    # JupyterLab writes the kernel's language_info into the notebook once the kernel is up;
+    # a saved copy that differs in any way would show as modified before anything ran.
+    page.wait_for_timeout(1500)
+    assert page.evaluate(DIRTY_JS) is False, f"{expect.notebook} is marked modified on opening"
     # The command's promise settles before the last cells finish, and its result is False
     # whenever a cell raised, even one tagged raises-exception; so the cells are watched instead.
     page.evaluate(RUN_ALL_JS)
-    page.wait_for_function(SETTLED_JS, timeout=240_000, polling=250)
+    page.wait_for_function(SETTLED_JS, timeout=300_000, polling=250)
     return rendered_cells(page, expect)
 
 
@@ -116,7 +158,7 @@ def shut_down_kernels(server) -> None:
         server.api("DELETE", f"/api/sessions/{session['id']}")
 
 
-@pytest.mark.parametrize("expect", COURSE, ids=[e.name for e in COURSE])
+@pytest.mark.parametrize("expect", EVERY_NOTEBOOK, ids=[e.name for e in EVERY_NOTEBOOK])
 def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, expect: Expect) -> None:
     tab, watch = page
     try:
@@ -136,12 +178,16 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, ex
         assert sum(map(charts_drawn, cells)) == expect.charts, [(c["index"], c["chartHeights"]) for c in cells if c["chartHeights"]]
         assert sum(c["widgets"] for c in cells) == expect.dashboards, [(c["index"], c["widgets"]) for c in cells if c["widgets"]]
 
-        if expect.poke is not None:
-            (cell,) = [c for c in cells if c["widgets"]]
+        notebook = tab.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
+        check_fonts(notebook.evaluate(FONTS_JS), ["prose", "code"] + (["outputs"] if any_text_output(cells) else []))
+        for cell in [c for c in cells if c["widgets"]]:
             dashboard = tab.locator(f'[data-test-cell="{cell["index"]}"]')
-            scroll_to(dashboard)
-            check_poke(tab, dashboard, expect.poke)
-            scroll_to(dashboard)
+            check_fonts(dashboard.evaluate(FONTS_JS), [], ("widget labels",))
+            check_fits(dashboard)
+            if expect.poke is not None:
+                scroll_to(dashboard)
+                check_poke(tab, dashboard, expect.poke)
+                scroll_to(dashboard)
 
         assert not watch.problems(), "\n".join(watch.problems())
     finally:
@@ -149,19 +195,38 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, ex
         shut_down_kernels(lab_server)
 
 
+def any_text_output(cells: list[dict]) -> bool:
+    return any(o in ("stream", "execute_result") for c in cells for o in c["outputs"])
+
+
 def test_expectations_match_saved_outputs() -> None:
-    """The table of charts and dashboards agrees with what the notebooks saved."""
+    """The table of charts and dashboards agrees with what the lectures saved."""
+    from _course import saved_counts
+
     for expect in COURSE:
-        nb = json.loads((ROOT / "course" / expect.notebook).read_text())
-        plots = widgets = 0
-        for cell in nb["cells"]:
-            for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                plots += "application/vnd.plotly.v1+json" in data
-                widgets += "application/vnd.jupyter.widget-view+json" in data
-        # Each dashboard holds one chart (a FigureWidget) inside its widget output.
-        assert (plots + widgets, widgets) == (expect.charts, expect.dashboards), expect.notebook
-    assert sorted(e.notebook for e in COURSE) == sorted(p.name for p in (ROOT / "course").glob("*.ipynb"))
+        assert saved_counts(ROOT / expect.notebook) == (expect.charts, expect.dashboards), expect.notebook
+    assert sorted(e.notebook for e in COURSE) == sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "course").glob("*.ipynb"))
+
+
+def test_the_start_page_opens_with_course_and_labs_beside_it(page, lab_server, artifacts) -> None:
+    """What ``kit.py lab`` shows first: the start page, in a server whose root holds both
+    the course and the labs (the file browser can reach every notebook)."""
+    tab, watch = page
+    try:
+        tab.goto(lab_server.url("/"))
+        tab.wait_for_function(PANEL_READY_JS, arg=kit.START_NOTEBOOK, timeout=90_000, polling=250)
+        assert urllib.parse.urlparse(tab.url).path == start_page_path()
+        listed = {item["name"] for item in json.loads(lab_server.api("GET", "/api/contents"))["content"]}
+        assert {"course", "labs"} <= listed, listed
+        assert not watch.problems(), "\n".join(watch.problems())
+    finally:
+        tab.screenshot(path=artifacts / "lab-start.png")
+        shut_down_kernels(lab_server)
+
+
+def test_jupyterlab_starts_without_deprecation_warnings(lab_server) -> None:
+    log = lab_server.log_path.read_text(errors="replace")
+    assert "DeprecationWarning" not in log, log
 
 
 SETTINGS_JS = """() => {
@@ -173,22 +238,24 @@ SETTINGS_JS = """() => {
     ui: read('--jp-ui-font-size1'),
     toasts: Array.from(document.querySelectorAll('.Toastify__toast')).map(t => t.innerText),
     lineNumbers: document.querySelectorAll('.jp-Notebook .cm-lineNumbers').length,
+    lineWrapping: document.querySelectorAll('.jp-Notebook .jp-CodeCell .cm-content.cm-lineWrapping').length,
+    codeCells: document.querySelectorAll('.jp-Notebook .jp-CodeCell .cm-content').length,
   };
 }"""
 
 
 def test_kit_settings_apply_in_jupyterlab(page, lab_server, artifacts) -> None:
-    """Projector-sized fonts, line numbers, and no pop-up asking about news or updates."""
+    """Projector-sized fonts, line numbers, wrapped code lines, and no pop-up asking about
+    news or updates."""
     tab, watch = page
-    expect = COURSE[0]
     try:
-        tab.goto(lab_server.url(f"/lab/tree/{expect.notebook}?reset"))
-        tab.wait_for_function(PANEL_READY_JS, arg=expect.notebook, timeout=90_000, polling=250)
+        open_from_start_page(tab, lab_server, kit.START_NOTEBOOK)
         tab.wait_for_timeout(3000)  # the news question, when enabled, pops up a moment after start
         shown = tab.evaluate(SETTINGS_JS)
         assert (shown["content"], shown["code"], shown["ui"]) == ("16px", "15px", "15px")
         assert shown["toasts"] == [], shown["toasts"]
         assert shown["lineNumbers"] > 0
+        assert shown["codeCells"] > 0 and shown["lineWrapping"] == shown["codeCells"], shown
         assert not watch.problems(), "\n".join(watch.problems())
     finally:
         tab.screenshot(path=artifacts / "lab-settings.png")

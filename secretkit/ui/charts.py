@@ -69,13 +69,14 @@ def rotation_figure(stepper: RotationStepper, *, widget: bool = False) -> go.Fig
     """
     fig = _new(widget, {
         "title": {"text": f"Rotation timeline ({stepper.strategy})"},
-        "height": 520,
+        "height": 430,
         # The "day" title goes on the bottom axis: on the top one it lands inside the lower panel.
         "xaxis": {"range": [-1, stepper.days + 1], "domain": [0, 1], "anchor": "y"},
         "yaxis": {"title": {"text": "version"}, "domain": [0.38, 1], "dtick": 1, "rangemode": "tozero"},
         "xaxis2": {"title": {"text": "day"}, "range": [-1, stepper.days + 1], "anchor": "y2", "matches": "x"},
         "yaxis2": {"title": {"text": "failed"}, "domain": [0, 0.26], "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.22},
+        # Anchored by its top, so both rows of the legend stay below the "day" axis title.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.36},
     })
     for label in LABELS:
         fig.add_trace(go.Scatter(name=label, mode="lines+markers", line={"shape": "hv", "width": 4},
@@ -107,7 +108,7 @@ def failover_figure(drill: FailoverDrill, *, widget: bool = False) -> go.Figure:
     outage shaded in its region's colour."""
     fig = _new(widget, {
         "title": {"text": "Requests per region"},
-        "height": 460,
+        "height": 400,
         "barmode": "stack",
         "xaxis": {"title": {"text": "minutes since start (10-minute buckets)", "standoff": 8}},
         "yaxis": {"title": {"text": "attempts"}, "rangemode": "tozero"},
@@ -156,7 +157,7 @@ def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
     """Left: this month's cost, stacked by what it pays for. Right: cumulative 12-month spend."""
     fig = _new(widget, {
         "title": {"text": "Monthly cost and 12-month projection (USD)"},
-        "height": 460,
+        "height": 400,
         "barmode": "stack",
         # Service names on two lines, upright: slanted, they were cut off in a narrow chart.
         "xaxis": {"domain": [0, 0.42], "tickangle": 0, "tickvals": list(SERVICES),
@@ -164,7 +165,7 @@ def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
         "yaxis": {"title": {"text": "USD per month"}, "rangemode": "tozero"},
         "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "month"}, "dtick": 1},
         "yaxis2": {"anchor": "x2", "title": {"text": "USD so far"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.4},
     })
     for component in COMPONENTS:
         fig.add_trace(go.Bar(name=component, marker_color=_COMPONENT_COLORS[component]))

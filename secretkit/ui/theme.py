@@ -43,7 +43,11 @@ def _template() -> go.layout.Template:
     return go.layout.Template(
         layout={
             "font": {"size": 18, "family": "Arial, sans-serif"},
-            "title": {"font": {"size": 22}},
+            # Titles start at the left edge of the plot, below the band at the top of the
+            # chart where plotly's toolbar (the modebar) appears when the pointer is over
+            # it: a title there would be covered in a narrow chart.
+            "title": {"font": {"size": 22}, "x": 0, "xref": "paper", "xanchor": "left",
+                      "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 34}},
             "colorway": list(OKABE_ITO),
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",

@@ -67,7 +67,9 @@ class _Dashboard:
 
     def __init__(self) -> None:
         self.twin = W.HTML()
-        self.reset_button = _button("Reset", "Start again from the initial state", self.reset, "warning")
+        # A plain button: starting again is not dangerous, and it must not stand out more
+        # than the controls that tell the story.
+        self.reset_button = _button("Reset", "Start again from the initial state", self.reset)
 
     def reset(self) -> None:
         self.controller.reset()
@@ -97,7 +99,7 @@ class RotationDashboard(_Dashboard):
         self._syncing = False
         self.day = W.IntSlider(value=c.day, min=0, max=c.days, description="Day", continuous_update=False,
                                tooltip="Drag to a day; going back replays from day 0",
-                               layout=W.Layout(width="60%"), style={"description_width": "initial"})
+                               layout=W.Layout(width="40%"), style={"description_width": "initial"})
         self.play = W.Play(value=c.day, min=0, max=c.days, interval=300, description="Play",
                            tooltip="Play the days in the browser")
         W.jslink((self.play, "value"), (self.day, "value"))
@@ -105,16 +107,19 @@ class RotationDashboard(_Dashboard):
         self.next_day = _button("Next day", "Advance one day", lambda: self._run(lambda: c.step(1)))
         self.next_rotation = _button("Next rotation", "Run to the end of the next rotation day", self._to_rotation)
         self.strategy = W.ToggleButtons(options=list(STRATEGIES), value=c.strategy, description="Strategy",
-                                        tooltip="Single user vs alternating users")
+                                        tooltip="Single user vs alternating users",
+                                        style={"description_width": "initial"})
         self.strategy.observe(self._on_strategy, names="value")
         self.break_button = _button("Break next setSecret", "The database will be unreachable during the next setSecret",
                                     lambda: self._run(c.fail_next_rotation), "danger")
         self.figure = rotation_figure(c, widget=True)
         self.events = W.HTML()
+        # Controls in two rows above the chart, so all of them and the chart they change
+        # fit on one 1280x800 screen together.
         self.box = W.VBox([
-            W.HBox([self.play, self.day]),
+            W.HBox([self.play, self.day, self.strategy]),
             W.HBox([self.next_day, self.next_rotation, self.break_button, self.reset_button]),
-            self.strategy, self.figure, self.twin, self.events,
+            self.figure, self.twin, self.events,
         ])
         self.refresh()
 
@@ -199,11 +204,20 @@ class CostDashboard(_Dashboard):
         for name, (_, low, high, step, meaning) in COST_SETTINGS.items():
             slider = W.IntSlider(value=c.settings[name], min=low, max=high, step=step, description=meaning,
                                  tooltip=meaning, continuous_update=False,
-                                 layout=W.Layout(width="70%"), style={"description_width": "20em"})
+                                 layout=W.Layout(width="98%"), style={"description_width": "initial"})
             slider.observe(self._on_slider(name), names="value")
             self.sliders[name] = slider
         self.figure = cost_figure(c, widget=True)
-        self.box = W.VBox([*self.sliders.values(), self.reset_button, self.figure, self.twin])
+        # The sliders in two columns (Reset under the shorter one), so every slider and the
+        # chart it changes fit on one 1280x800 screen together.
+        sliders = list(self.sliders.values())
+        half = (len(sliders) + 1) // 2
+        column = W.Layout(width="50%")
+        self.box = W.VBox([
+            W.HBox([W.VBox(sliders[:half], layout=column),
+                    W.VBox([*sliders[half:], W.HBox([self.reset_button])], layout=column)]),
+            self.figure, self.twin,
+        ])
         self.refresh()
 
     def _on_slider(self, name: str) -> Callable[[dict[str, Any]], None]:
