@@ -1,0 +1,143 @@
+"""Entering and leaving a function's world.
+
+Lambda gives every execution environment a process of its own. Here a function runs in
+the notebook's process, so while it runs the process-wide state is made to look like its
+process, and afterwards put back exactly as it was:
+
+==========================  ====================================================================
+``os.environ``              Lambda's variables and the function's own; the notebook's hidden
+``sys.stdout``/``stderr``   the invocation log
+the root logger             the function's level and Lambda's log handler
+``sys.modules``             the function's own modules (:class:`~.loader.ModuleSpace`)
+``time.sleep``              modelled: advances the invocation's stopwatch, waits for nothing
+``boto3``                   routed to the Cloud; the environment's own default session
+sockets                     refused (:mod:`~.guard`)
+==========================  ====================================================================
+
+What the function changes in that state survives to its next warm invocation (a variable
+it sets at module level, the log level it chooses), as it would in a Lambda process, and
+never leaks into the notebook. All of this is process-global, so invocations are
+serialised by :data:`LOCK`; a function may invoke another (the inner one's world is
+entered on top of the outer one's, and left back to it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import guard, routing
+from .capture import InvocationLog, LambdaLogHandler, LogWriter
+from .loader import ModuleSpace
+from .timing import Stopwatch
+
+__all__ = ["LOCK", "Activation", "Sandbox", "current"]
+
+#: Held for a whole invocation (Init and Invoke): the state swapped here is the process's.
+LOCK = threading.RLock()
+
+_REAL_SLEEP = time.sleep
+
+
+@dataclass(slots=True, eq=False)
+class Sandbox:
+    """The process-wide state of one execution environment, kept between its invocations."""
+
+    environ: dict[str, str]
+    modules: ModuleSpace
+    root_level: int = logging.WARNING
+    root_handlers: list[logging.Handler] = field(default_factory=list)
+    default_session: Any = None
+    log: InvocationLog = field(default_factory=InvocationLog)
+    stopwatch: Stopwatch = field(default_factory=lambda: Stopwatch(datetime.min, 0.0))
+    request_id: str = ""
+    stdout: LogWriter = field(init=False)
+    stderr: LogWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stdout = LogWriter(lambda: self.log, "<stdout>")
+        self.stderr = LogWriter(lambda: self.log, "<stderr>")
+        self.root_handlers = [LambdaLogHandler(lambda: self.log, lambda: self.stopwatch.now(), lambda: self.request_id)]
+
+
+_STACK: list[Sandbox] = []
+
+
+def current() -> Sandbox | None:
+    """The sandbox of the innermost running function, if any."""
+    return _STACK[-1] if _STACK else None
+
+
+def _sleep(seconds: float) -> None:
+    """``time.sleep`` while a function runs: modelled time, no waiting."""
+    if not _STACK:
+        _REAL_SLEEP(seconds)
+        return
+    _STACK[-1].stopwatch.sleep(seconds)
+
+
+def _replace_environ(current_env: Mapping[str, str], target: Mapping[str, str]) -> None:
+    """Make ``os.environ`` equal ``target``, knowing it now equals ``current_env``."""
+    environ = os.environ
+    for key in current_env.keys() - target.keys():
+        del environ[key]
+    for key, value in target.items():
+        if current_env.get(key) != value:
+            environ[key] = value
+
+
+class Activation:
+    """Enter a sandbox (``with Activation(sandbox, route):``); leave it exactly as found."""
+
+    __slots__ = ("sandbox", "route", "_environ", "_stdout", "_stderr", "_level", "_handlers", "_sleep", "_routing")
+
+    def __init__(self, sandbox: Sandbox, route: routing.Route) -> None:
+        self.sandbox = sandbox
+        self.route = route
+
+    def __enter__(self) -> Sandbox:
+        box = self.sandbox
+        guard.install()
+        self._environ = os.environ.copy()
+        _replace_environ(self._environ, box.environ)
+        self._stdout, self._stderr = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = box.stdout, box.stderr
+        root = logging.getLogger()
+        self._level, self._handlers = root.level, root.handlers
+        root.handlers = box.root_handlers
+        if root.level != box.root_level:
+            root.setLevel(box.root_level)
+        box.modules.enter()
+        self._sleep = time.sleep
+        time.sleep = _sleep
+        self._routing = routing.enter(self.route, box.default_session)
+        _STACK.append(box)
+        guard.set_active(+1)
+        return box
+
+    def __exit__(self, *exc_info: object) -> None:
+        box = self.sandbox
+        guard.set_active(-1)
+        _STACK.pop()
+        try:
+            box.default_session = routing.leave(self._routing)
+        finally:
+            time.sleep = self._sleep
+            try:
+                box.modules.leave()
+            finally:
+                root = logging.getLogger()
+                box.root_level, box.root_handlers = root.level, root.handlers
+                root.handlers = self._handlers
+                if root.level != self._level:
+                    root.setLevel(self._level)
+                sys.stdout, sys.stderr = self._stdout, self._stderr
+                box.environ = os.environ.copy()
+                _replace_environ(box.environ, self._environ)
