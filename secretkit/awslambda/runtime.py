@@ -341,9 +341,14 @@ def _document(message: str, error_type: str, trace: list[str], request_id: str) 
 
 
 def _stack(exc: BaseException) -> list[str]:
-    """The exception's frames as the runtime reports them, without the kit's own."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_HERE)]
-    return traceback.format_list(frames)
+    """The exception's frames as the runtime reports them, without the kit's own.
+
+    Plain (file, line, function, source) tuples, as the runtime formats them: no column
+    markers under the source line.
+    """
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith(_HERE)]
+    return traceback.format_list(frames)  # type: ignore[arg-type]
 
 
 def _exit_error(exc: BaseException, request_id: str) -> dict[str, Any]:
