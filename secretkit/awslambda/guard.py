@@ -23,7 +23,7 @@ import errno
 import sys
 from typing import Any
 
-__all__ = ["NetworkBlockedError", "allow", "allowed", "install", "set_active"]
+__all__ = ["NetworkBlockedError", "allow", "allowed", "install", "revoke", "set_active"]
 
 _BLOCKED_EVENTS = frozenset(
     {
@@ -74,6 +74,13 @@ def allow(host: str, port: int) -> None:
     _State.allowed.add((host, int(port)))
     for address in _LOOPBACK_NAMES.get(host, ()):
         _State.allowed.add((address, int(port)))
+
+
+def revoke(host: str, port: int) -> None:
+    """Undo :func:`allow`."""
+    _State.allowed.discard((host, int(port)))
+    for address in _LOOPBACK_NAMES.get(host, ()):
+        _State.allowed.discard((address, int(port)))
 
 
 def allowed() -> frozenset[tuple[str, int]]:
