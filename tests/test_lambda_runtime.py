@@ -7,6 +7,7 @@ the test and deployed with CreateFunction.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 import sys
@@ -402,3 +403,44 @@ def test_a_callable_runs_through_the_same_runtime(lam: Lambda) -> None:
     assert body == {"name": "first-lesson", "memory": "128", "event": {"x": 1}}
     assert "from a callable hi" in lam.kit_logs("first-lesson")[0]
     assert "GREETING" not in os.environ
+
+
+def test_the_portable_environment_swap_gives_the_same_result(lam: Lambda, monkeypatch) -> None:
+    from secretkit.awslambda import activation
+
+    monkeypatch.setattr(activation, "_FAST", False)  # the public os.environ mapping instead of CPython's layout
+    before = dict(os.environ)
+    deploy(lam, "portable", ENV_PROBE, Environment={"Variables": {"TABLE": "t"}})
+    _, body = call(lam, "portable")
+    assert body["env"]["TABLE"] == "t" and body["env"]["AWS_LAMBDA_FUNCTION_NAME"] == "portable"
+    assert dict(os.environ) == before
+
+
+def test_sys_path_and_the_working_directory_come_back(lam: Lambda, tmp_path) -> None:
+    path, cwd = sys.path[:], os.getcwd()
+    deploy(lam, "wanderer", f"""
+        import os, sys
+        def lambda_handler(event, context):
+            sys.path.insert(0, "/var/task/vendor")
+            os.chdir({str(tmp_path)!r})
+            return os.getcwd()
+    """)
+    assert call(lam, "wanderer")[1] == str(tmp_path)
+    assert (sys.path, os.getcwd()) == (path, cwd)
+
+
+def test_a_function_invoking_itself_runs_in_a_second_environment(lam: Lambda) -> None:
+    def recursive(event, context):  # type: ignore[no-untyped-def]
+        print("depth", event["depth"])
+        if event["depth"] < 2:
+            lam.invoke(FunctionName="recursive", Payload=json.dumps({"depth": event["depth"] + 1}))
+        print("back at", event["depth"])
+        return event["depth"]
+
+    lam.kit_deploy_callable("recursive", recursive)
+    assert call(lam, "recursive", {"depth": 0})[1] == 0
+    outermost = lam.kit_logs("recursive")[-1]
+    assert "depth 0\nback at 0\n" in outermost  # the inner invocations wrote to their own logs
+    assert [e.detail["cold_start"] for e in lam.env.events.select(kind="invoke")] == [True, True, True]
+    call(lam, "recursive", {"depth": 2})
+    assert lam.env.events.select(kind="invoke")[-1].detail["cold_start"] is False

@@ -13,6 +13,7 @@ The modules, from the bottom up:
 
 ========================  ===============================================================
 ``base``                  the one place this package imports the rest of secretkit from
+``errors``                Lambda's error codes with Lambda's HTTP statuses
 ``code``                  code packages: a validated zip, or a kit-only Python callable
 ``loader``                importing a package's modules in a namespace of their own
 ``environ``               the reserved environment variables and the checks on yours

@@ -10,6 +10,7 @@ process, and afterwards put back exactly as it was:
 the root logger             the function's level and Lambda's log handler
 ``sys.modules``             the function's own modules (:class:`~.loader.ModuleSpace`)
 ``time.sleep``              modelled: advances the invocation's stopwatch, waits for nothing
+``sys.path``, the cwd        put back afterwards (a function's changes do not reach the notebook)
 ``boto3``                   routed to the Cloud; the environment's own default session
 sockets                     refused (:mod:`~.guard`)
 ==========================  ====================================================================
@@ -38,7 +39,7 @@ from .capture import InvocationLog, LambdaLogHandler, LogWriter
 from .loader import ModuleSpace
 from .timing import Stopwatch
 
-__all__ = ["LOCK", "Activation", "Sandbox", "current"]
+__all__ = ["LOCK", "Activation", "Sandbox", "current", "environ_of", "is_active", "set_variable"]
 
 #: Held for a whole invocation (Init and Invoke): the state swapped here is the process's.
 LOCK = threading.RLock()
@@ -50,7 +51,7 @@ _REAL_SLEEP = time.sleep
 class Sandbox:
     """The process-wide state of one execution environment, kept between its invocations."""
 
-    environ: dict[str, str]
+    environ: dict[Any, Any]  # the function's process environment, as environ_of() makes it
     modules: ModuleSpace
     root_level: int = logging.WARNING
     root_handlers: list[logging.Handler] = field(default_factory=list)
@@ -75,6 +76,11 @@ def current() -> Sandbox | None:
     return _STACK[-1] if _STACK else None
 
 
+def is_active(sandbox: Sandbox) -> bool:
+    """Whether ``sandbox`` is running now (a function invoking itself, further up the stack)."""
+    return any(box is sandbox for box in _STACK)
+
+
 def _sleep(seconds: float) -> None:
     """``time.sleep`` while a function runs: modelled time, no waiting."""
     if not _STACK:
@@ -83,8 +89,51 @@ def _sleep(seconds: float) -> None:
     _STACK[-1].stopwatch.sleep(seconds)
 
 
-def _replace_environ(current_env: Mapping[str, str], target: Mapping[str, str]) -> None:
-    """Make ``os.environ`` equal ``target``, knowing it now equals ``current_env``."""
+# ---- os.environ, saved and restored cheaply
+# CPython's os.environ keeps its variables encoded in ``os.environ._data`` and mirrors every
+# change into the C environment with putenv/unsetenv (so subprocesses and C libraries see
+# it). Taking and restoring snapshots at that level costs a few microseconds instead of
+# re-encoding every variable each time; where that layout is absent, the public mapping
+# is used instead.
+_ENVIRON: Any = os.environ
+_RAW: dict[Any, Any] | None = getattr(_ENVIRON, "_data", None)
+_FAST = isinstance(_RAW, dict) and callable(getattr(_ENVIRON, "encodekey", None)) and callable(
+    getattr(_ENVIRON, "encodevalue", None)) and hasattr(os, "putenv") and hasattr(os, "unsetenv")
+
+
+def environ_of(variables: Mapping[str, str]) -> dict[Any, Any]:
+    """``variables`` in the form :func:`_snapshot` and :func:`_replace_environ` work on."""
+    if _FAST:
+        return {_ENVIRON.encodekey(k): _ENVIRON.encodevalue(v) for k, v in variables.items()}
+    return dict(variables)
+
+
+def set_variable(environ: dict[Any, Any], key: str, value: str) -> None:
+    """Set one variable in a saved environment."""
+    if _FAST:
+        environ[_ENVIRON.encodekey(key)] = _ENVIRON.encodevalue(value)
+    else:
+        environ[key] = value
+
+
+def _snapshot() -> dict[Any, Any]:
+    return dict(_RAW) if _FAST else os.environ.copy()  # type: ignore[arg-type]
+
+
+def _replace_environ(current_env: Mapping[Any, Any], target: Mapping[Any, Any]) -> None:
+    """Make the process environment equal ``target``, knowing it now equals ``current_env``."""
+    if _FAST:
+        raw = _RAW
+        assert raw is not None
+        unsetenv, putenv = os.unsetenv, os.putenv
+        for key in current_env.keys() - target.keys():
+            unsetenv(key)
+            del raw[key]
+        for key, value in target.items():
+            if current_env.get(key) != value:
+                putenv(key, value)
+                raw[key] = value
+        return
     environ = os.environ
     for key in current_env.keys() - target.keys():
         del environ[key]
@@ -96,7 +145,8 @@ def _replace_environ(current_env: Mapping[str, str], target: Mapping[str, str]) 
 class Activation:
     """Enter a sandbox (``with Activation(sandbox, route):``); leave it exactly as found."""
 
-    __slots__ = ("sandbox", "route", "_environ", "_stdout", "_stderr", "_level", "_handlers", "_sleep", "_routing")
+    __slots__ = ("sandbox", "route", "_environ", "_stdout", "_stderr", "_level", "_handlers", "_sleep", "_routing",
+                 "_path", "_cwd")
 
     def __init__(self, sandbox: Sandbox, route: routing.Route) -> None:
         self.sandbox = sandbox
@@ -105,7 +155,7 @@ class Activation:
     def __enter__(self) -> Sandbox:
         box = self.sandbox
         guard.install()
-        self._environ = os.environ.copy()
+        self._environ = _snapshot()
         _replace_environ(self._environ, box.environ)
         self._stdout, self._stderr = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = box.stdout, box.stderr
@@ -115,6 +165,7 @@ class Activation:
         if root.level != box.root_level:
             root.setLevel(box.root_level)
         box.modules.enter()
+        self._path, self._cwd = sys.path[:], os.getcwd()
         self._sleep = time.sleep
         time.sleep = _sleep
         self._routing = routing.enter(self.route, box.default_session)
@@ -130,6 +181,9 @@ class Activation:
             box.default_session = routing.leave(self._routing)
         finally:
             time.sleep = self._sleep
+            sys.path[:] = self._path
+            if os.getcwd() != self._cwd:
+                os.chdir(self._cwd)
             try:
                 box.modules.leave()
             finally:
@@ -139,5 +193,5 @@ class Activation:
                 if root.level != self._level:
                     root.setLevel(self._level)
                 sys.stdout, sys.stderr = self._stdout, self._stderr
-                box.environ = os.environ.copy()
+                box.environ = _snapshot()
                 _replace_environ(box.environ, self._environ)

@@ -119,11 +119,13 @@ class CallableCode:
 
     @property
     def label(self) -> str:
-        """What the function's ``Handler`` shows: ``module.qualname`` of the callable."""
+        """What the function's ``Handler`` shows: ``module.qualname`` of the callable (at most
+        the 128 characters a handler may have, the end kept)."""
         target = self.handler
         if not hasattr(target, "__qualname__"):
             target = type(target)
-        return f"{getattr(target, '__module__', None) or '__main__'}.{target.__qualname__}"
+        label = f"{getattr(target, '__module__', None) or '__main__'}.{target.__qualname__}"
+        return label[-128:]
 
     @property
     def size(self) -> int:

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .activation import LOCK, Activation, Sandbox
+from .activation import LOCK, Activation, Sandbox, environ_of, is_active, set_variable
 from .base import EventLog, Ids, SimClock
 from .capture import InvocationLog
 from .code import CallableCode
@@ -137,7 +137,7 @@ class Runtime:
         )
         environ.update(config.variables)
         code = None if isinstance(fv.code, CallableCode) else fv.code
-        return Sandbox(environ, ModuleSpace(code))
+        return Sandbox(environ_of(environ), ModuleSpace(code))
 
     def _reset(self, env: ExecutionEnvironment) -> None:
         """A crash or timeout: the runtime process is gone; Init runs again next time."""
@@ -159,9 +159,11 @@ class Runtime:
         start = self.clock.now
         request_id = self.request_ids.uuid()
         trace = trace_header(int(start.timestamp()), self.request_ids.hex(12), self.request_ids.hex(8))
-        created = fv.environment is None
-        env: ExecutionEnvironment = self._environment(fv, start) if created else fv.environment
-        fv.environment = env
+        env: ExecutionEnvironment | None = fv.environment
+        if env is None:
+            env = fv.environment = self._environment(fv, start)
+        elif is_active(env.sandbox):  # the function invoked itself: Lambda runs it in a second environment
+            env = self._environment(fv, start)
         log = InvocationLog()
         initialised = not env.ready
         error: dict[str, Any] | None = None
@@ -209,7 +211,7 @@ class Runtime:
         log.line(report + status)
         if crashed:
             self._reset(env)
-        elif error is not None and not env.ready:
+        elif error is not None and not env.ready and fv.environment is env:
             fv.environment = None  # Init failed: the next invocation is a cold start again
         if error is not None:
             payload = json.dumps(error).encode()
@@ -220,7 +222,7 @@ class Runtime:
     @staticmethod
     def _prepare(env: ExecutionEnvironment, log: InvocationLog, trace: str) -> None:
         env.sandbox.log = log
-        env.sandbox.environ["_X_AMZN_TRACE_ID"] = trace
+        set_variable(env.sandbox.environ, "_X_AMZN_TRACE_ID", trace)
 
     def _init(self, env: ExecutionEnvironment, watch: Stopwatch, request_id: str) -> tuple[dict[str, Any] | None, bool]:
         """Run the Init phase; return (error document or None, whether the runtime crashed)."""

@@ -11,8 +11,8 @@ changing nothing. As a student writes it::
 
 State: CreateFunction answers ``State: "Pending"`` and the Update calls ``LastUpdateStatus:
 "InProgress"``, as AWS's immediate responses do; the function is ready at once in
-simulated time, so every later call sees ``Active`` / ``Successful`` (boto3's waiters
-``function_active_v2`` and ``function_updated_v2`` succeed on their first poll).
+simulated time, so every later call sees ``Active`` / ``Successful`` (a waiter polling
+GetFunction, like boto3's ``function_active_v2``, finds it ready at its first poll).
 
 ``GetFunction`` returns ``Code.Location`` in AWS's shape, but nothing serves that URL.
 
