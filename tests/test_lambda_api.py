@@ -329,3 +329,13 @@ def test_the_meter_prices_invocations_from_memory_and_modelled_duration(cloud: s
     lines = {line.dimension: line for line in bill_cloud(cloud).lines if line.service == "lambda"}
     assert lines["lambda:requests"].quantity == 3
     assert lines["lambda:gb-seconds"].quantity == Decimal("0.5") * Decimal("1.150")
+
+
+def test_update_code_dry_run_shows_the_result_and_changes_nothing(lam: Lambda) -> None:
+    create(lam)
+    before = lam.get_function_configuration(FunctionName="hello")
+    blob = zip_of("def lambda_handler(e, c):\n    return 'v2'\n")
+    preview = lam.update_function_code(FunctionName="hello", ZipFile=blob, DryRun=True)
+    assert preview["CodeSha256"] == base64.b64encode(hashlib.sha256(blob).digest()).decode()
+    assert lam.get_function_configuration(FunctionName="hello") == before
+    assert call(lam, "hello")[1] == {"hello": "world"}

@@ -172,7 +172,7 @@ class Runtime:
         if not env.ready and not env.suppressed:  # an ordinary cold start: Init before Invoke
             self._prepare(env, log, trace)
             watch = Stopwatch(start, INIT_LIMIT_MS)
-            error, crashed = self._init(env, watch, "")
+            error, crashed = self._init(env, watch, "", request_id)
             init_ms = watch.elapsed_ms
             if watch.expired:  # Init ran past its 10 s: Lambda runs it again inside the invocation
                 error, crashed = None, False
@@ -182,7 +182,7 @@ class Runtime:
         watch = Stopwatch(start + timedelta(milliseconds=init_ms), fv.config.timeout * 1000.0)
         if error is None and env.suppressed:  # the Init after a reset runs in this Invoke phase
             env.suppressed = False
-            error, crashed = self._init(env, watch, request_id)
+            error, crashed = self._init(env, watch, request_id, request_id)
         payload = b""
         if error is None and not watch.expired:
             payload, error, crashed = self._handle(env, watch, event, request_id, invoked_arn, client_context)
@@ -224,12 +224,16 @@ class Runtime:
         env.sandbox.log = log
         set_variable(env.sandbox.environ, "_X_AMZN_TRACE_ID", trace)
 
-    def _init(self, env: ExecutionEnvironment, watch: Stopwatch, request_id: str) -> tuple[dict[str, Any] | None, bool]:
-        """Run the Init phase; return (error document or None, whether the runtime crashed)."""
+    def _init(self, env: ExecutionEnvironment, watch: Stopwatch, log_id: str,
+              request_id: str) -> tuple[dict[str, Any] | None, bool]:
+        """Run the Init phase; return (error document or None, whether the runtime crashed).
+
+        ``log_id`` is the request id log lines carry (none during an ordinary Init).
+        """
         fv = env.version
         box = env.sandbox
         box.stopwatch = watch
-        box.request_id = request_id
+        box.request_id = log_id
         try:
             watch.spend(fv.timing.init_ms)
         except Timedout:

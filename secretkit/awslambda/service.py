@@ -42,6 +42,7 @@ from .runtime import InvocationResult, RoleCredentials, Runtime
 from .timing import KitTiming
 from .validation import (
     check_architectures,
+    check_bool,
     check_code,
     check_description,
     check_handler,
@@ -147,6 +148,7 @@ class Lambda(Service):
             raise lambda_error("InvalidParameterValueException", "secretkit models .zip packages only, not container images.")
         config = self._config(Role, Runtime, Handler, Description, Timeout, MemorySize, Environment, Architectures)
         tags = check_tags(Tags)
+        check_bool(Publish, "publish")
         if ref.name in self.functions:
             raise lambda_error("ResourceConflictException", f"Function already exist: {ref.name}")
         code = ZipCode.from_zip(check_code(Code))
@@ -221,11 +223,13 @@ class Lambda(Service):
                                                      ("ImageUri", ImageUri)) if v is not None}
         code = ZipCode.from_zip(check_code(source))
         architectures = check_architectures(Architectures) if Architectures is not None else fv.config.architectures
+        check_bool(Publish, "publish")
+        check_bool(DryRun, "dryRun")
         self._check_revision(RevisionId, fn.latest)
         config = dataclasses.replace(fn.latest.config, architectures=architectures)
+        if DryRun:  # what the update would give, touching nothing (not even the id sequence)
+            return dataclasses.replace(fn.latest, config=config, code=code, environment=None).configuration()
         new = self._new_version(fn.name, config, code, fn.latest.timing)
-        if DryRun:
-            return new.configuration()
         fn.latest = new  # new code: the next invocation is a cold start
         shown = self._publish(fn) if Publish else new
         return shown.configuration(update="InProgress")

@@ -25,6 +25,7 @@ __all__ = [
     "FunctionRef",
     "PYTHON_RUNTIMES",
     "check_architectures",
+    "check_bool",
     "check_code",
     "check_description",
     "check_handler",
@@ -72,6 +73,12 @@ class FunctionRef:
 def check_str(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise validation_error(value, field, "Member must be a string")
+    return value
+
+
+def check_bool(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise validation_error(value, field, "Member must be a boolean")
     return value
 
 
