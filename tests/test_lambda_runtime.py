@@ -444,3 +444,12 @@ def test_a_function_invoking_itself_runs_in_a_second_environment(lam: Lambda) ->
     assert [e.detail["cold_start"] for e in lam.env.events.select(kind="invoke")] == [True, True, True]
     call(lam, "recursive", {"depth": 2})
     assert lam.env.events.select(kind="invoke")[-1].detail["cold_start"] is False
+
+
+def test_a_package_cannot_replace_the_runtimes_own_libraries(lam: Lambda) -> None:
+    blob = zip_of("import boto3, secretkit\ndef lambda_handler(e, c):\n    return [boto3.__name__, hasattr(secretkit, 'Cloud')]\n",
+                  {"boto3.py": "raise RuntimeError('a bundled boto3 must not load')\n",
+                   "secretkit/__init__.py": "raise RuntimeError('a bundled secretkit must not load')\n"})
+    lam.create_function(FunctionName="bundles", Runtime="python3.12", Role=ROLE, Handler="lambda_function.lambda_handler",
+                        Code={"ZipFile": blob})
+    assert call(lam, "bundles")[1] == ["boto3", True]

@@ -53,8 +53,9 @@ _UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try
 
 #: Top-level modules the runtime provides and a package may not replace. boto3 and its
 #: dependencies come from the runtime so that clients made inside a function can be routed
-#: to the Cloud; the standard library is the interpreter's.
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"})
+#: to the Cloud; secretkit is the Cloud itself (a function may import a database driver
+#: from it, as AWS's templates import theirs); the standard library is the interpreter's.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "secretkit"})
 
 
 def _sha256_b64(data: bytes) -> str:

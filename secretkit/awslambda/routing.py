@@ -27,6 +27,8 @@ friends hold them, unless the call passes keys of its own. The factory receives 
 that, once the Cloud checks access, the client can act as the function's role.
 
 A service the factory does not serve raises :class:`ServiceNotServedError`, naming it.
+
+boto3 is imported the first time a function runs (``import secretkit`` does not load it).
 """
 
 from __future__ import annotations
