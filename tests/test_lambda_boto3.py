@@ -139,6 +139,8 @@ def test_a_template_shaped_rotation_function_rotates_a_secret_through_the_runtim
 
 def test_without_the_permission_a_service_may_not_invoke(lam: Lambda) -> None:
     deploy(lam, "private", "def lambda_handler(e, c):\n    return 1\n")
+    assert not lam.may_invoke("private", principal="secretsmanager.amazonaws.com", source_account="123456789012")
+    assert not lam.may_invoke("missing", principal="secretsmanager.amazonaws.com")
     with pytest.raises(secretkit.ClientError) as info:
         lam.invoke_as_service("private", {}, principal="secretsmanager.amazonaws.com", source_account="123456789012")
     assert info.value.code == "AccessDeniedException"
@@ -147,6 +149,8 @@ def test_without_the_permission_a_service_may_not_invoke(lam: Lambda) -> None:
     with pytest.raises(secretkit.ClientError):
         lam.invoke_as_service("private", {}, principal="secretsmanager.amazonaws.com", source_account="123456789012")
     assert lam.env.events.select(kind="invoke") == []
+    assert lam.may_invoke("private", principal="secretsmanager.amazonaws.com", source_account="210987654321")
+    assert not lam.may_invoke("private", principal="events.amazonaws.com", source_account="210987654321")
 
 
 def test_the_templates_form_making_the_client_inside_the_handler(cloud: secretkit.Cloud, lam: Lambda) -> None:

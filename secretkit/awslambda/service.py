@@ -19,8 +19,8 @@ GetFunction, like boto3's ``function_active_v2``, finds it ready at its first po
 Kit-only helpers, outside the AWS API (their names say so): :meth:`kit_deploy_callable`
 deploys a plain Python callable for the first lessons, :meth:`kit_set_timing` sets the
 modelled durations (see :mod:`~.timing`), :meth:`kit_logs` returns recent invocation logs,
-and :meth:`invoke_as_service` is how another service (Secrets Manager rotating a secret)
-invokes a function after checking its resource policy.
+and :meth:`may_invoke` / :meth:`invoke_as_service` are how another service (Secrets
+Manager rotating a secret) checks a function's resource policy and invokes it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .base import ACCOUNT_ID, Env, Ids, Service, decode_token, encode_token, operation
+from .base import ACCOUNT_ID, ClientError, Env, Ids, Service, decode_token, encode_token, operation
 from .code import CallableCode, ZipCode
 from .environ import Credentials, check_variables
 from .errors import lambda_error, validation_error
@@ -381,6 +381,17 @@ class Lambda(Service):
         fn, _ = self._find(FunctionName)
         return [text for _, text in fn.logs]
 
+    def may_invoke(self, FunctionName: str, *, principal: str, source_account: str | None = None,
+                   source_arn: str | None = None) -> bool:
+        """Whether the function exists and its resource policy lets the service ``principal``
+        invoke it for this source (what a service checks before it relies on a function)."""
+        try:
+            fn, fv = self._find(FunctionName)
+        except ClientError:
+            return False
+        policy = fn.policies.get(fv.version if fv is not fn.latest else "")
+        return bool(policy) and policy.allows(principal, source_account=source_account, source_arn=source_arn)
+
     def invoke_as_service(self, FunctionName: str, event: Any, *, principal: str, source_account: str | None = None,
                           source_arn: str | None = None, note: dict[str, Any] | None = None) -> InvocationResult:
         """Invoke on behalf of an AWS service, if the function's policy lets ``principal`` do so.
@@ -390,8 +401,7 @@ class Lambda(Service):
         function. Ensure that the function policy grants access to the principal ...").
         """
         fn, fv = self._find(FunctionName)
-        policy = fn.policies.get(fv.version if fv is not fn.latest else "")
-        if not policy or not policy.allows(principal, source_account=source_account, source_arn=source_arn):
+        if not self.may_invoke(FunctionName, principal=principal, source_account=source_account, source_arn=source_arn):
             raise lambda_error(
                 "AccessDeniedException",
                 f"{principal} is not authorized to perform: lambda:InvokeFunction on resource: {fv.qualified_arn} "
