@@ -453,3 +453,26 @@ def test_a_package_cannot_replace_the_runtimes_own_libraries(lam: Lambda) -> Non
     lam.create_function(FunctionName="bundles", Runtime="python3.12", Role=ROLE, Handler="lambda_function.lambda_handler",
                         Code={"ZipFile": blob})
     assert call(lam, "bundles")[1] == ["boto3", True]
+
+
+def test_entering_a_function_that_fails_half_way_undoes_what_it_did() -> None:
+    from secretkit.awslambda import activation
+    from secretkit.awslambda.environ import Credentials
+    from secretkit.awslambda.loader import ModuleSpace
+    from secretkit.awslambda.routing import Route
+
+    before, stdout, path = dict(os.environ), sys.stdout, sys.path[:]
+    # a value no process environment can hold: putenv refuses it half-way through entering
+    box = activation.Sandbox(activation.environ_of({"FIRST": "ok", "BROKEN": "nul\x00inside"}), ModuleSpace(None))
+    route = Route(None, "us-east-1", Credentials("a", "b"), "f")
+    with pytest.raises(ValueError):
+        with activation.Activation(box, route):
+            raise AssertionError("the body must not run")
+    assert (dict(os.environ), sys.stdout, sys.path) == (before, stdout, path)
+    assert activation.current() is None
+
+
+def test_an_environment_value_with_a_nul_character_is_refused(lam: Lambda) -> None:
+    with pytest.raises(secretkit.ClientError) as info:
+        deploy(lam, "nul", "def lambda_handler(e, c):\n    return 1\n", Environment={"Variables": {"BAD": "a\x00b"}})
+    assert info.value.code == "InvalidParameterValueException" and lam.functions == {}

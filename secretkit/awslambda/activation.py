@@ -143,55 +143,89 @@ def _replace_environ(current_env: Mapping[Any, Any], target: Mapping[Any, Any]) 
 
 
 class Activation:
-    """Enter a sandbox (``with Activation(sandbox, route):``); leave it exactly as found."""
+    """Enter a sandbox (``with Activation(sandbox, route):``); leave it exactly as found.
 
-    __slots__ = ("sandbox", "route", "_environ", "_stdout", "_stderr", "_level", "_handlers", "_sleep", "_routing",
-                 "_path", "_cwd")
+    Each step of entering is undone on leaving, in reverse order; if entering itself fails
+    half-way, the steps already taken are undone before the error propagates.
+    """
+
+    __slots__ = ("sandbox", "route", "_stage", "_environ", "_stdout", "_stderr", "_level", "_handlers", "_sleep",
+                 "_routing", "_path", "_cwd")
 
     def __init__(self, sandbox: Sandbox, route: routing.Route) -> None:
         self.sandbox = sandbox
         self.route = route
+        self._stage = 0
 
     def __enter__(self) -> Sandbox:
         box = self.sandbox
         guard.install()
-        self._environ = _snapshot()
-        _replace_environ(self._environ, box.environ)
-        self._stdout, self._stderr = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = box.stdout, box.stderr
-        root = logging.getLogger()
-        self._level, self._handlers = root.level, root.handlers
-        root.handlers = box.root_handlers
-        if root.level != box.root_level:
-            root.setLevel(box.root_level)
-        box.modules.enter()
-        self._path, self._cwd = sys.path[:], os.getcwd()
-        self._sleep = time.sleep
-        time.sleep = _sleep
-        self._routing = routing.enter(self.route, box.default_session)
+        try:
+            self._environ = _snapshot()
+            self._stage = 1
+            _replace_environ(self._environ, box.environ)
+            self._stdout, self._stderr = sys.stdout, sys.stderr
+            root = logging.getLogger()
+            self._level, self._handlers = root.level, root.handlers
+            self._stage = 2
+            sys.stdout, sys.stderr = box.stdout, box.stderr
+            root.handlers = box.root_handlers
+            if root.level != box.root_level:
+                root.setLevel(box.root_level)
+            box.modules.enter()
+            self._stage = 3
+            self._path, self._cwd, self._sleep = sys.path[:], os.getcwd(), time.sleep
+            self._stage = 4
+            time.sleep = _sleep
+            self._routing = routing.enter(self.route, box.default_session)
+            self._stage = 5
+        except BaseException:
+            self._undo()
+            raise
         _STACK.append(box)
         guard.set_active(+1)
         return box
 
     def __exit__(self, *exc_info: object) -> None:
-        box = self.sandbox
         guard.set_active(-1)
         _STACK.pop()
-        try:
-            box.default_session = routing.leave(self._routing)
-        finally:
-            time.sleep = self._sleep
-            sys.path[:] = self._path
-            if os.getcwd() != self._cwd:
-                os.chdir(self._cwd)
-            try:
-                box.modules.leave()
-            finally:
-                root = logging.getLogger()
-                box.root_level, box.root_handlers = root.level, root.handlers
-                root.handlers = self._handlers
-                if root.level != self._level:
-                    root.setLevel(self._level)
-                sys.stdout, sys.stderr = self._stdout, self._stderr
-                box.environ = _snapshot()
-                _replace_environ(box.environ, self._environ)
+        self._undo()
+
+    def _undo(self) -> None:
+        """Undo the steps taken, newest first; every step is undone even if one fails."""
+        stage, self._stage = self._stage, 0
+        failure: BaseException | None = None
+        for reached, step in ((5, self._undo_routing), (4, self._undo_process), (3, self._undo_modules),
+                              (2, self._undo_streams), (1, self._undo_environ)):
+            if stage >= reached:
+                try:
+                    step()
+                except BaseException as exc:  # noqa: BLE001 - finish restoring, then report the first failure
+                    failure = failure or exc
+        if failure is not None:
+            raise failure
+
+    def _undo_routing(self) -> None:
+        self.sandbox.default_session = routing.leave(self._routing)
+
+    def _undo_process(self) -> None:
+        time.sleep = self._sleep
+        sys.path[:] = self._path
+        if os.getcwd() != self._cwd:
+            os.chdir(self._cwd)
+
+    def _undo_modules(self) -> None:
+        self.sandbox.modules.leave()
+
+    def _undo_streams(self) -> None:
+        box, root = self.sandbox, logging.getLogger()
+        box.root_level, box.root_handlers = root.level, root.handlers
+        root.handlers = self._handlers
+        if root.level != self._level:
+            root.setLevel(self._level)
+        sys.stdout, sys.stderr = self._stdout, self._stderr
+
+    def _undo_environ(self) -> None:
+        box = self.sandbox
+        box.environ = _snapshot()
+        _replace_environ(box.environ, self._environ)

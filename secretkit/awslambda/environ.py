@@ -99,6 +99,11 @@ def check_variables(environment: object) -> dict[str, str]:
             )
         if not isinstance(value, str):
             raise validation_error(value, f"environment.variables.{key}", "Member must be a string")
+        if "\x00" in value:
+            raise lambda_error(
+                "InvalidParameterValueException",
+                f"secretkit: the value of {key} contains a NUL character, which no process environment can hold.",
+            )
         out[key] = value
     reserved = [key for key in out if key in RESERVED]
     if reserved:
