@@ -1,0 +1,1 @@
+"""Access control: IAM principals and policies, STS sessions, and AWS's evaluation logic."""
