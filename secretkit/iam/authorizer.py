@@ -1,0 +1,93 @@
+"""The call a service makes once per operation: may this caller do this?
+
+::
+
+    authorizer = Authorizer(clock)
+    authorizer.require(
+        caller, "secretsmanager:GetSecretValue", secret.arn,
+        service="secretsmanager",              # decides the AccessDenied format
+        resource_policy=secret.policy,         # a parsed Policy, or None
+        keys={"secretsmanager:SecretId": secret.arn,
+              "aws:ResourceTag/env": "prod"},  # the operation's condition keys
+        region="us-east-1",
+        resource_label=f"secret {secret.name}",
+        shown_resource=SecretId,               # Secrets Manager echoes the id as passed
+    )
+
+``require`` returns the :class:`~secretkit.iam.evaluation.Decision` when the request is
+allowed and raises the service's AccessDenied error otherwise; ``decide`` only returns the
+decision. Either way the decision goes to ``on_decision`` (the event log, in the Cloud), so
+every authorisation can be explained afterwards with :func:`secretkit.iam.explain.explain`.
+
+Time-based conditions read the clock handed in, never the wall clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from .bridge import SimClock
+from .documents import Policy
+from .evaluation import Decision, evaluate
+from .explain import access_denied
+from .principals import Caller
+from .request import AccessRequest
+
+__all__ = ["Authorizer"]
+
+
+class Authorizer:
+    """Evaluates access requests on one clock and reports every decision."""
+
+    def __init__(self, clock: SimClock, *, on_decision: Callable[[Decision], None] | None = None) -> None:
+        self.clock = clock
+        self.on_decision = on_decision
+        self.last: Decision | None = None
+
+    def decide(
+        self,
+        principal: Caller,
+        action: str,
+        resource: str = "*",
+        *,
+        resource_policy: Policy | None = None,
+        keys: Mapping[str, Any] | None = None,
+        region: str | None = None,
+        resource_label: str = "",
+        resource_account: str | None = None,
+    ) -> Decision:
+        """The decision for one request (never raises for a denial)."""
+        request = AccessRequest(principal, action, resource, resource_policy, keys, region, resource_label,
+                                resource_account)
+        decision = evaluate(request, self.clock.now)
+        self.last = decision
+        if self.on_decision is not None:
+            self.on_decision(decision)
+        return decision
+
+    def require(
+        self,
+        principal: Caller,
+        action: str,
+        resource: str = "*",
+        *,
+        service: str,
+        shown_resource: str | None = None,
+        **options: Any,
+    ) -> Decision:
+        """Like :meth:`decide`, but raise ``service``'s AccessDenied error on a denial."""
+        decision = self.decide(principal, action, resource, **options)
+        if not decision.allowed:
+            raise access_denied(decision, service, shown_resource)
+        return decision
+
+    def would_lock_out(self, principal: Caller, action: str, resource: str, new_policy: Policy, **options: Any) -> bool:
+        """Whether ``new_policy`` would stop ``principal`` from ``action`` on the resource.
+
+        KMS refuses such a key policy (``The new key policy will not allow you to update the
+        key policy in the future.``) unless ``BypassPolicyLockoutSafetyCheck`` is set, and
+        Secrets Manager's ValidateResourcePolicy reports it. Nothing is recorded.
+        """
+        request = AccessRequest(principal, action, resource, new_policy, options.get("keys"), options.get("region"),
+                                options.get("resource_label", ""), options.get("resource_account"))
+        return not evaluate(request, self.clock.now).allowed
