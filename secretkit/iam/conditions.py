@@ -107,9 +107,9 @@ def parse_operator(name: str) -> tuple[str | None, str, bool] | None:
 def parse_policy_date(text: str) -> float | None:
     """Seconds since the epoch for a date IAM accepts in a policy, or ``None``.
 
-    IAM takes ISO 8601 with parts left off (``2026``, ``2026-01``, ``2026-01-01T09``), a
-    lower-case ``t``, up to nine fractional digits, ``Z`` or a ``+hh[:mm]`` offset, and
-    whole epoch seconds that fit in a signed 64-bit number.
+    IAM takes ISO 8601 with parts left off (``2026-01``, ``2026-01-01T09``), a lower-case
+    ``t``, up to nine fractional digits, ``Z`` or a ``+hh[:mm]`` offset, and whole epoch
+    seconds that fit in a signed 64-bit number (so ``2026`` alone is 2,026 seconds).
     """
     if _EPOCH_RE.fullmatch(text):
         number = int(text)
