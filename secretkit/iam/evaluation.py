@@ -263,7 +263,9 @@ def evaluate(request: AccessRequest, now: datetime, *, track_missing: bool = Fal
     if not cross and not authoritative:
         if id_ok and sess_ok:
             return Decision("allowed", deciding=identity_side, **common)
-        return Decision("implicitDeny", missing="session" if id_ok else "identity-based", **common)
+        # a grant to the role (by identity or by the resource policy) failed only the session policy
+        narrowed = not sess_ok and (id_ok or any(m.principal_match == "role" for m in res_allows))
+        return Decision("implicitDeny", missing="session" if narrowed else "identity-based", **common)
     if res_allows and id_ok and sess_ok:
         return Decision("allowed", deciding=tuple(res_allows) + identity_side, **common)
     if not res_allows:

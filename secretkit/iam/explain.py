@@ -148,8 +148,8 @@ def _denied_implicitly(decision: Decision) -> str:
     if missing == "role trust":
         return f"Denied: {title} does not allow {who.label} to assume it.{_near_misses(decision)}"
     if missing == "session":
-        return (f"Denied: the policies of role {who.role.name} allow {target}, but the session policy passed "  # type: ignore[union-attr]
-                f"to AssumeRole does not, and a session gets only what both allow.{_near_misses(decision)}")
+        return (f"Denied: what role {who.role.name} is granted allows {target}, but the session policy "  # type: ignore[union-attr]
+                f"passed to AssumeRole does not, and a session gets only what both allow.{_near_misses(decision)}")
     if missing == "resource-based":
         if decision.cross_account:
             where = f"{title} does not allow it" if policy is not None else "the resource has no resource policy"
