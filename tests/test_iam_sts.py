@@ -188,3 +188,20 @@ def test_bad_assume_role_input(world: World, params: dict[str, Any], field: str)
     alice = world.user_with_key("alice", ASSUME)
     error = error_of(world.sts().invoke, "assume_role", alice, RoleArn=arn, **params)
     assert error.code == "ValidationError" and f"'{field}'" in error.message
+
+
+def test_remembered_decisions_follow_policy_changes_and_the_clock(world: World) -> None:
+    iam = world.iam()
+    alice = world.user_with_key("alice", {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
+    secret = f"arn:aws:secretsmanager:us-east-1:{A}:secret:prod/db-a1B2c3"
+    decide = world.authorizer.decide
+    assert decide(alice, "secretsmanager:GetSecretValue", secret, keys={"k": "v"}).allowed
+    assert decide(alice, "secretsmanager:GetSecretValue", secret, keys={"k": "v"}) is world.authorizer.last
+    iam.put_user_policy(UserName="alice", PolicyName="guard", PolicyDocument=doc(
+        {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2026-01-02T00:00:00Z"}}}))
+    assert decide(alice, "secretsmanager:GetSecretValue", secret, keys={"k": "v"}).allowed  # the new policy is read
+    world.clock.advance(days=2)
+    assert decide(alice, "secretsmanager:GetSecretValue", secret, keys={"k": "v"}).decision == "explicitDeny"
+    iam.delete_user_policy(UserName="alice", PolicyName="p")
+    iam.delete_user_policy(UserName="alice", PolicyName="guard")
+    assert decide(alice, "secretsmanager:GetSecretValue", secret, keys={"k": ["a", "b"]}).decision == "implicitDeny"

@@ -37,12 +37,21 @@ __all__ = ["Authorizer"]
 
 
 class Authorizer:
-    """Evaluates access requests on one clock and reports every decision."""
+    """Evaluates access requests on one clock and reports every decision.
 
-    def __init__(self, clock: SimClock, *, on_decision: Callable[[Decision], None] | None = None) -> None:
+    Decisions are remembered: the same caller asking the same thing of the same resource,
+    with the same policies and condition keys, gets the remembered answer without a new
+    evaluation, unless a condition read the clock. Any change to the caller's policies
+    (or a new resource policy object) makes a new question, so nothing stale is served.
+    """
+
+    def __init__(self, clock: SimClock, *, on_decision: Callable[[Decision], None] | None = None,
+                 remember: int = 4096) -> None:
         self.clock = clock
         self.on_decision = on_decision
         self.last: Decision | None = None
+        self._limit = remember
+        self._memo: dict[tuple[Any, ...], tuple[Decision, Any, Any]] = {}
 
     def decide(
         self,
@@ -57,9 +66,29 @@ class Authorizer:
         resource_account: str | None = None,
     ) -> Decision:
         """The decision for one request (never raises for a denial)."""
-        request = AccessRequest(principal, action, resource, resource_policy, keys, region, resource_label,
-                                resource_account)
-        decision = evaluate(request, self.clock.now)
+        memo_key: tuple[Any, ...] | None = None
+        identity = principal.identity_policies()
+        session = principal.session_policies
+        if self._limit:
+            # Identities (not contents) of the policy objects: they are immutable, and the
+            # entry keeps them alive, so an id can never be reused for another policy.
+            memo_key = (principal, id(identity), id(session), action, resource, id(resource_policy),
+                        tuple(keys.items()) if keys else (), region, resource_label, resource_account)
+            try:
+                hit = self._memo.get(memo_key)
+            except TypeError:  # a condition key with a list value: evaluate afresh
+                memo_key, hit = None, None
+            decision = hit[0] if hit is not None else None
+        else:
+            decision = None
+        if decision is None:
+            request = AccessRequest(principal, action, resource, resource_policy, keys, region, resource_label,
+                                    resource_account)
+            decision = evaluate(request, self.clock.now)
+            if memo_key is not None and not decision.volatile:
+                if len(self._memo) >= self._limit:
+                    self._memo.clear()
+                self._memo[memo_key] = (decision, identity, session)
         self.last = decision
         if self.on_decision is not None:
             self.on_decision(decision)

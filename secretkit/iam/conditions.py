@@ -256,7 +256,10 @@ class Clause:
 
     def holds(self, lookup: Lookup) -> bool:
         """Whether this condition is satisfied by the request context behind ``lookup``."""
-        found = lookup(self.key_lower)
+        return self.decide(lookup(self.key_lower), lookup)
+
+    def decide(self, found: tuple[str, ...] | None, lookup: Lookup) -> bool:
+        """:meth:`holds` for request values already looked up (``lookup`` fills variables)."""
         if self.family == "null":
             absent = not found
             return any((v.lower() == "true") == absent for v in self.values)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .bridge import ClientError, aws_error
@@ -107,7 +107,7 @@ _SM_SERVICE = "This resource policy contains an invalid service principal."
 _KMS_PRINCIPAL = "Policy contains a statement with one or more invalid principals."
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Policy:
     """A parsed, validated policy document (immutable; shared by everyone who stores it)."""
 
@@ -116,6 +116,27 @@ class Policy:
     id: str | None
     statements: tuple[Statement, ...]
     text: str
+    _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def for_action(self, action: str) -> tuple[Statement, ...]:
+        """The statements whose ``Action``/``NotAction`` admit ``action`` (lower-cased).
+
+        Remembered per action, so evaluating a request visits only the statements about
+        its action. A key policy statement without ``Action`` or ``Resource`` is left
+        out: KMS gives it no effect.
+        """
+        found = self._by_action.get(action)
+        if found is None:
+            key = self.kind is PolicyKind.KEY
+            found = tuple(
+                st for st in self.statements
+                if st.actions is not None and st.actions.matches(action) != st.not_action
+                and not (key and st.resources is None)
+            )
+            if len(self._by_action) > 1024:
+                self._by_action.clear()
+            self._by_action[action] = found
+        return found
 
     @property
     def document(self) -> dict[str, Any]:

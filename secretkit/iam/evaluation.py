@@ -27,15 +27,14 @@ The rules, in the order they are applied (IAM User Guide, "Policy evaluation log
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .conditions import Clause
 from .documents import Policy, PolicyKind
 from .grammar import Statement
 from .principals import Caller, PolicySource, Sources
-from .request import AccessRequest, Context, context_values
+from .request import AccessRequest, Context
 
 __all__ = ["ConditionOutcome", "Decision", "StatementMatch", "evaluate", "policy_source"]
 
@@ -44,9 +43,12 @@ _RESOURCE_TYPE = {PolicyKind.TRUST: "role trust", PolicyKind.KEY: "resource-base
 _RESOURCE_NAME = {PolicyKind.TRUST: "trust policy", PolicyKind.KEY: "key policy",
                   PolicyKind.SECRET: "resource policy", PolicyKind.LAMBDA: "resource policy"}
 
+# What the hot path keeps of a statement that fits the request: (source or None for the
+# resource's own policy, statement, whether its conditions held, how it named the caller).
+_Hit = tuple[PolicySource | None, Statement, bool, str | None]
 
-@dataclass(frozen=True, slots=True)
-class ConditionOutcome:
+
+class ConditionOutcome(NamedTuple):
     """One condition of a statement, the request's values for its key, and whether it held."""
 
     clause: Clause
@@ -54,12 +56,12 @@ class ConditionOutcome:
     passed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class StatementMatch:
+class StatementMatch(NamedTuple):
     """A statement whose action, resource and principal fit the request.
 
     ``applied`` is False when one of its conditions failed (a *near miss*: the statement
-    would have decided had the condition held). ``principal_match`` says how a resource
+    would have decided had the condition held). ``conditions`` are the conditions
+    evaluated, up to the first that failed. ``principal_match`` says how a resource
     policy statement named the caller: ``direct`` (the user, the session or ``*``),
     ``role`` (a session's role), ``account`` (the caller's account) or ``None``.
     """
@@ -84,7 +86,6 @@ class StatementMatch:
                 "effect": st.effect, "applied": self.applied}
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
     """The answer to one :class:`~secretkit.iam.request.AccessRequest`, with its reasons.
 
@@ -94,21 +95,72 @@ class Decision:
     matched the request but not their conditions. For an implicit deny ``missing`` names
     the policy type AWS's message blames (``identity-based``, ``resource-based``,
     ``session`` or ``role trust``); for an explicit one ``denied_in`` does.
+    ``cross_account`` says whether caller and resource are in different accounts,
+    ``mentioned`` whether the resource's policy names the caller at all (``None`` when it
+    has none), ``missing_context`` the condition keys asked for and not in the request
+    (when tracked).
+
+    The statements are kept raw while deciding and dressed (with their conditions and
+    labels) only when someone reads them: deciding stays cheap, explaining stays complete.
     """
 
-    decision: str
-    request: AccessRequest
-    deciding: tuple[StatementMatch, ...] = ()
-    near_misses: tuple[StatementMatch, ...] = ()
-    missing: str | None = None
-    denied_in: str | None = None
-    cross_account: bool = False
-    mentioned: bool | None = None
-    missing_context: tuple[str, ...] = ()
+    __slots__ = ("decision", "request", "missing", "denied_in", "cross_account", "missing_context",
+                 "_ctx", "_deciding", "_near", "_dressed")
+
+    def __init__(self, decision: str, request: AccessRequest, deciding: tuple[_Hit, ...], near: tuple[_Hit, ...],
+                 missing: str | None, denied_in: str | None, cross_account: bool, missing_context: tuple[str, ...],
+                 ctx: Context) -> None:
+        self.decision = decision
+        self.request = request
+        self.missing = missing
+        self.denied_in = denied_in
+        self.cross_account = cross_account
+        self.missing_context = missing_context
+        self._ctx = ctx
+        self._deciding = deciding
+        self._near = near
+        self._dressed: tuple[tuple[StatementMatch, ...], tuple[StatementMatch, ...]] | None = None
+
+    def _dress(self) -> tuple[tuple[StatementMatch, ...], tuple[StatementMatch, ...]]:
+        if self._dressed is None:
+            ctx = self._ctx
+            ctx.asked = None
+            policy = self.request.resource_policy
+            own = policy_source(policy, self.request.resource_label) if policy is not None else None
+
+            def dress(hit: _Hit) -> StatementMatch:
+                source, st, applied, how = hit
+                return StatementMatch(source or own, st, applied, _outcomes(st, ctx), how)  # type: ignore[arg-type]
+
+            self._dressed = (tuple(dress(h) for h in self._deciding), tuple(dress(h) for h in self._near))
+        return self._dressed
+
+    @property
+    def deciding(self) -> tuple[StatementMatch, ...]:
+        return self._dress()[0]
+
+    @property
+    def near_misses(self) -> tuple[StatementMatch, ...]:
+        return self._dress()[1]
 
     @property
     def allowed(self) -> bool:
         return self.decision == "allowed"
+
+    @property
+    def volatile(self) -> bool:
+        """Whether a condition read the clock (so the same request may be decided otherwise later)."""
+        return self._ctx.volatile
+
+    @property
+    def mentioned(self) -> bool | None:
+        """Whether the resource's policy names the caller in any statement (``None``: no policy)."""
+        policy = self.request.resource_policy
+        if policy is None:
+            return None
+        caller = self.request.principal
+        root = f"arn:aws:iam::{caller.account_id}:root"
+        return any(_principal_match(st, caller, caller.arn, caller.match_arns, root) for st in policy.statements)
 
     def summary(self) -> dict[str, Any]:
         """What the event log records about this decision (no secret values, ever)."""
@@ -124,36 +176,52 @@ class Decision:
     def __bool__(self) -> bool:
         return self.allowed
 
+    def __repr__(self) -> str:
+        blamed = self.missing or self.denied_in
+        return f"Decision({self.decision}, {self.request.action} on {self.request.resource}{', ' + blamed if blamed else ''})"
 
-_NO_CONDITIONS: tuple[bool, tuple[ConditionOutcome, ...]] = (True, ())
+
+_SOURCES: dict[tuple[int, str], PolicySource] = {}
 
 
 def policy_source(policy: Policy, label: str) -> PolicySource:
     """The label a resource, trust or key policy carries in decisions."""
-    return PolicySource(_RESOURCE_TYPE.get(policy.kind, "resource-based"), _RESOURCE_NAME.get(policy.kind, "policy"),
-                        label, "resource")
+    key = (id(policy), label)
+    found = _SOURCES.get(key)
+    if found is None:
+        if len(_SOURCES) > 4096:
+            _SOURCES.clear()
+        found = _SOURCES[key] = PolicySource(_RESOURCE_TYPE.get(policy.kind, "resource-based"),
+                                             _RESOURCE_NAME.get(policy.kind, "policy"), label, "resource")
+    return found
 
 
-def _check(st: Statement, action: str, resource: str, ctx: Context) -> tuple[bool, tuple[ConditionOutcome, ...]] | None:
-    """``None`` if the statement does not concern this request, else (applies, conditions)."""
-    actions = st.actions
-    if actions is None or actions.matches(action) == st.not_action:
-        return None
-    resources = st.resources
-    if resources is not None and resources.matches(resource, ctx.get) == st.not_resource:
-        return None
-    if not st.conditions:
-        return _NO_CONDITIONS
-    outcomes = []
+def _outcomes(st: Statement, ctx: Context) -> tuple[ConditionOutcome, ...]:
+    """The statement's conditions against the request, up to the first that fails."""
+    out = []
+    get = ctx.get
     for clause in st.conditions:
-        passed = clause.holds(ctx.get)
-        outcomes.append(ConditionOutcome(clause, ctx.get(clause.key_lower), passed))
+        found = get(clause.key_lower)
+        passed = clause.decide(found, get)
+        out.append(ConditionOutcome(clause, found, passed))
         if not passed:
-            return False, tuple(outcomes)
-    return True, tuple(outcomes)
+            break
+    return tuple(out)
 
 
-def _principal_match(st: Statement, caller: Caller, account_root: str) -> str | None:
+def _applies(st: Statement, resource: str, get: Any) -> int:
+    """For a statement about the request's action: 0 if its resource does not fit, 1 if it
+    applies, 2 if a condition fails (a near miss)."""
+    resources = st.resources
+    if resources is not None and resources.matches(resource, get) == st.not_resource:
+        return 0
+    for clause in st.conditions:
+        if not clause.decide(get(clause.key_lower), get):
+            return 2
+    return 1
+
+
+def _principal_match(st: Statement, caller: Caller, arn: str, ids: frozenset[str], account_root: str) -> str | None:
     named = st.principals
     if named is None:
         return None
@@ -161,13 +229,13 @@ def _principal_match(st: Statement, caller: Caller, account_root: str) -> str | 
         listed = caller.service in named.services  # type: ignore[union-attr]
         hit = "direct" if named.anyone or listed else None
     else:
-        ids = caller.match_arns
-        listed = (ids | {account_root}) <= named.aws
-        if named.anyone or caller.arn in named.aws:
+        aws = named.aws
+        listed = st.not_principal and account_root in aws and ids <= aws
+        if named.anyone or arn in aws:
             hit = "direct"
-        elif not ids.isdisjoint(named.aws):
+        elif not ids.isdisjoint(aws):
             hit = "role"
-        elif account_root in named.aws:
+        elif account_root in aws:
             hit = "account"
         else:
             hit = None
@@ -176,20 +244,15 @@ def _principal_match(st: Statement, caller: Caller, account_root: str) -> str | 
     return hit
 
 
-def _scan(sources: Sources, action: str, resource: str, ctx: Context,
-          allows: list[StatementMatch], denies: list[StatementMatch], near: list[StatementMatch]) -> None:
+def _scan(sources: Sources, action: str, resource: str, get: Any,
+          allows: list[_Hit], denies: list[_Hit], near: list[_Hit]) -> None:
     for source, policy in sources:
-        for st in policy.statements:
-            found = _check(st, action, resource, ctx)
-            if found is None:
-                continue
-            match = StatementMatch(source, st, found[0], found[1])
-            if not found[0]:
-                near.append(match)
-            elif st.allow:
-                allows.append(match)
-            else:
-                denies.append(match)
+        for st in policy.for_action(action):
+            found = _applies(st, resource, get)
+            if found == 1:
+                (allows if st.allow else denies).append((source, st, True, None))
+            elif found == 2:
+                near.append((source, st, False, None))
 
 
 def evaluate(request: AccessRequest, now: datetime, *, track_missing: bool = False,
@@ -203,72 +266,69 @@ def evaluate(request: AccessRequest, now: datetime, *, track_missing: bool = Fal
     caller = request.principal
     action = request.action.lower()
     resource = request.resource
-    ctx = Context(request, now, context_values(request.keys), set() if track_missing else None)
-    id_allows: list[StatementMatch] = []
-    sess_allows: list[StatementMatch] = []
-    res_allows: list[StatementMatch] = []
-    denies: list[StatementMatch] = []
-    near: list[StatementMatch] = []
+    ctx = Context(request, now, set() if track_missing else None)
+    get = ctx.get
+    id_allows: list[_Hit] = []
+    sess_allows: list[_Hit] = []
+    res_allows: list[_Hit] = []
+    denies: list[_Hit] = []
+    near: list[_Hit] = []
 
     if not caller.is_service:
         identity = caller.identity_policies()
-        _scan(identity + extra_identity if extra_identity else identity, action, resource, ctx, id_allows, denies, near)
+        _scan(identity + extra_identity if extra_identity else identity, action, resource, get, id_allows, denies, near)
         if caller.session_policies:
-            _scan(caller.session_policies, action, resource, ctx, sess_allows, denies, near)
+            _scan(caller.session_policies, action, resource, get, sess_allows, denies, near)
 
     policy = request.resource_policy
-    owner = request.owner_account()
-    mentioned: bool | None = None
     if policy is not None:
-        source = policy_source(policy, request.resource_label)
-        account_root = f"arn:aws:iam::{caller.account_id}:root"
-        mentioned = False
-        skip_open = policy.kind is PolicyKind.KEY  # a key policy statement without Resource has no effect
-        for st in policy.statements:
-            how = _principal_match(st, caller, account_root)
-            if how is None:
-                continue
-            mentioned = True
-            if skip_open and st.resources is None:
-                continue
-            found = _check(st, action, resource, ctx)
-            if found is None:
-                continue
-            match = StatementMatch(source, st, found[0], found[1], how)
-            if not found[0]:
-                near.append(match)
-            elif st.allow:
-                res_allows.append(match)
-            else:
-                denies.append(match)
+        candidates = policy.for_action(action)
+        if candidates:
+            account_root = f"arn:aws:iam::{caller.account_id}:root"
+            arn = caller.arn
+            ids = caller.match_arns
+            for st in candidates:
+                how = _principal_match(st, caller, arn, ids, account_root)
+                if how is None:
+                    continue
+                found = _applies(st, resource, get)
+                if found == 1:
+                    (res_allows if st.allow else denies).append((None, st, True, how))
+                elif found == 2:
+                    near.append((None, st, False, how))
 
-    cross = not caller.is_service and caller.account_id != owner
-    common: dict[str, Any] = {"request": request, "near_misses": tuple(near), "cross_account": cross,
-                              "mentioned": mentioned, "missing_context": tuple(sorted(ctx.asked or ()))}
+    cross = not caller.is_service and caller.account_id != request.owner_account()
+    verdict, deciding, blamed = _verdict(caller, policy, cross, id_allows, sess_allows, res_allows, denies)
+    return Decision(verdict, request, deciding, tuple(near), blamed if verdict == "implicitDeny" else None,
+                    blamed if verdict == "explicitDeny" else None, cross,
+                    tuple(sorted(ctx.asked)) if ctx.asked else (), ctx)
+
+
+def _verdict(caller: Caller, policy: Policy | None, cross: bool, id_allows: list[_Hit], sess_allows: list[_Hit],
+             res_allows: list[_Hit], denies: list[_Hit]) -> tuple[str, tuple[_Hit, ...], str | None]:
+    """(decision, deciding statements, policy type blamed) by the rules of the module docstring."""
     if denies:
-        return Decision("explicitDeny", deciding=tuple(denies), denied_in=denies[0].source.kind, **common)
+        source = denies[0][0]
+        kind = source.kind if source is not None else _RESOURCE_TYPE.get(policy.kind, "resource-based")  # type: ignore[union-attr]
+        return "explicitDeny", tuple(denies), kind
     if caller.is_service:
         if res_allows:
-            return Decision("allowed", deciding=tuple(res_allows), **common)
-        return Decision("implicitDeny", missing="resource-based", **common)
-
+            return "allowed", tuple(res_allows), None
+        return "implicitDeny", (), "resource-based"
     id_ok = caller.is_root or bool(id_allows)
     sess_ok = not caller.session_policies or bool(sess_allows)
-    identity_side = tuple(id_allows + sess_allows)
-    if not cross:
-        direct = [m for m in res_allows if m.principal_match == "direct" or (m.principal_match == "role" and sess_ok)]
+    if not cross and res_allows:
+        direct = [h for h in res_allows if h[3] == "direct" or (h[3] == "role" and sess_ok)]
         if direct:
-            return Decision("allowed", deciding=tuple(direct), **common)
-    authoritative = policy is not None and policy.kind.authoritative
-    if not cross and not authoritative:
+            return "allowed", tuple(direct), None
+    if not cross and not (policy is not None and policy.kind.authoritative):
         if id_ok and sess_ok:
-            return Decision("allowed", deciding=identity_side, **common)
+            return "allowed", tuple(id_allows + sess_allows), None
         # a grant to the role (by identity or by the resource policy) failed only the session policy
-        narrowed = not sess_ok and (id_ok or any(m.principal_match == "role" for m in res_allows))
-        return Decision("implicitDeny", missing="session" if narrowed else "identity-based", **common)
+        narrowed = not sess_ok and (id_ok or any(h[3] == "role" for h in res_allows))
+        return "implicitDeny", (), "session" if narrowed else "identity-based"
     if res_allows and id_ok and sess_ok:
-        return Decision("allowed", deciding=tuple(res_allows) + identity_side, **common)
+        return "allowed", tuple(res_allows + id_allows + sess_allows), None
     if not res_allows:
-        blamed = "role trust" if policy is not None and policy.kind is PolicyKind.TRUST else "resource-based"
-        return Decision("implicitDeny", missing=blamed, **common)
-    return Decision("implicitDeny", missing="session" if id_ok else "identity-based", **common)
+        return "implicitDeny", (), "role trust" if policy is not None and policy.kind is PolicyKind.TRUST else "resource-based"
+    return "implicitDeny", (), "session" if id_ok else "identity-based"

@@ -156,15 +156,17 @@ class Root:
     created: datetime
     access_keys: list[AccessKey] = field(default_factory=list)
     _keys: dict[str, tuple[str, ...]] | None = None
+    arn: str = field(init=False, default="")
+    match_arns: frozenset[str] = field(init=False, default=frozenset())
 
     kind = "root"
     is_root = True
     is_service = False
     session_policies: ClassVar[tuple[()]] = ()
 
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:iam::{self.account_id}:root"
+    def __post_init__(self) -> None:
+        self.arn = f"arn:aws:iam::{self.account_id}:root"
+        self.match_arns = frozenset((self.arn,))
 
     @property
     def name(self) -> str:
@@ -177,10 +179,6 @@ class Root:
     @property
     def label(self) -> str:
         return f"the root user of account {self.account_id}"
-
-    @property
-    def match_arns(self) -> frozenset[str]:
-        return frozenset((self.arn,))
 
     def identity_policies(self) -> Sources:
         return ()
@@ -204,6 +202,8 @@ class User(_Entity):
     access_keys: list[AccessKey] = field(default_factory=list)
     _cache: Sources | None = None
     _keys: dict[str, tuple[str, ...]] | None = None
+    arn: str = field(init=False, default="")
+    match_arns: frozenset[str] = field(init=False, default=frozenset())
 
     kind = "user"
     kind_word = "user"
@@ -211,17 +211,14 @@ class User(_Entity):
     is_service = False
     session_policies: ClassVar[tuple[()]] = ()
 
-    @property
-    def arn(self) -> str:
-        return path_arn(self.account_id, "user", self.path, self.name)
+    def __post_init__(self) -> None:
+        # A user's name and path never change, so neither does its ARN.
+        self.arn = path_arn(self.account_id, "user", self.path, self.name)
+        self.match_arns = frozenset((self.arn,))
 
     @property
     def label(self) -> str:
         return f"user {self.name}"
-
-    @property
-    def match_arns(self) -> frozenset[str]:
-        return frozenset((self.arn,))
 
 
 @dataclass(slots=True, eq=False)
@@ -242,12 +239,12 @@ class Role(_Entity):
     last_used: tuple[datetime, str] | None = None
     _cache: Sources | None = None
     _keys: dict[str, tuple[str, ...]] | None = None
+    arn: str = field(init=False, default="")
 
     kind_word = "role"
 
-    @property
-    def arn(self) -> str:
-        return path_arn(self.account_id, "role", self.path, self.name)
+    def __post_init__(self) -> None:
+        self.arn = path_arn(self.account_id, "role", self.path, self.name)
 
 
 @dataclass(slots=True, eq=False)
@@ -264,18 +261,19 @@ class Session:
     source_arn: str
     session_policies: Sources = ()
     _keys: dict[str, tuple[str, ...]] | None = None
+    account_id: str = field(init=False, default="")
+    arn: str = field(init=False, default="")
+    match_arns: frozenset[str] = field(init=False, default=frozenset())
 
     kind = "session"
     is_root = False
     is_service = False
 
-    @property
-    def account_id(self) -> str:
-        return self.role.account_id
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:sts::{self.role.account_id}:assumed-role/{self.role.name}/{self.session_name}"
+    def __post_init__(self) -> None:
+        role = self.role
+        self.account_id = role.account_id
+        self.arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{self.session_name}"
+        self.match_arns = frozenset((self.arn, role.arn))
 
     @property
     def name(self) -> str:
@@ -288,10 +286,6 @@ class Session:
     @property
     def label(self) -> str:
         return f"role {self.role.name} (session {self.session_name})"
-
-    @property
-    def match_arns(self) -> frozenset[str]:
-        return frozenset((self.arn, self.role.arn))
 
     def identity_policies(self) -> Sources:
         return self.role.identity_policies()

@@ -33,9 +33,10 @@ are held as strings, as IAM compares them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from .documents import Policy
 from .principals import Caller
@@ -94,10 +95,13 @@ class AccessRequest:
         """The account that owns the resource (the caller's, for ``*`` or account-less ARNs)."""
         if self.resource_account:
             return self.resource_account
-        parts = self.resource.split(":", 5)
-        if len(parts) == 6 and parts[4]:
-            return parts[4]
-        return self.principal.account_id
+        return _arn_account(self.resource) or self.principal.account_id
+
+
+@functools.lru_cache(maxsize=4096)
+def _arn_account(arn: str) -> str:
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 else ""
 
 
 def _principal_keys(p: Caller) -> dict[str, tuple[str, ...]]:
@@ -128,31 +132,48 @@ def _principal_keys(p: Caller) -> dict[str, tuple[str, ...]]:
     return keys
 
 
-@dataclass(slots=True)
 class Context:
-    """The condition keys of one request, looked up case-insensitively."""
+    """The condition keys of one request, looked up case-insensitively.
 
-    request: AccessRequest
-    now: datetime
-    given: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    asked: set[str] | None = None  # when a set, every key asked for and not found lands here
+    With ``asked`` a set, every key asked for and not found is added to it (what
+    SimulatePrincipalPolicy reports as ``MissingContextValues``).
+    """
+
+    __slots__ = ("request", "now", "given", "asked", "volatile", "_principal")
+
+    def __init__(self, request: AccessRequest, now: datetime, asked: set[str] | None = None) -> None:
+        self.request = request
+        self.now = now
+        self.given: dict[str, tuple[str, ...]] | None = None  # the request's keys, normalised on first use
+        self.asked = asked
+        self.volatile = False  # set once a time key is read: the answer then depends on the clock
+        self._principal: dict[str, tuple[str, ...]] | None = None
 
     def get(self, key: str) -> tuple[str, ...] | None:
         """The values of ``key`` (already lower-cased), or ``None`` when the request lacks it."""
-        found = self.given.get(key)
+        given = self.given
+        if given is None:
+            given = self.given = context_values(self.request.keys)
+        found = given.get(key)
+        if found is not None:
+            return found
+        keys = self._principal
+        if keys is None:
+            keys = self._principal = _principal_keys(self.request.principal)
+        found = keys.get(key)
         if found is None:
-            found = _principal_keys(self.request.principal).get(key)
-            if found is None:
-                found = self._computed(key)
-        if found is None and self.asked is not None:
-            self.asked.add(key)
+            found = self._computed(key)
+            if found is None and self.asked is not None:
+                self.asked.add(key)
         return found
 
     def _computed(self, key: str) -> tuple[str, ...] | None:
         req = self.request
         if key == "aws:currenttime":
+            self.volatile = True
             return (iso(self.now),)
         if key == "aws:epochtime":
+            self.volatile = True
             return (str(int(self.now.timestamp())),)
         if key == "aws:requestedregion":
             return (req.region,) if req.region else None
@@ -163,7 +184,3 @@ class Context:
         if key == "kms:calleraccount" and req.action.lower().startswith("kms:") and not req.principal.is_service:
             return (req.principal.account_id,)
         return None
-
-    @property
-    def lookup(self) -> Callable[[str], tuple[str, ...] | None]:
-        return self.get
