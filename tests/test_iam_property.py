@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _iam_support import A, make_world, trust
 from secretkit.core.errors import ClientError
 from secretkit.iam import AccessRequest, PolicyKind, evaluate, load_policy
 from secretkit.iam.conditions import BASE_OPERATORS
@@ -128,3 +129,27 @@ def test_evaluating_accepted_policies_never_fails(identity_doc: dict[str, Any], 
     decision = evaluate(AccessRequest(user, request["action"], request["resource"], resource, request["keys"]), NOW,
                         track_missing=True)
     assert decision.decision in ("allowed", "explicitDeny", "implicitDeny")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(value=st.one_of(st.text(max_size=60), json_values, identity_docs.map(json.dumps), resource_docs.map(json.dumps)),
+       which=st.sampled_from(["create_policy", "put_role_policy", "create_role", "update_assume_role_policy"]))
+def test_iam_calls_with_any_document_answer_or_refuse_and_a_refusal_changes_nothing(value: Any, which: str) -> None:
+    world = make_world()
+    iam = world.iam()
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust({"AWS": A}))
+    before = (dict(iam.account.policies), dict(iam.account.roles), dict(iam.account.roles["r"].inline),
+              iam.account.roles["r"].trust)
+    calls = {
+        "create_policy": lambda: iam.create_policy(PolicyName="p", PolicyDocument=value),
+        "put_role_policy": lambda: iam.put_role_policy(RoleName="r", PolicyName="p", PolicyDocument=value),
+        "create_role": lambda: iam.create_role(RoleName="r2", AssumeRolePolicyDocument=value),
+        "update_assume_role_policy": lambda: iam.update_assume_role_policy(RoleName="r", PolicyDocument=value),
+    }
+    try:
+        calls[which]()
+    except ClientError as error:
+        assert error.code in ("MalformedPolicyDocument", "ValidationError", "LimitExceeded")
+        after = (dict(iam.account.policies), dict(iam.account.roles), dict(iam.account.roles["r"].inline),
+                 iam.account.roles["r"].trust)
+        assert after == before
