@@ -11,7 +11,9 @@ The pieces, bottom up:
   :mod:`~secretkit.iam.credentials`: accounts, users, roles, sessions, access keys;
 * :mod:`~secretkit.iam.evaluation` and :mod:`~secretkit.iam.explain`: the decision, and
   why, in plain English and in AWS's AccessDenied messages;
-* :class:`Authorizer`: the one call a service makes per operation;
+* :class:`Authorizer`: the one call a service makes per operation, and
+  :mod:`~secretkit.iam.keys`: the condition keys a service passes with it;
+* :mod:`~secretkit.iam.analysis`: whether a resource policy opens the resource to anyone;
 * :class:`Iam` and :class:`Sts`: the IAM and STS APIs.
 
 A service asks, for each operation::
@@ -21,11 +23,13 @@ A service asks, for each operation::
                                   keys={...}, region=region, shown_resource=SecretId)
 """
 
+from .analysis import grants_broad_access
 from .authorizer import Authorizer
 from .directory import Account, Directory
 from .documents import Policy, PolicyKind, check_principals_exist, load_policy
 from .evaluation import ConditionOutcome, Decision, StatementMatch, evaluate
 from .explain import access_denied, access_denied_message, explain
+from .keys import kms_keys, parameter_arn, parameter_keys, secret_keys, via_service
 from .managed import aws_managed_key_policy, aws_policy_arn, default_key_policy
 from .principals import Caller, Role, Root, ServicePrincipal, Session, User
 from .request import AccessRequest
@@ -58,5 +62,11 @@ __all__ = [
     "default_key_policy",
     "evaluate",
     "explain",
+    "grants_broad_access",
+    "kms_keys",
     "load_policy",
+    "parameter_arn",
+    "parameter_keys",
+    "secret_keys",
+    "via_service",
 ]
