@@ -206,7 +206,7 @@ def load_policy(text: object, kind: PolicyKind) -> Policy:
     deep, megabytes long) gets that same AWS error, never a Python exception.
     """
     if not isinstance(text, str):
-        return _raise(kind, PolicySyntaxError("Syntax errors in policy.", "syntax"))
+        raise _translate(kind, PolicySyntaxError("Syntax errors in policy.", "syntax"))
     if kind in SIZE_LIMITS:
         size = _size(kind, text)
         if size > SIZE_LIMITS[kind][0]:
@@ -214,11 +214,8 @@ def load_policy(text: object, kind: PolicyKind) -> Policy:
     try:
         return _parse(kind, text)
     except PolicySyntaxError as problem:
-        return _raise(kind, problem)
-
-
-def _raise(kind: PolicyKind, problem: PolicySyntaxError) -> Policy:
-    raise _translate(kind, problem) from None
+        error = _translate(kind, problem)
+    raise error
 
 
 def _named_principals(policy: Policy) -> Iterable[tuple[str, str]]:
