@@ -99,7 +99,7 @@ def test_cross_account_without_resource_policy(world: dict[str, Any]) -> None:
                                                    load_policy(doc({"Effect": "Allow", "Action": "*", "Resource": "*"}), PolicyKind.INLINE))
     decision = decide(world, "outsider", "secretsmanager:GetSecretValue", SECRET)
     assert decision.missing == "resource-based"
-    assert f"is in account {B} and the resource belongs to account {A}" in explain(decision)
+    assert f"user mallory from account {B} asks for a resource of account {A}" in explain(decision)
     assert access_denied_message(decision).endswith("because no resource-based policy allows the secretsmanager:GetSecretValue action")
 
 
@@ -152,3 +152,27 @@ def test_decision_summary_is_small_and_holds_no_values(world: dict[str, Any]) ->
     summary = decide(world, "session", "secretsmanager:GetSecretValue", SECRET).summary()
     assert summary["decision"] == "allowed" and summary["statements"][0]["sid"] == "ReadOwnSecret"
     assert set(summary) == {"principal", "action", "resource", "decision", "statements", "missing"}
+
+
+def test_resource_policy_granting_only_the_account_is_explained_as_delegation(world: dict[str, Any]) -> None:
+    policy = (PolicyKind.SECRET, doc({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "secretsmanager:*", "Resource": "*"}))
+    decision = decide(world, "alice", "secretsmanager:GetSecretValue", SECRET, policy)
+    assert decision.missing == "identity-based" and decision.partial_grants[0].principal_match == "account"
+    assert explain(decision).endswith(
+        f"the resource policy of secret prod/db grants only the account (arn:aws:iam::{A}:root), which leaves the "
+        "decision to the account's IAM policies.")
+
+
+def test_service_principal_near_miss_is_explained() -> None:
+    from secretkit.iam import ServicePrincipal
+
+    clock = SimClock("2026-01-01")
+    function = f"arn:aws:lambda:us-east-1:{A}:function:rotate"
+    policy = load_policy(doc({"Effect": "Allow", "Principal": {"Service": "secretsmanager.amazonaws.com"},
+                              "Action": "lambda:InvokeFunction", "Resource": function,
+                              "Condition": {"StringEquals": {"aws:SourceAccount": A}}}), PolicyKind.LAMBDA)
+    decision = evaluate(AccessRequest(ServicePrincipal("secretsmanager.amazonaws.com"), "lambda:InvokeFunction", function,
+                                      policy, {"aws:SourceAccount": B}, resource_label="function rotate"), clock.now)
+    assert 'its condition StringEquals aws:SourceAccount = "111122223333" does not hold: the request has ' \
+           'aws:SourceAccount = "444455556666".' in explain(decision)
+    assert access_denied(decision, "lambda").status == 403

@@ -105,11 +105,11 @@ class Decision:
     """
 
     __slots__ = ("decision", "request", "missing", "denied_in", "cross_account", "missing_context",
-                 "_ctx", "_deciding", "_near", "_dressed")
+                 "_ctx", "_deciding", "_near", "_partial", "_dressed")
 
     def __init__(self, decision: str, request: AccessRequest, deciding: tuple[_Hit, ...], near: tuple[_Hit, ...],
                  missing: str | None, denied_in: str | None, cross_account: bool, missing_context: tuple[str, ...],
-                 ctx: Context) -> None:
+                 ctx: Context, partial: tuple[_Hit, ...] = ()) -> None:
         self.decision = decision
         self.request = request
         self.missing = missing
@@ -119,9 +119,10 @@ class Decision:
         self._ctx = ctx
         self._deciding = deciding
         self._near = near
-        self._dressed: tuple[tuple[StatementMatch, ...], tuple[StatementMatch, ...]] | None = None
+        self._partial = partial
+        self._dressed: tuple[tuple[StatementMatch, ...], ...] | None = None
 
-    def _dress(self) -> tuple[tuple[StatementMatch, ...], tuple[StatementMatch, ...]]:
+    def _dress(self) -> tuple[tuple[StatementMatch, ...], ...]:
         if self._dressed is None:
             ctx = self._ctx
             ctx.asked = None
@@ -132,7 +133,7 @@ class Decision:
                 source, st, applied, how = hit
                 return StatementMatch(source or own, st, applied, _outcomes(st, ctx), how)  # type: ignore[arg-type]
 
-            self._dressed = (tuple(dress(h) for h in self._deciding), tuple(dress(h) for h in self._near))
+            self._dressed = tuple(tuple(dress(h) for h in hits) for hits in (self._deciding, self._near, self._partial))
         return self._dressed
 
     @property
@@ -142,6 +143,12 @@ class Decision:
     @property
     def near_misses(self) -> tuple[StatementMatch, ...]:
         return self._dress()[1]
+
+    @property
+    def partial_grants(self) -> tuple[StatementMatch, ...]:
+        """For an implicit deny, the allows that applied but were not enough on their own
+        (a resource policy granting only the account, one side of a cross-account grant)."""
+        return self._dress()[2]
 
     @property
     def allowed(self) -> bool:
@@ -299,9 +306,10 @@ def evaluate(request: AccessRequest, now: datetime, *, track_missing: bool = Fal
 
     cross = not caller.is_service and caller.account_id != request.owner_account()
     verdict, deciding, blamed = _verdict(caller, policy, cross, id_allows, sess_allows, res_allows, denies)
+    partial = tuple(res_allows + id_allows + sess_allows) if verdict == "implicitDeny" else ()
     return Decision(verdict, request, deciding, tuple(near), blamed if verdict == "implicitDeny" else None,
                     blamed if verdict == "explicitDeny" else None, cross,
-                    tuple(sorted(ctx.asked)) if ctx.asked else (), ctx)
+                    tuple(sorted(ctx.asked)) if ctx.asked else (), ctx, partial)
 
 
 def _verdict(caller: Caller, policy: Policy | None, cross: bool, id_allows: list[_Hit], sess_allows: list[_Hit],

@@ -96,9 +96,18 @@ def _resource_words(decision: Decision) -> str:
     if policy is None:
         return ""
     title = policy_source(policy, req.resource_label).title
+    if any(m.principal_match == "account" for m in decision.partial_grants):
+        return (f"; {title} grants only the account (arn:aws:iam::{req.principal.account_id}:root), which leaves the "
+                "decision to the account's IAM policies")
     if not decision.mentioned:
         return f"; {title} does not mention this principal"
     return f"; {title} names this principal but does not allow this action"
+
+
+def _where(who: object, account: str) -> str:
+    """``user alice from account 4444...``, or the root user's label, which names its account."""
+    label = who.label  # type: ignore[attr-defined]
+    return label if getattr(who, "is_root", False) else f"{label} from account {account}"
 
 
 def _allowed(decision: Decision) -> str:
@@ -118,7 +127,7 @@ def _allowed(decision: Decision) -> str:
         extra = (f" The {grants[0].source.name} grants the account, which lets the account's IAM policies "
                  "decide; one of them allows it too.")
     if who.is_root and not decision.cross_account and not any(m.source.kind == "identity-based" for m in grants):
-        extra += f" ({who.label} needs no identity-based policy in its own account.)"
+        extra += f" ({_cap(who.label)} needs no identity-based policy in its own account.)"
     return f"Allowed by {text}.{extra}"
 
 
@@ -144,7 +153,7 @@ def _denied_implicitly(decision: Decision) -> str:
     if who.is_service:
         if policy is None:
             return f"Denied: {who.label} has no identity of its own and the resource has no policy naming it."
-        return f"Denied: no statement of {title} allows {target} to {who.label}."
+        return f"Denied: no statement of {title} allows {target} to {who.label}.{_near_misses(decision)}"
     if missing == "role trust":
         return f"Denied: {title} does not allow {who.label} to assume it.{_near_misses(decision)}"
     if missing == "session":
@@ -153,17 +162,16 @@ def _denied_implicitly(decision: Decision) -> str:
     if missing == "resource-based":
         if decision.cross_account:
             where = f"{title} does not allow it" if policy is not None else "the resource has no resource policy"
-            return (f"Denied: {who.label} is in account {who.account_id} and the resource belongs to account "
-                    f"{req.owner_account()}; across accounts the resource's own policy must allow too, and "
-                    f"{where}.{_near_misses(decision)}")
+            return (f"Denied: {_where(who, who.account_id)} asks for a resource of account {req.owner_account()}; "
+                    f"across accounts the resource's own policy must allow too, and {where}.{_near_misses(decision)}")
         return (f"Denied: a KMS key's key policy decides who may use it, and {title} neither names {who.label} "
                 f"nor grants its account (arn:aws:iam::{who.account_id}:root), so no IAM policy can allow "
                 f"{target}.{_near_misses(decision)}")
     base = f"Denied: no identity-based policy of {who.label} allows {target}"
     if decision.cross_account:
-        return (f"{base}. {_cap(title)} allows it, but {who.label} is in account "
-                f"{who.account_id} and the resource in account {req.owner_account()}: across accounts the "
-                f"caller's identity-based policy must allow too.{_near_misses(decision)}")
+        return (f"{base}. {_cap(title)} allows it, but {_where(who, who.account_id)} asks for a resource of "
+                f"account {req.owner_account()}: across accounts the caller's identity-based policy must allow "
+                f"too.{_near_misses(decision)}")
     if policy is not None and policy.kind.authoritative:
         return (f"{base}. {_cap(title)} grants the account, which hands the decision to its "
                 f"IAM policies, and none of them allows it.{_near_misses(decision)}")
