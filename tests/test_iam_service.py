@@ -295,3 +295,14 @@ def test_operations_are_logged(world: World) -> None:
     error_of(iam.create_user, UserName="alice")
     assert [(e.service, e.operation, e.outcome) for e in world.events.calls("iam")] == \
         [("iam", "CreateUser", "OK"), ("iam", "CreateUser", "EntityAlreadyExists")]
+
+
+def test_simulator_refuses_malformed_input_policies(world: World) -> None:
+    iam = world.iam()
+    iam.create_user(UserName="alice")
+    error = error_of(iam.simulate_principal_policy, PolicySourceArn=f"arn:aws:iam::{A}:user/alice",
+                     ActionNames=["s3:GetObject"], PolicyInputList=[doc({"Effect": "Allow", "Action": "s3:GetObject"})])
+    assert (error.code, error.message) == ("InvalidInput", "Policy statement must contain resources.")
+    error = error_of(iam.simulate_principal_policy, PolicySourceArn=f"arn:aws:iam::{A}:user/alice",
+                     ActionNames=["s3:GetObject"], ResourcePolicy=doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))
+    assert error.code == "InvalidInput"

@@ -9,7 +9,8 @@ Context values come from ``ContextEntries``; keys the principal itself defines
 
 ``PolicyInputList`` adds identity policies for this simulation only;
 ``ResourcePolicy`` stands for the resource's own policy (with ``ResourceOwner`` naming
-the account that owns it, to simulate cross-account access).
+the account that owns it, to simulate cross-account access). A malformed one is refused
+with ``InvalidInput`` and IAM's wording.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .bridge import ClientError, aws_error
 from .documents import Policy, PolicyKind, load_policy
 from .evaluation import Decision, evaluate
 from .principals import Caller, PolicySource, Role, Session
@@ -77,6 +79,14 @@ def transient_session(role: Role, now: datetime) -> Session:
     return Session(role, "SimulatePrincipalPolicy", "", "", "", now, now, role.arn)
 
 
+def _load(text: str, kind: PolicyKind) -> Policy:
+    """A policy handed to the simulator; a bad one is the simulator's ``InvalidInput``."""
+    try:
+        return load_policy(text, kind)
+    except ClientError as error:
+        raise aws_error("InvalidInput", error.message) from None
+
+
 def simulate(
     caller: Caller,
     actions: list[str],
@@ -90,11 +100,10 @@ def simulate(
 ) -> list[dict[str, Any]]:
     """``EvaluationResults`` for every action on every resource."""
     extra = tuple(
-        (PolicySource("identity-based", f"PolicyInputList.{i + 1}", "the simulation", "none"),
-         load_policy(text, PolicyKind.INLINE))
+        (PolicySource("identity-based", f"PolicyInputList.{i + 1}", "the simulation", "none"), _load(text, PolicyKind.INLINE))
         for i, text in enumerate(inputs)
     )
-    resource = load_policy(resource_policy, PolicyKind.SECRET) if resource_policy is not None else None
+    resource = _load(resource_policy, PolicyKind.LAMBDA) if resource_policy is not None else None
     policies = {id(p): (src, p) for src, p in caller.identity_policies() + extra}
     if resource is not None:
         policies[id(resource)] = (PolicySource("resource-based", "ResourcePolicy", "", "resource"), resource)
