@@ -22,6 +22,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "secretsmanager": {"core", "kms"},
     "ssm": {"core", "kms"},
     "awslambda": {"core"},
+    "iam": {"core"},  # principals, policies and their evaluation; IAM and STS (through iam/bridge.py)
     "eventbridge": {"core"},  # rules invoke the functions the Cloud hands them
     "databases": {"core"},
     "pricing": {"core"},  # the meter reads events, never a store
