@@ -14,6 +14,7 @@ from ..core.service import ACCOUNT_ID, Env, Service, encode_token, decode_token,
 
 __all__ = [
     "ACCOUNT_ID",
+    "CLOUDFORMATION_ERRORS",
     "ClientError",
     "Env",
     "EventLog",
@@ -27,3 +28,17 @@ __all__ = [
     "operation",
     "random_password",
 ]
+
+#: CloudFormation's error codes and HTTP statuses (the query protocol's ``Error.Code``).
+CLOUDFORMATION_ERRORS = {
+    "ValidationError": 400,
+    "AlreadyExistsException": 400,
+    "InsufficientCapabilitiesException": 400,
+    "ChangeSetNotFound": 404,
+    "InvalidChangeSetStatus": 400,
+    "LimitExceededException": 400,
+    "TokenAlreadyExistsException": 400,
+}
+for _code, _status in CLOUDFORMATION_ERRORS.items():
+    error_class(_code).status = _status
+del _code, _status

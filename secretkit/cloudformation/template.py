@@ -4,7 +4,7 @@
 first template-level finding into CloudFormation's ``ValidationError`` (:mod:`.findings`),
 makes the few checks cfn-lint leaves to the server (functions CloudFormation does not
 have, ``ssm-secure`` references outside the properties that accept them, resource types
-the kit cannot make), and returns a :class:`Template`. A template that fails any check
+the kit cannot make, in :func:`check_types`), and returns a :class:`Template`. A template that fails any check
 never reaches a stack.
 
 The text is kept exactly as given: ``GetTemplate`` returns it byte for byte, YAML
@@ -28,6 +28,7 @@ __all__ = [
     "ResourceSpec",
     "SSM_SECURE_PROPERTIES",
     "Template",
+    "check_types",
     "load",
     "walk",
 ]
@@ -212,12 +213,20 @@ def _ssm_secure_misplaced(resources: Mapping[str, ResourceSpec]) -> list[str]:
     return places
 
 
-def load(body: object, region: str, known_types: Mapping[str, Any] | frozenset[str]) -> Template:
-    """Check ``body`` as CloudFormation does and return the :class:`Template`.
+def check_types(template: Template, known_types: Mapping[str, Any] | frozenset[str]) -> None:
+    """Refuse resource types the kit cannot provision, with CloudFormation's error naming them.
 
-    ``known_types`` are the resource types the kit can provision; any other type fails
-    with CloudFormation's ``Unrecognized resource types`` error naming it.
+    (cfn-lint already refused types that do not exist at all; this refuses the real types
+    secretkit does not model, with the same wording, so a template fails the same way.)
     """
+    unknown = [spec.type for spec in template.resources.values() if spec.type not in known_types]
+    if unknown:
+        listed = ", ".join(dict.fromkeys(unknown))
+        raise fail("ValidationError", f"Template format error: Unrecognized resource types: [{listed}]")
+
+
+def load(body: object, region: str) -> Template:
+    """Check ``body`` as CloudFormation does and return the :class:`Template`."""
     if not isinstance(body, str) or not body.strip():
         raise fail("ValidationError", "Either Template URL or Template Body must be specified.")
     if len(body.encode()) > MAX_BODY:
@@ -239,10 +248,6 @@ def load(body: object, region: str, known_types: Mapping[str, Any] | frozenset[s
             f"Template error: Encountered unsupported function: {function} Supported functions are: [{', '.join(FUNCTIONS)}]",
         )
     resources = {lid: _resource(lid, body_) for lid, body_ in (data.get("Resources") or {}).items()}
-    unknown = [spec.type for spec in resources.values() if spec.type not in known_types]
-    if unknown:
-        listed = ", ".join(dict.fromkeys(unknown))
-        raise fail("ValidationError", f"Template format error: Unrecognized resource types: [{listed}]")
     misplaced = _ssm_secure_misplaced(resources)
     if misplaced:
         raise fail("ValidationError", f"SSM Secure reference is not supported in: [{', '.join(misplaced)}]")
