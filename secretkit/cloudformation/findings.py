@@ -24,7 +24,7 @@ from .lint import Finding, LintReport
 __all__ = ["template_message", "property_message"]
 
 _NOT_ONE_OF = re.compile(r"^'(.*?)' is not one of")
-_UNEXPECTED = re.compile(r"\('(.*?)' (?:was|were) unexpected\)")
+_UNEXPECTED = re.compile(r"\(((?:'[^']*'(?:, )?)+) (?:was|were) unexpected")
 _FORMAT = "Template format error: "
 
 
@@ -35,9 +35,7 @@ def _value(found: Finding) -> str:
 
 def _unexpected(found: Finding) -> list[str]:
     match = _UNEXPECTED.search(found.message)
-    if not match:
-        return []
-    return [part.strip(" '") for part in match.group(1).split(",")]
+    return re.findall(r"'([^']*)'", match.group(1)) if match else []
 
 
 def _parse(report: LintReport, text: str) -> str | None:
@@ -196,11 +194,11 @@ def property_message(logical_id: str, findings: tuple[Finding, ...]) -> str:
     parts = []
     for found in findings:
         pointer = "#/" + "/".join(str(p) for p in found.path[3:]) if len(found.path) > 3 else "#"
-        extra = _UNEXPECTED.search(found.message)
+        extra = _unexpected(found)
         required = re.match(r"^'(.*?)' is a required property$", found.message)
         if extra:
             parent = "#/" + "/".join(str(p) for p in found.path[3:-1]) if len(found.path) > 4 else "#"
-            parts.append(f"{parent}: extraneous key [{extra.group(1)}] is not permitted")
+            parts.extend(f"{parent}: extraneous key [{name}] is not permitted" for name in extra)
         elif required:
             parts.append(f"{pointer}: required key [{required.group(1)}] not found")
         else:

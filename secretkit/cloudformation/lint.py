@@ -15,7 +15,9 @@ informational findings), and only from the rules that mirror a check AWS itself 
   the sections and their members have the right shape, every ``Ref``/``Fn::GetAtt``/
   ``DependsOn``/``Fn::Sub`` variable names something, the resource types exist, there is no
   dependency cycle, conditions exist, outputs have values, dynamic references sit where
-  they may. A finding here fails the call with ``ValidationError`` and changes nothing.
+  they may (the ``ssm-secure`` property list is checked by :mod:`.template`, in AWS's
+  words, instead of cfn-lint's E1027). A finding here fails the call with
+  ``ValidationError`` and changes nothing.
 * :data:`PROPERTY_RULES` are the registry-schema checks (unknown, missing, mistyped or
   out-of-range properties). AWS makes these when it provisions the resource, so a finding
   makes *that resource* fail with ``Properties validation failed for resource X``, rolling
@@ -47,7 +49,7 @@ __all__ = ["Finding", "LintReport", "PROPERTY_RULES", "TEMPLATE_RULES", "check",
 #: Rules whose errors CloudFormation raises on the template itself (``ValidationError``).
 TEMPLATE_RULES = frozenset(
     """E0000 E1001 E1002 E1003 E1004 E1005 E1010 E1011 E1015 E1016 E1017 E1018 E1019 E1020
-    E1021 E1022 E1024 E1027 E1028 E1030 E1031 E1050 E1051 E1052 E1101 E1700 E1701 E1702
+    E1021 E1022 E1024 E1028 E1030 E1031 E1050 E1051 E1052 E1101 E1700 E1701 E1702
     E2001 E2002 E2003 E2010 E2011 E3001 E3004 E3005 E3006 E3007 E3010 E3011 E3015 E3035
     E3036 E6001 E6002 E6003 E6004 E6005 E6010 E6011 E6101 E6102 E7001 E7002 E7010 E8001
     E8002 E8003 E8004 E8005 E8006 E8007""".split()

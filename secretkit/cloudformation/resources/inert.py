@@ -78,12 +78,13 @@ class _Shape:
     prefix: str
     attributes: Attributes = _none
     ref_is_name: bool = False
+    name_property: str | None = None
 
 
 INERT_TYPES: dict[str, _Shape] = {
     "AWS::EC2::VPC": _Shape("vpc", _vpc),
     "AWS::EC2::Subnet": _Shape("subnet", _subnet),
-    "AWS::EC2::SecurityGroup": _Shape("sg", _security_group),
+    "AWS::EC2::SecurityGroup": _Shape("sg", _security_group, name_property="GroupName"),
     "AWS::EC2::SecurityGroupIngress": _Shape("sgr"),
     "AWS::EC2::SecurityGroupEgress": _Shape("sgr"),
     "AWS::EC2::InternetGateway": _Shape("igw", lambda c, p, _: {"InternetGatewayId": p}),
@@ -94,7 +95,7 @@ INERT_TYPES: dict[str, _Shape] = {
     "AWS::EC2::NatGateway": _Shape("nat", lambda c, p, _: {"NatGatewayId": p}),
     "AWS::EC2::EIP": _Shape("eip", _eip),
     "AWS::EC2::VPCEndpoint": _Shape("vpce", _endpoint),
-    "AWS::RDS::DBSubnetGroup": _Shape("", ref_is_name=True),
+    "AWS::RDS::DBSubnetGroup": _Shape("", ref_is_name=True, name_property="DBSubnetGroupName"),
 }
 
 
@@ -129,4 +130,10 @@ class _Inert(ResourceType):
 
 
 for _type, _shape in INERT_TYPES.items():
-    register(type(_type.replace("::", ""), (_Inert,), {"type_name": _type, "shape": _shape, "service_label": "EC2"}))
+    register(
+        type(
+            _type.replace("::", ""),
+            (_Inert,),
+            {"type_name": _type, "shape": _shape, "service_label": "EC2", "name_property": _shape.name_property},
+        )
+    )
