@@ -93,9 +93,14 @@ def has_reference(value: Any) -> bool:
 
 
 def _read(ref: Reference, resolvers: Resolvers) -> str:
-    if ref.service == "secretsmanager":
-        return resolvers.secret(ref.name, ref.json_key, ref.stage, ref.version)
-    return resolvers.ssm(ref.name, ref.version, ref.service == "ssm-secure")
+    try:
+        if ref.service == "secretsmanager":
+            return resolvers.secret(ref.name, ref.json_key, ref.stage, ref.version)
+        return resolvers.ssm(ref.name, ref.version, ref.service == "ssm-secure")
+    except Exception as exc:
+        # Say which service refused, for the failure reason the stack event shows.
+        exc.service_label = "SecretsManager" if ref.service == "secretsmanager" else "Ssm"  # type: ignore[attr-defined]
+        raise
 
 
 def substitute(value: Any, resolvers: Resolvers, cache: dict[str, str] | None = None) -> Any:

@@ -101,7 +101,7 @@ class Engine:
         """The failure reason an event shows for an exception from a resource's verbs."""
         if isinstance(exc, ClientError):
             handler = REGISTRY.get(resource_type)
-            label = handler.service_label if handler is not None and handler.service_label else "CloudFormation"
+            label = getattr(exc, "service_label", None) or (handler.service_label if handler is not None else "")
             return f"{exc.message} (Service: {label}, Status Code: {exc.status}, Request ID: {self.ids.uuid()})"
         if isinstance(exc, (ResourceFailure, TemplateError)):
             return str(exc)

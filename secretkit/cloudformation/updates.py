@@ -53,6 +53,7 @@ class _Undo:
     logical_id: str
     before: StackResource | None = None  # a copy of the resource as it was
     made: Provisioned | None = None  # the replacement's new physical resource
+    changed: frozenset[str] = frozenset()  # the properties the update set out to change
 
 
 def _modify(engine: Engine, stack: Stack, scope: Scope, spec: ResourceSpec, cache: dict[str, str], undo: list[_Undo],
@@ -88,11 +89,13 @@ def _modify(engine: Engine, stack: Stack, scope: Scope, spec: ResourceSpec, cach
         else:
             engine.event(stack, lid, kind, "UPDATE_IN_PROGRESS", physical_id=resource.physical_id, properties=literal)
             props = engine.resolved(spec, literal, scope, cache)
-            undo.append(_Undo("modified", lid, before))
+            undo.append(_Undo("modified", lid, before, changed=changed))
             assert resource.provisioned is not None
             resource.provisioned = handler.update(engine.context(stack, lid), resource.provisioned, resource.properties, props, changed)
         resource.properties, resource.metadata = literal, spec.metadata
     except Exception as exc:  # noqa: BLE001 - every failure of a resource is a stack event
+        if literal is not None and undo and undo[-1].logical_id == lid and undo[-1].kind == "modified":
+            resource.properties = literal  # what may have been applied in part, for the rollback to undo
         resource.status, resource.reason = "UPDATE_FAILED", engine.reason(exc, kind)
         engine.event(stack, lid, kind, "UPDATE_FAILED", resource.reason, resource.physical_id, literal)
         return False
@@ -184,8 +187,9 @@ def _rollback(engine: Engine, stack: Stack, old: Scope, undo: list[_Undo], reaso
             spec = old.template.resources[lid]
             props = engine.resolved(spec, step.before.properties, old, cache)
             assert resource.provisioned is not None
-            changed = changed_properties(resource.properties, step.before.properties) or frozenset(step.before.properties)
-            restored = REGISTRY[kind].update(engine.context(stack, lid), resource.provisioned, resource.properties, props, changed)
+            restored = REGISTRY[kind].update(
+                engine.context(stack, lid), resource.provisioned, resource.properties, props, step.changed
+            )
         except Exception as exc:  # noqa: BLE001
             ok = False
             resource.status, resource.reason = "UPDATE_FAILED", engine.reason(exc, kind)

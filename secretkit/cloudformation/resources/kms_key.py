@@ -28,7 +28,7 @@ from .kms_calls import tag_key, untag_key, update_key_description
 
 __all__ = ["KmsKey", "default_policy"]
 
-_FIXED = ("KeySpec", "KeyUsage", "MultiRegion", "Origin")
+_FIXED = {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "MultiRegion": False, "Origin": "AWS_KMS"}
 
 
 def default_policy(account_id: str) -> dict[str, Any]:
@@ -97,23 +97,36 @@ class KmsKey(ResourceType):
     def update(
         self, ctx: ResourceContext, current: Provisioned, old: dict[str, Any], new: dict[str, Any], changed: frozenset[str]
     ) -> Provisioned:
-        fixed = [name for name in _FIXED if name in changed]
+        kms = ctx.service("kms")
+        key_id = current.physical_id
+        # Compare with the key as it is, not as last written: a rollback after a part-done
+        # update then puts back exactly what differs.
+        actual = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        fixed = [
+            name for name, default in _FIXED.items()
+            if str(new.get(name, default)).lower() != str(actual.get(name, default)).lower()
+        ]
         if fixed:
             raise ResourceFailure(
                 f"{', '.join(fixed)} of an existing KMS key cannot be changed; declare a new AWS::KMS::Key instead."
             )
-        kms = ctx.service("kms")
-        key_id = current.physical_id
-        if "Enabled" in changed:
-            if as_bool(new.get("Enabled", True), "Enabled"):
-                kms.enable_key(KeyId=key_id)
-        if changed & {"EnableKeyRotation", "RotationPeriodInDays"}:
+
+        def differs(*names: str) -> bool:
+            return any(name in changed and old.get(name) != new.get(name) for name in names)
+
+        enabled = as_bool(new.get("Enabled", True), "Enabled")
+        if enabled and not actual["Enabled"]:
+            kms.enable_key(KeyId=key_id)
+        rotation = kms.get_key_rotation_status(KeyId=key_id)
+        wanted = as_bool(new.get("EnableKeyRotation", False), "EnableKeyRotation")
+        period = as_int(new.get("RotationPeriodInDays", 365), "RotationPeriodInDays")
+        if wanted != rotation["KeyRotationEnabled"] or (wanted and period != rotation.get("RotationPeriodInDays", period)):
             _rotation(kms, key_id, new)
-        if "Enabled" in changed and not as_bool(new.get("Enabled", True), "Enabled"):
+        if not enabled and actual["Enabled"]:
             kms.disable_key(KeyId=key_id)
-        if "Description" in changed:
+        if str(new.get("Description", "")) != actual["Description"]:
             update_key_description(kms, KeyId=key_id, Description=str(new.get("Description", "")))
-        if "Tags" in changed:
+        if differs("Tags"):
             to_set, to_remove = changed_tags(old.get("Tags"), new.get("Tags"))
             if to_remove:
                 untag_key(kms, KeyId=key_id, TagKeys=to_remove)
