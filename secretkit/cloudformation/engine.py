@@ -31,6 +31,7 @@ from typing import Any, Callable
 from .basis import ClientError, Ids, SimClock
 from .dynamic import Resolvers, substitute
 from .findings import property_message
+from .graph import creation_order, dependencies
 from .intrinsics import TemplateError
 from .parameters import MASK, ParameterValue
 from .resources.base import REGISTRY, Provisioned, ResourceContext, ResourceFailure, StackServices
@@ -64,6 +65,8 @@ class Engine:
         self.ids = ids
         self.services = services
         self.resolvers = resolvers
+        self._last_properties: object = None
+        self._last_text: str | None = None
 
     # ------------------------------------------------------------------ events
     def event(
@@ -73,7 +76,10 @@ class Engine:
         """Append one stack event (the stack itself is the resource named after the stack)."""
         text = None
         if properties is not None:
-            text = _mask(json.dumps(properties, separators=(",", ":"), default=str), stack.parameters)
+            if properties is not self._last_properties:  # one resource's events share one text
+                self._last_properties = properties
+                self._last_text = _mask(json.dumps(properties, separators=(",", ":"), default=str), stack.parameters)
+            text = self._last_text
         stack.events.append(
             StackEvent(self.ids.uuid(), logical_id, physical_id, resource_type, self.clock.now, status, reason, text)
         )
@@ -231,9 +237,10 @@ class Engine:
 
 
 def _order(scope: Scope) -> list[str]:
-    from .graph import creation_order, dependencies
-
-    return creation_order(dependencies(scope.template.resources, scope.active))
+    """The scope's creation order (computed once per scope)."""
+    if scope.order is None:
+        scope.order = creation_order(dependencies(scope.template.resources, scope.active))
+    return list(scope.order)
 
 
 def _mask(text: str, parameters: dict[str, ParameterValue]) -> str:

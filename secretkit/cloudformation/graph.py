@@ -9,8 +9,8 @@ refused when the template was checked.
 
 from __future__ import annotations
 
-import graphlib
 import re
+from collections import deque
 from typing import Any, Iterable, Mapping
 
 from .template import ResourceSpec
@@ -70,11 +70,25 @@ def dependencies(resources: Mapping[str, ResourceSpec], active: Iterable[str]) -
 
 
 def creation_order(deps: Mapping[str, set[str]]) -> list[str]:
-    """Every resource after the resources it depends on (template order where free)."""
-    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for logical_id, needs in deps.items():
-        sorter.add(logical_id, *sorted(needs, key=list(deps).index))
-    return list(sorter.static_order())
+    """Every resource after the resources it depends on, template order where free (Kahn's algorithm)."""
+    waiting = {lid: len(needs) for lid, needs in deps.items()}
+    users: dict[str, list[str]] = {lid: [] for lid in deps}
+    for lid, needs in deps.items():
+        for need in needs:
+            users[need].append(lid)
+    ready = deque(lid for lid, count in waiting.items() if count == 0)
+    order: list[str] = []
+    while ready:
+        lid = ready.popleft()
+        order.append(lid)
+        for user in users[lid]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    if len(order) != len(deps):
+        stuck = sorted(lid for lid, count in waiting.items() if count)
+        raise ValueError(f"Circular dependency between resources: [{', '.join(stuck)}]")
+    return order
 
 
 def deletion_order(deps: Mapping[str, set[str]]) -> list[str]:

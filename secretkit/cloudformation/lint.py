@@ -136,7 +136,13 @@ class _Linter:
             return report
 
     def _check(self, text: str, region: str) -> LintReport:
-        from cfnlint.decode.decode import decode_str
+        try:
+            from cfnlint.decode.decode import decode_str
+        except ImportError:
+            raise ImportError(
+                "CloudFormation templates are checked with cfn-lint, which is not installed: "
+                "install secretkit with its cloudformation extra (secretkit[cloudformation])"
+            ) from None
 
         decoded, errors = decode_str(text)
         if errors:

@@ -75,6 +75,7 @@ class Scope:
         self.account_id = account_id
         self._import = import_value
         self.pending: set[str] = set()
+        self.order: list[str] | None = None  # creation order, filled in by the engine
         self.block = "Resources"
         self.imported: set[str] = set()
         self.conditions = compute_conditions(template, self.base_ref, region)

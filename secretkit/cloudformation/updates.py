@@ -25,7 +25,7 @@ made; ``UPDATE_ROLLBACK_COMPLETE``. With ``DisableRollback`` the stack stops at
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -56,6 +56,14 @@ class _Undo:
     changed: frozenset[str] = frozenset()  # the properties the update set out to change
 
 
+def _snapshot(resource: StackResource) -> StackResource:
+    """A copy to restore on rollback (property dicts are replaced, never changed in place)."""
+    provisioned = resource.provisioned
+    if provisioned is not None:
+        provisioned = Provisioned(provisioned.physical_id, provisioned.ref, dict(provisioned.attributes), dict(provisioned.state))
+    return dataclasses.replace(resource, provisioned=provisioned)
+
+
 def _modify(engine: Engine, stack: Stack, scope: Scope, spec: ResourceSpec, cache: dict[str, str], undo: list[_Undo],
             cleanup: list[tuple[str, str, Provisioned, str]]) -> bool:
     resource = stack.resources[spec.logical_id]
@@ -68,7 +76,7 @@ def _modify(engine: Engine, stack: Stack, scope: Scope, spec: ResourceSpec, cach
             resource.deletion_policy, resource.update_replace_policy = spec.deletion_policy, spec.update_replace_policy
             resource.metadata = spec.metadata
             return True
-        before = copy.deepcopy(resource)
+        before = _snapshot(resource)
         resource.deletion_policy, resource.update_replace_policy = spec.deletion_policy, spec.update_replace_policy
         always, _maybe = replacement_properties(kind)
         replace = bool(changed & always)
