@@ -186,3 +186,46 @@ Resources:
     cfn.create_stack(StackName="ne", TemplateBody=body, Parameters=[{"ParameterKey": "Token", "ParameterValue": "tok-98765"}])
     shown = json.dumps([cfn.describe_stacks(StackName="ne"), cfn.describe_stack_events(StackName="ne")], default=str)
     assert "tok-98765" not in shown and "****" in shown
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("{{resolve:ssm:/a/b}}", ("ssm", "/a/b", None, None, None)),
+        ("{{resolve:ssm:/a/b:3}}", ("ssm", "/a/b", "3", None, None)),
+        ("{{resolve:ssm-secure:db-pass:2}}", ("ssm-secure", "db-pass", "2", None, None)),
+        ("{{resolve:secretsmanager:MySecret}}", ("secretsmanager", "MySecret", None, None, None)),
+        ("{{resolve:secretsmanager:MySecret:SecretString:password::}}", ("secretsmanager", "MySecret", None, "password", None)),
+        ("{{resolve:secretsmanager:MySecret:SecretString:password:AWSPREVIOUS}}", ("secretsmanager", "MySecret", None, "password", "AWSPREVIOUS")),
+        (
+            "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:SecretString:user::v-1}}",
+            ("secretsmanager", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", "v-1", "user", None),
+        ),
+    ],
+)
+def test_reference_syntax(text, expected):
+    from secretkit.cloudformation.dynamic import find
+
+    (ref,) = find(f"prefix {text} suffix")
+    assert (ref.service, ref.name, ref.version, ref.json_key, ref.stage) == expected
+
+
+def test_ssm_secure_references_read_with_decryption(ssm):
+    from secretkit.cloudformation.dynamic import substitute
+    from secretkit.cloudformation.wiring import resolvers_for
+
+    ssm.put_parameter(Name="/db/password", Value="very-secret", Type="SecureString")
+    resolvers = resolvers_for(_Cloudish(ssm), "us-east-1")
+    props = {"MasterUserPassword": "{{resolve:ssm-secure:/db/password:1}}", "Other": ["{{resolve:ssm-secure:/db/password}}!"]}
+    assert substitute(props, resolvers) == {"MasterUserPassword": "very-secret", "Other": ["very-secret!"]}
+
+
+class _Cloudish:
+    """The one method the resolvers use, over a Parameter Store model."""
+
+    def __init__(self, ssm):
+        self._ssm = ssm
+
+    def service(self, name, region):
+        assert name == "ssm"
+        return self._ssm

@@ -357,3 +357,15 @@ def test_events_timestamps_follow_the_simulated_clock(cfn, cloud):
     stamps = {e["Timestamp"] for e in cfn.describe_stack_events(StackName="app")["StackEvents"]}
     assert stamps == {cloud.clock.now}
     assert cfn.describe_stacks(StackName="app")["Stacks"][0]["CreationTime"] == cloud.clock.now
+
+
+def test_retain_except_on_create(cfn, sm):
+    body = HALF_WAY.replace("    Type: AWS::SecretsManager::Secret\n", "    Type: AWS::SecretsManager::Secret\n    DeletionPolicy: RetainExceptOnCreate\n")
+    cfn.create_stack(StackName="hw", TemplateBody=body)
+    assert status(cfn, "hw") == "ROLLBACK_COMPLETE"
+    assert sm.by_name == {}  # rolled back by the operation that made it: deleted
+    fixed = body.replace("      AllowedPattern: '^[0-9]+$'\n", "")
+    stack_id = cfn.create_stack(StackName="ok", TemplateBody=fixed)["StackId"]
+    cfn.delete_stack(StackName="ok")
+    assert sm.describe_secret(SecretId="half/way")["Name"] == "half/way"  # kept on stack deletion
+    assert ("First", "DELETE_SKIPPED", None) in events(cfn, stack_id)

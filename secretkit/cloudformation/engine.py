@@ -186,7 +186,9 @@ class Engine:
                 break
         if failed is None:
             failed = finish(scope)
-            if failed is None:
+            if failed is not None:
+                failed = failed.rstrip(". ") + ". "
+            else:
                 for resource in stack.resources.values():
                     resource.created_by_operation = False
                 self.stack_event(stack, "CREATE_COMPLETE")
