@@ -29,11 +29,12 @@ their own checks when the resource is created and fail it with their own error.
 
 Speed
 -----
-Loading cfn-lint's rules reads ~140 schema files (about 0.3-0.5 s); it happens once per
-process, on the first template. Checking a template costs about 1.7 ms per resource with the
-rule subset above (the full rule set costs about 4.5 ms), and the result is cached by
-(template text, region), so a template deployed again, updated with new parameter values
-or executed from a change set is not checked twice.
+Importing cfn-lint and loading its rules (which reads every rule module and a hundred or
+so schema files) takes the better part of a second; it happens once per process, on the
+first template. Checking a template then costs a few milliseconds per resource with the
+rule subset above (about two and a half times less than with all of cfn-lint's rules), and
+the result is cached by (template text, region), so a template deployed again, updated
+with new parameter values or executed from a change set is not checked twice.
 """
 
 from __future__ import annotations

@@ -126,7 +126,9 @@ class CloudFormation(ReadOperations, Service):
         return old == {k: (v.value, v.resolved) for k, v in prepared.parameters.items()}
 
     def _updatable(self, stack: Stack) -> None:
-        if stack.status in TERMINAL_FAILED or stack.status in IN_PROGRESS or stack.status == "REVIEW_IN_PROGRESS":
+        if stack.status in TERMINAL_FAILED or stack.status in IN_PROGRESS or stack.status in (
+            "REVIEW_IN_PROGRESS", "UPDATE_ROLLBACK_FAILED"
+        ):
             raise fail("ValidationError", f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated.")
 
     def _check_types_kept(self, stack: Stack, template: Template) -> None:
