@@ -369,3 +369,29 @@ def test_retain_except_on_create(cfn, sm):
     cfn.delete_stack(StackName="ok")
     assert sm.describe_secret(SecretId="half/way")["Name"] == "half/way"  # kept on stack deletion
     assert ("First", "DELETE_SKIPPED", None) in events(cfn, stack_id)
+
+
+def test_region_outages_while_deploying_and_describing(cloud, cfn, sm):
+    body = """
+Resources:
+  Local:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: local/one
+  Replicated:
+    Type: AWS::SecretsManager::Secret
+    DependsOn: Local
+    Properties:
+      Name: replicated/one
+      ReplicaRegions:
+        - Region: eu-west-1
+"""
+    cloud.outage("eu-west-1")
+    cfn.create_stack(StackName="out", TemplateBody=body)
+    cloud.recover("eu-west-1")
+    # Replication to a region that is down waits for it, as Secrets Manager does: the stack completes.
+    assert status(cfn, "out") == "CREATE_COMPLETE"
+    cloud.outage("us-east-1")
+    with pytest.raises(Exception) as info:
+        cfn.describe_stacks(StackName="out")
+    assert "Could not connect to the endpoint URL" in str(info.value)

@@ -7,7 +7,7 @@ nowhere else, so when the core is reorganised only these few lines need re-point
 from __future__ import annotations
 
 from ..core.clock import SimClock
-from ..core.errors import ClientError, error_class
+from ..core.errors import ClientError, SecretkitError, error_class
 from ..core.events import EventLog
 from ..core.ids import Ids, random_password
 from ..core.service import ACCOUNT_ID, Env, Service, encode_token, decode_token, fail, operation
@@ -19,6 +19,7 @@ __all__ = [
     "Env",
     "EventLog",
     "Ids",
+    "SecretkitError",
     "Service",
     "SimClock",
     "decode_token",

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from .basis import ClientError, Ids, SimClock
+from .basis import ClientError, Ids, SecretkitError, SimClock
 from .dynamic import Resolvers, substitute
 from .findings import property_message
 from .graph import creation_order, dependencies
@@ -109,8 +109,8 @@ class Engine:
             handler = REGISTRY.get(resource_type)
             label = getattr(exc, "service_label", None) or (handler.service_label if handler is not None else "")
             return f"{exc.message} (Service: {label}, Status Code: {exc.status}, Request ID: {self.ids.uuid()})"
-        if isinstance(exc, (ResourceFailure, TemplateError)):
-            return str(exc)
+        if isinstance(exc, (ResourceFailure, TemplateError, SecretkitError)):
+            return str(exc)  # a resource's own reason, or a region that cannot be reached
         return f"Internal Failure: {exc}"
 
     def create_resource(self, stack: Stack, scope: Scope, spec: ResourceSpec, cache: dict[str, str]) -> bool:
