@@ -73,9 +73,13 @@ def _timed(fn: Callable[[], Any]) -> float:
 def run() -> list[tuple[str, float, str]]:
     cold = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True)
     body = _template()
+    lint.check("Resources:\n  P:\n    Type: AWS::SSM::Parameter\n", "us-east-1")  # load cfn-lint here first
     started = time.perf_counter()
     lint.check(body, "us-east-1")
     first_check = time.perf_counter() - started
+    started = time.perf_counter()
+    lint.check(body, "us-east-1")
+    cached_check = time.perf_counter() - started
 
     stack: dict[str, list[float]] = {"create": [], "update": [], "delete": []}
     direct: dict[str, list[float]] = {"create": [], "update": [], "delete": []}
@@ -94,7 +98,8 @@ def run() -> list[tuple[str, float, str]]:
 
     rows: list[tuple[str, float, str]] = [
         ("cfn-lint import + rule loading (fresh interpreter)", float(cold.stdout.strip()) * 1000, "ms"),
-        (f"first check of the {RESOURCES}-resource template", first_check * 1000, "ms"),
+        (f"first check of the {RESOURCES}-resource template (cfn-lint loaded)", first_check * 1000, "ms"),
+        ("the same check again (cached)", cached_check * 1e6, "us"),
     ]
     for phase in ("create", "update", "delete"):
         total = statistics.median(stack[phase]) / RESOURCES
