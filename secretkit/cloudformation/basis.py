@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from ..core.clock import SimClock
 from ..core.errors import ClientError, SecretkitError, error_class
-from ..core.events import EventLog
-from ..core.ids import Ids, random_password
+from ..core.ids import Ids
 from ..core.service import ACCOUNT_ID, Env, Service, encode_token, decode_token, fail, operation
 
 __all__ = [
@@ -17,7 +16,6 @@ __all__ = [
     "CLOUDFORMATION_ERRORS",
     "ClientError",
     "Env",
-    "EventLog",
     "Ids",
     "SecretkitError",
     "Service",
@@ -27,7 +25,6 @@ __all__ = [
     "error_class",
     "fail",
     "operation",
-    "random_password",
 ]
 
 #: CloudFormation's error codes and HTTP statuses (the query protocol's ``Error.Code``).
