@@ -24,6 +24,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "awslambda": {"core"},
     "iam": {"core"},  # principals, policies and their evaluation; IAM and STS (through iam/bridge.py)
     "eventbridge": {"core"},  # rules invoke the functions the Cloud hands them
+    # Stacks reach the services through the Cloud handed to cloudformation.wiring, by name.
+    "cloudformation": {"core"},
     "databases": {"core"},
     "pricing": {"core"},  # the meter reads events, never a store
     "rotation_functions": {"core", "databases"},  # Lambda code: at most a database driver

@@ -43,7 +43,9 @@ class SingleUser(RotationFunction):
     def set_secret(self, client: Any, arn: str, token: str) -> None:
         try:
             previous: dict[str, Any] | None = self.secret_dict(client, arn, "AWSPREVIOUS")
-        except client.exceptions.ResourceNotFoundException:
+        except (client.exceptions.ResourceNotFoundException, KeyError):
+            # As AWS's templates do: an older version without connection keys (written before a
+            # SecretTargetAttachment added them) is simply not a fallback.
             previous = None
         current = self.secret_dict(client, arn, "AWSCURRENT")
         pending = self.secret_dict(client, arn, "AWSPENDING", token)

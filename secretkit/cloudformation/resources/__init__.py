@@ -1,0 +1,27 @@
+"""The resource types CloudFormation can provision in the kit, one module each.
+
+Importing this package registers every type in :data:`.base.REGISTRY`. Phase 2 of the
+CloudFormation work adds modules here (Lambda functions and permissions, EventBridge
+rules, RDS instances and clusters, IAM roles) without touching the engine.
+"""
+
+from . import inert, kms_alias, kms_key, rotation_schedule, secret, secret_attachment, secret_policy, ssm_parameter
+from .base import REGISTRY, Provisioned, ResourceContext, ResourceFailure, ResourceType, StackServices, register
+
+__all__ = [
+    "Provisioned",
+    "REGISTRY",
+    "ResourceContext",
+    "ResourceFailure",
+    "ResourceType",
+    "StackServices",
+    "inert",
+    "kms_alias",
+    "kms_key",
+    "register",
+    "rotation_schedule",
+    "secret",
+    "secret_attachment",
+    "secret_policy",
+    "ssm_parameter",
+]

@@ -1,0 +1,112 @@
+"""Connecting CloudFormation to a Cloud: the services, the parameter reader, the resolvers.
+
+:func:`build` makes the CloudFormation of one region from a ``Cloud`` and that region's
+``Env``; it is what the Cloud's service table calls::
+
+    SERVICES["cloudformation"] = lambda cloud, env: build(cloud, env)
+
+It reaches the Cloud only through ``cloud.service(name, region)`` and
+``cloud.functions``, so this package never imports the Cloud itself. Dynamic references
+and ``AWS::SSM::Parameter::Value<...>`` parameters are read with the same public
+operations a student would call (``GetParameter``, ``GetSecretValue``), so the reads show
+in the event log and the cost meter.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from .basis import ClientError, Env, fail
+from .dynamic import Resolvers
+from .resources.base import ResourceFailure
+from .service import CloudFormation
+
+__all__ = ["CloudServices", "build", "parameter_reader", "resolvers_for"]
+
+Databases = Callable[[str, str, str], "dict[str, Any] | None"]
+
+
+class CloudServices:
+    """The :class:`~.resources.base.StackServices` of a Cloud.
+
+    ``databases(target_type, target_id, region)`` answers SecretTargetAttachment's question
+    "where is this database?"; without it no database is known.
+    """
+
+    def __init__(self, cloud: Any, databases: Databases | None = None) -> None:
+        self._cloud = cloud
+        self._databases = databases
+
+    def service(self, name: str, region: str) -> Any:
+        return self._cloud.service(name, region)
+
+    @property
+    def functions(self) -> Any:
+        return self._cloud.functions
+
+    def database(self, target_type: str, target_id: str, region: str) -> dict[str, Any] | None:
+        return self._databases(target_type, target_id, region) if self._databases is not None else None
+
+
+def parameter_reader(cloud: Any, region: str) -> Callable[[str], str | None]:
+    """Reads ``AWS::SSM::Parameter::Value<...>`` parameters: the value, or None if missing."""
+
+    def read(name: str) -> str | None:
+        try:
+            found = cloud.service("ssm", region).get_parameter(Name=name)["Parameter"]
+        except ClientError as exc:
+            if exc.code in ("ParameterNotFound", "ValidationException"):
+                return None
+            raise
+        if found["Type"] == "SecureString":
+            raise fail("ValidationError", f"Parameters [{name}] referenced by template have types not supported by CloudFormation.")
+        return str(found["Value"])
+
+    return read
+
+
+def _region_of(secret_id: str, default: str) -> str:
+    parts = secret_id.split(":")
+    return parts[3] if secret_id.startswith("arn:") and len(parts) > 3 and parts[3] else default
+
+
+def resolvers_for(cloud: Any, region: str) -> Resolvers:
+    """Dynamic-reference readers over the Cloud's Parameter Store and Secrets Manager."""
+
+    def ssm(name: str, version: str | None, secure: bool) -> str:
+        selector = f"{name}:{version}" if version else name
+        found = cloud.service("ssm", region).get_parameter(Name=selector, WithDecryption=secure)["Parameter"]
+        return str(found["Value"])
+
+    def secret(secret_id: str, json_key: str | None, stage: str | None, version_id: str | None) -> str:
+        args: dict[str, Any] = {"SecretId": secret_id}
+        if version_id:
+            args["VersionId"] = version_id
+        elif stage:
+            args["VersionStage"] = stage
+        value = cloud.service("secretsmanager", _region_of(secret_id, region)).get_secret_value(**args).get("SecretString")
+        if value is None:
+            raise ResourceFailure("Could not find a SecretString in the secret version.")
+        if json_key is None:
+            return str(value)
+        try:
+            document = json.loads(value)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict) or json_key not in document:
+            raise ResourceFailure("Could not find a value associated with JSONKey in SecretString")
+        got = document[json_key]
+        return got if isinstance(got, str) else json.dumps(got)
+
+    return Resolvers(ssm, secret)
+
+
+def build(cloud: Any, env: Env, databases: Databases | None = None) -> CloudFormation:
+    """The CloudFormation of ``env``'s region, wired to ``cloud``."""
+    return CloudFormation(
+        env,
+        services=CloudServices(cloud, databases),
+        ssm_parameter_value=parameter_reader(cloud, env.region),
+        resolvers=resolvers_for(cloud, env.region),
+    )
