@@ -10,6 +10,7 @@ decrypted again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..core.checks import check_length, fail
@@ -17,7 +18,16 @@ from ..core.context import touch
 from ..core.service import Env
 from .keys import MANAGED_ALIASES, KmsKey
 
-__all__ = ["KeyRing", "touch_key"]
+__all__ = ["Alias", "KeyRing", "touch_key"]
+
+
+@dataclass(slots=True)
+class Alias:
+    """An alias: a friendly name for one key of the region, which ``UpdateAlias`` may re-point."""
+
+    key_id: str
+    created: datetime
+    updated: datetime
 
 
 def touch_key(key: KmsKey) -> None:
@@ -32,7 +42,7 @@ class KeyRing:
         self.env = env
         self.region = env.region
         self.keys: dict[str, KmsKey] = {}
-        self.aliases: dict[str, tuple[str, datetime]] = {}  # alias name -> (key id, created)
+        self.aliases: dict[str, Alias] = {}  # alias name -> alias
         self.arn_base = f"arn:aws:kms:{env.region}:{env.account_id}:"
 
     def new_key(self, manager: str, description: str) -> KmsKey:
@@ -47,12 +57,13 @@ class KeyRing:
         """The AWS managed key behind ``alias``, made on first use."""
         target = self.aliases.get(alias)
         if target is not None:
-            return self.keys[target[0]]
+            return self.keys[target.key_id]
         key = self.new_key("AWS", MANAGED_ALIASES[alias])
         # AWS managed keys rotate every year, on their own.
         key.rotation_enabled = True
         self.schedule_rotation(key)
-        self.aliases[alias] = (key.key_id, self.env.clock.now)
+        now = self.env.clock.now
+        self.aliases[alias] = Alias(key.key_id, now, now)
         return key
 
     def resolve(self, key_ref: str, *, field_name: str = "KeyId") -> KmsKey:
@@ -77,7 +88,7 @@ class KeyRing:
             target = self.aliases.get(ref)
             if target is None:
                 raise fail("NotFoundException", f"Alias {prefix}{ref} is not found.")
-            return self.keys[target[0]]
+            return self.keys[target.key_id]
         key = self.keys.get(ref)
         if key is None:
             raise fail("NotFoundException", f"Key '{prefix}key/{ref}' does not exist")
@@ -107,6 +118,6 @@ class KeyRing:
         if key.state != "PendingDeletion" or self.keys.get(key.key_id) is not key:
             return
         del self.keys[key.key_id]
-        for alias in [a for a, (k, _) in self.aliases.items() if k == key.key_id]:
+        for alias in [name for name, a in self.aliases.items() if a.key_id == key.key_id]:
             del self.aliases[alias]
         self.env.events.record(self.env.clock.now, "notice", self.region, "kms", "KeyDeleted", "OK", key.arn)

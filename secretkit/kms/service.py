@@ -5,7 +5,8 @@ together with that key sealed under the KMS key (the "envelope"). The encryption
 bound as associated data: decrypting with a different context fails with
 ``InvalidCiphertextException``, as on AWS. Key records, their states and their material are
 in :mod:`.keys`; the region's keys and aliases, and how a reference finds a key, in
-:mod:`.keyring`; the operations that change a key's state or rotation in :mod:`.lifecycle`.
+:mod:`.keyring`; the operations that change a key's state or rotation in :mod:`.lifecycle`,
+those on aliases in :mod:`.aliases`, and those on descriptions and tags in :mod:`.metadata`.
 
 Secrets Manager and Parameter Store call KMS on their callers' behalf through the
 ``internal_*`` methods: each is logged as the KMS call it stands for, with the service it
@@ -14,7 +15,6 @@ was made ``via``.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from ..core import crypto
@@ -22,19 +22,21 @@ from ..core.checks import check_int, check_length, check_list, fail
 from ..core.context import on_behalf
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
+from .aliases import Aliases
 from .keyring import KeyRing, touch_key
 from .keys import KmsKey
 from .lifecycle import KeyLifecycle
+from .metadata import KeyMetadata
 
 __all__ = ["Kms"]
 
-_ALIAS_RE = re.compile(r"^alias/[a-zA-Z0-9:/_-]+$")
 _MAX_PLAINTEXT = 4096
 
 
 class Kms(Service):
     """The KMS of one region: its keys and aliases (a :class:`~secretkit.kms.keyring.KeyRing`),
-    the operations that use them, and the key-state operations its lifecycle part serves."""
+    the operations that use them, and those its parts serve: key states and rotation
+    (lifecycle), aliases (naming), descriptions and tags (metadata)."""
 
     service_name = "kms"
 
@@ -42,8 +44,10 @@ class Kms(Service):
         super().__init__(env)
         self.ring = ring = KeyRing(env)
         self.keys = ring.keys  # key id -> key
-        self.aliases = ring.aliases  # alias name -> (key id, created)
+        self.aliases = ring.aliases  # alias name -> alias
         self.lifecycle = KeyLifecycle(ring)
+        self.naming = Aliases(ring)
+        self.metadata = KeyMetadata(ring)
 
     # ------------------------------------------------------- served by the lifecycle part
     enable_key = served_by("lifecycle", KeyLifecycle)
@@ -53,6 +57,16 @@ class Kms(Service):
     enable_key_rotation = served_by("lifecycle", KeyLifecycle)
     disable_key_rotation = served_by("lifecycle", KeyLifecycle)
     get_key_rotation_status = served_by("lifecycle", KeyLifecycle)
+
+    # ---------------------------------------------------- served by the alias and metadata parts
+    create_alias = served_by("naming", Aliases)
+    list_aliases = served_by("naming", Aliases)
+    update_alias = served_by("naming", Aliases)
+    delete_alias = served_by("naming", Aliases)
+    update_key_description = served_by("metadata", KeyMetadata)
+    tag_resource = served_by("metadata", KeyMetadata)
+    untag_resource = served_by("metadata", KeyMetadata)
+    list_resource_tags = served_by("metadata", KeyMetadata)
 
     # ------------------------------------------------------- for the services and notebooks
     def resolve(self, key_ref: str, *, field_name: str = "KeyId") -> KmsKey:
@@ -179,50 +193,6 @@ class Kms(Service):
             "Keys": [{"KeyId": k, "KeyArn": self.keys[k].arn} for k in page],
             "Truncated": start + Limit < len(ids),
         }
-        if out["Truncated"]:
-            out["NextMarker"] = str(start + Limit)
-        return out
-
-    @operation("CreateAlias")
-    def create_alias(self, *, AliasName: str, TargetKeyId: str) -> dict[str, Any]:
-        check_length(AliasName, "aliasName", 1, 256)
-        if not _ALIAS_RE.match(AliasName):
-            raise fail("ValidationException", f"1 validation error detected: Value '{AliasName}' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
-        if AliasName.startswith("alias/aws/"):
-            raise fail("InvalidAliasNameException", "Cannot create alias with prefix 'alias/aws/'")
-        if TargetKeyId.startswith("alias/") or ":alias/" in TargetKeyId:
-            raise fail("ValidationException", "Aliases must refer to keys. Not aliases")
-        key = self.ring.resolve(TargetKeyId, field_name="targetKeyId")
-        key.check_customer_managed("alias")
-        if AliasName in self.aliases:
-            raise fail("AlreadyExistsException", f"An alias with the name {self._arn(AliasName)} already exists")
-        if key.state == "PendingDeletion":
-            raise fail("KMSInvalidStateException", f"{key.arn} is pending deletion.")
-        self.aliases[AliasName] = (key.key_id, self.env.clock.now)
-        touch_key(key)
-        return {}
-
-    @operation("ListAliases")
-    def list_aliases(self, *, KeyId: str | None = None, Limit: int = 100, Marker: str | None = None) -> dict[str, Any]:
-        check_int(Limit, "limit", 1, 100)
-        wanted = self.ring.resolve(KeyId).key_id if KeyId is not None else None
-        rows = [
-            {
-                "AliasName": name,
-                "AliasArn": self._arn(name),
-                "TargetKeyId": key_id,
-                "CreationDate": created,
-                "LastUpdatedDate": created,
-            }
-            for name, (key_id, created) in sorted(self.aliases.items())
-            if wanted is None or key_id == wanted
-        ]
-        start = 0
-        if Marker is not None:
-            if not isinstance(Marker, str) or not Marker.isdigit() or int(Marker) > len(rows):
-                raise fail("InvalidMarkerException", "Invalid marker.")
-            start = int(Marker)
-        out: dict[str, Any] = {"Aliases": rows[start : start + Limit], "Truncated": start + Limit < len(rows)}
         if out["Truncated"]:
             out["NextMarker"] = str(start + Limit)
         return out

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from .base import Provisioned, ResourceContext, ResourceType, register
-from .kms_calls import delete_alias, update_alias
 
 __all__ = ["KmsAlias"]
 
@@ -30,8 +29,8 @@ class KmsAlias(ResourceType):
         self, ctx: ResourceContext, current: Provisioned, old: dict[str, Any], new: dict[str, Any], changed: frozenset[str]
     ) -> Provisioned:
         if "TargetKeyId" in changed:
-            update_alias(ctx.service("kms"), AliasName=current.physical_id, TargetKeyId=str(new["TargetKeyId"]))
+            ctx.service("kms").update_alias(AliasName=current.physical_id, TargetKeyId=str(new["TargetKeyId"]))
         return current
 
     def delete(self, ctx: ResourceContext, current: Provisioned) -> None:
-        delete_alias(ctx.service("kms"), AliasName=current.physical_id)
+        ctx.service("kms").delete_alias(AliasName=current.physical_id)

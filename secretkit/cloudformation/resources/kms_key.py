@@ -24,7 +24,6 @@ import json
 from typing import Any
 
 from .base import Provisioned, ResourceContext, ResourceFailure, ResourceType, as_bool, as_int, changed_tags, register
-from .kms_calls import tag_key, untag_key, update_key_description
 
 __all__ = ["KmsKey", "default_policy"]
 
@@ -125,13 +124,13 @@ class KmsKey(ResourceType):
         if not enabled and actual["Enabled"]:
             kms.disable_key(KeyId=key_id)
         if str(new.get("Description", "")) != actual["Description"]:
-            update_key_description(kms, KeyId=key_id, Description=str(new.get("Description", "")))
+            kms.update_key_description(KeyId=key_id, Description=str(new.get("Description", "")))
         if differs("Tags"):
             to_set, to_remove = changed_tags(old.get("Tags"), new.get("Tags"))
             if to_remove:
-                untag_key(kms, KeyId=key_id, TagKeys=to_remove)
+                kms.untag_resource(KeyId=key_id, TagKeys=to_remove)
             if to_set:
-                tag_key(kms, KeyId=key_id, Tags=[{"TagKey": k, "TagValue": str(v)} for k, v in to_set.items()])
+                kms.tag_resource(KeyId=key_id, Tags=[{"TagKey": k, "TagValue": str(v)} for k, v in to_set.items()])
         current.state["policy"] = _policy(ctx, new)
         current.state["window"] = as_int(new.get("PendingWindowInDays", 30), "PendingWindowInDays")
         return current
