@@ -17,12 +17,10 @@ from .reference import Lab
 __all__ = ["CheckOutcome", "StudentGrade", "outcome"]
 
 _EVENT_TEXT = {
-    "timeout": "ran past the per-cell time limit and was interrupted",
-    "died": "made the kernel die; the answer was left out so the others could be checked",
-    "stuck": "stopped the kernel answering (even after an interrupt); the answer was left out",
+    "timeout": "ran past the per-cell time limit; it was stopped and left out so the others could be checked",
+    "died": "made the kernel die; it was left out so the others could be checked",
     "check-timeout": "its check ran past the time limit while calling your code",
     "check-died": "the kernel died while its check called your code",
-    "check-stuck": "the kernel stopped answering while its check called your code",
     "notebook-timeout": "the notebook ran out of time before this point",
     "verdict-unreadable": "the grader could not read its verdict (something interfered with it)",
 }
@@ -69,10 +67,9 @@ def outcome(lab: Lab, student: str, result: dict, notes: list[Note], limits_text
     verdicts: dict[str, dict] = result.get("verdicts", {})
     events: list[dict] = result.get("events", [])
     answer_of = _question_cells(lab)
-    poisoned = {q: kind for e in events if e["kind"] in ("died", "stuck") and e.get("cell") in answer_of
+    poisoned = {q: kind for e in events if e["kind"] in ("died", "timeout") and e.get("cell") in answer_of
                 for q in answer_of[e["cell"]] for kind in [e["kind"]]}
     answer_errors = {q: e.get("detail", "") for e in events if e["kind"] == "answer-error" for q in e["questions"]}
-    timed_out = {q for e in events if e["kind"] == "timeout" and e.get("cell") in answer_of for q in e["questions"]}
     reason = "not checked: " + next(
         (text for kind, text in [
             ("notebook-timeout", f"the notebook ran out of time ({limits_text})"),
@@ -89,8 +86,6 @@ def outcome(lab: Lab, student: str, result: dict, notes: list[Note], limits_text
             checks.append(CheckOutcome(label, "failed", f"your answer cell {_EVENT_TEXT[poisoned[question]]}"))
         elif verdict is None:
             checks.append(CheckOutcome(label, "failed", reason))
-        elif verdict["status"] == "failed" and question in timed_out:
-            checks.append(CheckOutcome(label, "failed", f"your answer cell {_EVENT_TEXT['timeout']}"))
         elif verdict["status"] == "failed" and question in answer_errors and "is not defined" in verdict["message"]:
             checks.append(CheckOutcome(label, "failed", f"your answer cell raised {answer_errors[question]}"))
         else:

@@ -11,12 +11,13 @@ kernelspec in the scratch folder, runs the code cells one by one, then one verdi
 question (:mod:`secretkit.grading.verdict`), and writes the result as JSON to the pipe
 ``RESULT_FD``, which only the grader reads and the kernel never inherits.
 
-* A cell that runs past the per-cell limit is interrupted; if the kernel does not answer
-  after that, it counts as stuck.
-* A kernel that dies (or is stuck) in an answer cell is started again from scratch with
-  that answer replaced by the kit's placeholder, so the other answers are still checked;
-  one that dies while a check runs the student's code fails that check and starts again
-  for the rest. Every such restart is recorded as an event.
+* A cell that runs past the per-cell limit, or kills its kernel, ends that kernel. When it
+  was an answer cell, a fresh kernel runs everything again with that answer replaced by
+  the kit's placeholder, so the other answers are still checked. A check that runs past
+  its limit (or dies) while calling the student's code fails, and a fresh kernel goes on
+  with the remaining checks. (A fresh kernel rather than an interrupt: an interrupted
+  kernel may be left anywhere, and a loop can ignore ``SIGINT``.) Every restart is
+  recorded as an event.
 * The per-notebook limit bounds the whole run; checks not reached by then fail.
 
 The check cells of the lab are not run here: their verdicts come from the verdict cells,
@@ -40,7 +41,6 @@ from .verdict import read_verdict, verdict_code
 __all__ = ["KERNEL_NAME", "kernelspec", "main", "run_job"]
 
 KERNEL_NAME = "secretkit-grading"
-PROBE_TIMEOUT = 10
 
 
 def kernelspec(python: str) -> dict:
@@ -62,7 +62,7 @@ class _State:
 
 
 class _Restart(Exception):
-    """The kernel died or stuck; start again (the state says what to leave out)."""
+    """The kernel died or ran past a limit; start again (the state says what to leave out)."""
 
 
 def _role(cell: dict) -> dict:
@@ -105,35 +105,25 @@ def _attempt(job: dict, cells: list[dict], state: _State, deadline: float) -> No
     )
 
     def run(cell, index: int | None, limit: float) -> str:
-        """'ok', 'timeout' or raises _Restart (after recording why) when the kernel is gone."""
+        """'ok', 'out-of-time', 'timeout' or 'died'; after the last two the kernel is not reused."""
         remaining = deadline - time.monotonic()
         if remaining <= 1:
             return "out-of-time"
         client.timeout = max(1, int(min(limit, remaining)))
         try:
-            if index is None:
-                scratch_run(cell)
+            if index is None:  # a cell of the grader's own: run it at the end, then take it away
+                nb.cells.append(cell)
+                try:
+                    client.execute_cell(cell, len(nb.cells) - 1)
+                finally:
+                    nb.cells.pop()
             else:
                 client.execute_cell(cell, index)
             return "ok"
         except DeadKernelError:
             return "died"
         except CellTimeoutError:
-            client.km.interrupt_kernel()
-            client.timeout = PROBE_TIMEOUT
-            try:
-                scratch_run(nbformat.v4.new_code_cell("pass"))
-                return "timeout"
-            except (CellTimeoutError, DeadKernelError):
-                return "stuck"
-
-    def scratch_run(cell) -> None:
-        """Run a cell of the grader's own at the end of the notebook, then take it away again."""
-        nb.cells.append(cell)
-        try:
-            client.execute_cell(cell, len(nb.cells) - 1)
-        finally:
-            nb.cells.pop()
+            return "timeout"
 
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
@@ -145,9 +135,7 @@ def _attempt(job: dict, cells: list[dict], state: _State, deadline: float) -> No
                 state.events.append({"kind": "notebook-timeout", "cell": index, "questions": role["questions"]})
                 state.executed = [dict(c) for c in nb.cells]
                 return
-            if outcome == "timeout":
-                state.events.append({"kind": "timeout", "cell": index, "questions": role["questions"]})
-            elif outcome in ("died", "stuck"):
+            if outcome in ("died", "timeout"):
                 state.events.append({"kind": outcome, "cell": index, "questions": role["questions"]})
                 culprit = index if role["role"] == "answer" else max(
                     (i for i, c in enumerate(cells[:index]) if _role(c)["role"] == "answer"
@@ -167,19 +155,16 @@ def _attempt(job: dict, cells: list[dict], state: _State, deadline: float) -> No
             if outcome == "out-of-time":
                 state.events.append({"kind": "notebook-timeout", "cell": None, "questions": [question]})
                 break
-            if outcome in ("died", "stuck"):
+            if outcome in ("died", "timeout"):
                 state.events.append({"kind": f"check-{outcome}", "cell": None, "questions": [question]})
                 state.verdicts[question] = {"status": "failed", "message": (
-                    "the kernel died while the check ran your code" if outcome == "died"
-                    else "the check did not finish and the kernel stopped answering")}
-                raise _Restart(outcome)
-            verdict = read_verdict(cell.outputs, question, token) if outcome == "ok" else None
-            if outcome == "timeout":
-                state.events.append({"kind": "check-timeout", "cell": None, "questions": [question]})
-                state.verdicts[question] = {"status": "failed", "message": (
+                    "the kernel died while the check ran your code" if outcome == "died" else
                     f"the check did not finish within {job['check_timeout']:.0f} s: does your code loop forever?")}
-            elif verdict is None:
-                state.events.append({"kind": "verdict-unreadable", "cell": None, "questions": [question]})
+                raise _Restart(outcome)
+            verdict = read_verdict(cell.outputs, question, token)
+            if verdict is None:
+                state.events.append({"kind": "verdict-unreadable", "cell": None, "questions": [question],
+                                     "detail": _error_of(cell) or f"{len(cell.outputs)} output(s), no verdict"})
                 state.verdicts[question] = {"status": "failed",
                                             "message": "the grader could not read this check's verdict"}
             else:

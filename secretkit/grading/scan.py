@@ -5,6 +5,8 @@ This is a tripwire, not a proof. It reads each answer cell's syntax tree and not
 * **imports the lab does not need**: any module that neither the lab's own cells import nor
   :data:`PLAIN_MODULES` lists (a student reaching for ``requests``, ``os`` or ``socket``
   in a lab about boto3 is worth a look), and any import of the lab's checks;
+* **assignments to an imported module's attributes** (``secretkit.labs.Checks.check = ...``):
+  monkeypatching has no place in an answer;
 * **tools that reach into the interpreter** rather than solve the exercise: ``exec``,
   ``eval``, ``__import__``, ``setattr`` on modules, ``sys.modules``, frame and code-object
   attributes, ``globals()``, ``get_ipython()`` and the like.
@@ -59,8 +61,19 @@ def scan_answer(source: str, allowed: frozenset[str], lab_module: str, question:
     fine_kit = {m for m in allowed if m.startswith("secretkit")} - {lab_module}
     odd: set[str] = set()
     reaching: set[str] = set()
+    patched: set[str] = set()
     checks = False
+    aliases = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+               if isinstance(node, ast.Import) for alias in node.names}
     for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else (
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        for target in targets:
+            root = target
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if target is not root and isinstance(root, ast.Name) and root.id in aliases:
+                patched.add(ast.unparse(target))
         modules: list[str] = []
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
@@ -87,6 +100,9 @@ def scan_answer(source: str, allowed: frozenset[str], lab_module: str, question:
     if odd:
         notes.append(Note("odd-import", f"its answer imports {', '.join(sorted(odd))}, "
                                         "which this lab does not need", question))
+    if patched:
+        notes.append(Note("patches-module", f"its answer assigns {', '.join(sorted(patched))}: "
+                                            "monkeypatching a module changes no verdict", question))
     if reaching:
         notes.append(Note("reaches-in", f"its answer uses {', '.join(sorted(reaching))}: "
                                         "an instructor will read this answer by hand", question))
