@@ -59,6 +59,8 @@ def main(argv: list[str]) -> int:
                 print(f"{lecture.name}: {len(cells)} cells in {time.monotonic() - began:.1f} s "
                       f"({errors} raised, as some cells do on purpose); "
                       f"server {_mib(rss_kib(server_pid))}, kernel {_mib(rss_kib(kernel_pid))}")
+            proxy_pid = int((hub.workdir / "proxy.pid").read_text().strip())
+            print(f"the hub itself: {_mib(rss_kib(hub.process.pid))}, its proxy {_mib(rss_kib(proxy_pid))}")
             total = rss_kib(server_pid) + rss_kib(kernel_pid)
             print(f"after the course: server + kernel = {_mib(total)} resident; CPU used: "
                   f"server {cpu_seconds(server_pid):.1f} s, kernel {cpu_seconds(kernel_pid):.1f} s")

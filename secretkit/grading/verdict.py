@@ -3,10 +3,13 @@
 After the student's answers and the lab's own cells have run, the grader sends one more
 cell per question, written here, never taken from the notebook. Each verdict cell
 
-1. drops every ``secretkit`` module from ``sys.modules`` and points ``sys.pycache_prefix``
-   at a new empty folder, then imports the lab's checks again **from the kit's source
-   files**: whatever the notebook redefined (a ``check`` of its own) or patched
-   (``secretkit.labs``, the lab module, ``Checks.check``, ``Result``) is not what runs;
+1. drops ``secretkit.labs`` and its lab modules from ``sys.modules`` and points
+   ``sys.pycache_prefix`` at a new empty folder, then imports the lab's checks again
+   **from the kit's source files**: whatever the notebook redefined (a ``check`` of its
+   own) or patched (``secretkit.labs``, the lab module, ``Checks.check``) is not what runs.
+   The model itself (``Cloud``, the pricing classes...) is *not* imported again: answers
+   are often objects of its classes (a ``Workload``), which must stay the classes the
+   checks know;
 2. evaluates the check's arguments (the answer's names, exactly as the kit's check cell
    writes them) in the notebook's namespace and calls the fresh ``checks.check``;
 3. publishes the verdict once, as output of the MIME type :data:`MIME` carrying a random
@@ -32,7 +35,7 @@ MIME = "application/vnd.secretkit.grading.verdict+json"
 _TEMPLATE = '''\
 # The grader's verdict for {label}: the kit's own check, imported afresh.
 import sys as _sk_sys
-for _sk_name in [n for n in list(_sk_sys.modules) if n == "secretkit" or n.startswith("secretkit.")]:
+for _sk_name in [n for n in list(_sk_sys.modules) if n == "secretkit.labs" or n.startswith("secretkit.labs.")]:
     del _sk_sys.modules[_sk_name]
 _sk_sys.pycache_prefix = {pycache!r}
 import importlib as _sk_importlib
