@@ -75,15 +75,10 @@ def cpu_seconds(pid: int) -> float:
 
 
 def _alive(pid: int) -> bool:
+    """Whether ``pid`` is still running (a zombie, exited but not yet reaped, is not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie has exited already
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
+    except (OSError, IndexError):
         return False
 
 
