@@ -201,3 +201,16 @@ def test_graded_notebook_shows_the_graders_verdicts_in_the_check_cells(graded):
 def test_progress_is_reported_once_per_submission(graded):
     lines = [line for line in graded["stderr"].splitlines() if line.startswith("graded ")]
     assert len(lines) == 18 and lines[-1].startswith("graded 18/18: untouched: 0/4")
+
+
+def test_a_runaway_allocation_meets_the_memory_cap_and_the_other_answers_still_count(tmp_path):
+    from secretkit.grading import Limits, grade
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    greedy = _prepend(_load(SOLUTION), "q2", "hoard = bytearray(8 * 1024 ** 3)\n")
+    (folder / "greedy.ipynb").write_text(json.dumps(greedy), encoding="utf-8")
+    (grade_of,) = grade(folder, labs_dir=ROOT / "labs", out=tmp_path / "out", progress=None,
+                        limits=Limits(cell_timeout=30, check_timeout=30, notebook_timeout=200, memory_mb=2048))
+    assert [c.status for c in grade_of.checks] == ["passed", "failed", "passed", "passed"]
+    assert grade_of.checks[1].message == "your answer cell raised MemoryError"

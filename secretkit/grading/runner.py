@@ -72,7 +72,8 @@ def _role(cell: dict) -> dict:
 def _error_of(cell: dict) -> str:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
+            name, value = output.get("ename", "Error"), output.get("evalue", "")
+            return f"{name}: {value}" if value else name
     return ""
 
 
