@@ -60,7 +60,8 @@ Not defended, and said plainly: the student's code can patch what the checks rel
 but which is not re-imported, because answers are objects of it: the model's classes
 (``Cloud``, its clients, ``Workload``), botocore, the standard library. And code that runs
 *during* a check (the student's function, called by it) can reach into the interpreter:
-read the verdict cell's token from the calling frame, or use ``ctypes``. The scan notes the tools this takes (``sys._getframe``, ``setattr`` on
+read the verdict cell's token from the calling frame, patch the display machinery
+(IPython's) through which every verdict leaves the kernel, or use ``ctypes``. The scan notes the tools this takes (``sys._getframe``, ``setattr`` on
 modules, ``ctypes``, ``exec``...) so that an instructor reads those answers by hand, but a
 scan can be evaded. The filesystem outside the scratch folder is readable (and writable
 where the grader's user may write; writes to the kit and environment are caught as

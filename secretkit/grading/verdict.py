@@ -20,6 +20,11 @@ message it sent), and only when exactly one output of that type carries the righ
 and question: printed text such as a fake "✓ lab01.q1: all checks passed" is never read,
 from any cell. Anything else (no verdict, two verdicts, a wrong token) makes the check
 fail as "the grader could not read this check's verdict", and is noted.
+
+The token stops forgery by output: text or displays that the notebook produces before or
+during a check. It does not stop code that patched the kernel's display machinery, or that
+reads the token from the verdict cell's frame while a check calls it; the threat model in
+:mod:`secretkit.grading` says what is done about those.
 """
 
 from __future__ import annotations
