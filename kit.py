@@ -8,6 +8,8 @@
     python3 kit.py browser [pytest args...]    run only the browser tests (JupyterLab and Voila in Chromium)
     python3 kit.py present [notebook] [voila args...]
                                                serve the course's dashboards with Voila (instructor mode)
+    python3 kit.py grade SUBMISSIONS [--lab N] [--out DIR]
+                                               grade submitted lab notebooks with the kit's checks
 
 Standard library only. Everything it installs goes into ``.venv`` next to this file; nothing
 is registered globally. Set-up is idempotent: packages are installed again only when
@@ -297,9 +299,9 @@ def install(extras: str) -> None:
     say(f"installed secretkit[{extras}] in {time.monotonic() - started:.0f} s")
 
 
-def write_lab_settings() -> None:
-    """Write LAB_OVERRIDES to the venv's JupyterLab settings dir, keeping only settings that exist."""
-    lab_dir = VENV / "share" / "jupyter" / "lab"
+def write_lab_settings(prefix: Path = VENV) -> None:
+    """Write LAB_OVERRIDES to the environment's JupyterLab settings dir, keeping only settings that exist."""
+    lab_dir = prefix / "share" / "jupyter" / "lab"
     schemas = lab_dir / "schemas"
     overrides: dict = {}
     for plugin, settings in LAB_OVERRIDES.items():
@@ -338,8 +340,8 @@ def write_if_changed(target: Path, text: str) -> bool:
     return True
 
 
-def write_kernel_config() -> None:
-    target = VENV / "etc" / "ipython" / "ipython_kernel_config.json"
+def write_kernel_config(prefix: Path = VENV) -> None:
+    target = prefix / "etc" / "ipython" / "ipython_kernel_config.json"
     if write_if_changed(target, json.dumps(KERNEL_CONFIG, indent=2, sort_keys=True) + "\n"):
         say("wrote the kernels' config: AWS errors shown with the notebook's own frames only")
 
@@ -632,6 +634,44 @@ COMMANDS = {
     "browser": cmd_browser,
     "present": cmd_present,
 }
+
+
+# --------------------------------------------------------------------------- teaching a class
+# Grading submitted labs and running the course on a JupyterHub or Binder. Kept in one block:
+# ``grade`` runs secretkit.grading in the venv; ``image-setup`` is what binder/postBuild runs
+# inside a repo2docker image, where the image's own Python (not .venv) holds secretkit.
+
+
+def cmd_grade(args: list[str]) -> int:
+    """Grade submitted lab notebooks (see secretkit/grading/__init__.py); paths are the caller's.
+    The course extra: lab 6's checks need the real-database packages."""
+    setup("course")
+    argv = [str(venv_python()), "-m", "secretkit.grading", "--labs", str(ROOT / "labs"), *args]
+    sys.stdout.flush()
+    try:
+        return subprocess.run(argv, env=run_env(for_tests=False), cwd=Path.cwd()).returncode
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_image_setup(args: list[str]) -> int:
+    """Install the kit's Jupyter files into the running Python's prefix (a Binder image's env):
+    what ``kit.py`` otherwise puts in ``.venv`` or points JUPYTER_PATH and JUPYTER_CONFIG_PATH at."""
+    if args:
+        fail("image-setup takes no arguments", code=2)
+    prefix = Path(sys.prefix)
+    write_lab_settings(prefix)
+    write_kernel_config(prefix)
+    # The Voila template and page extension (share/jupyter), voila.json and the server config
+    # that switches notebook_shim off (etc/jupyter).
+    shutil.copytree(KIT_JUPYTER_PATH, prefix / "share" / "jupyter", dirs_exist_ok=True)
+    shutil.copytree(KIT_JUPYTER_CONFIG_PATH, prefix / "etc" / "jupyter", dirs_exist_ok=True)
+    say(f"installed the kit's JupyterLab defaults, kernel config, Voila template and server config into {prefix}")
+    return 0
+
+
+COMMANDS["grade"] = cmd_grade
+COMMANDS["image-setup"] = cmd_image_setup
 
 
 def main(argv: list[str]) -> int:

@@ -34,6 +34,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "cloud": {"core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "doors"},
     "ui": {"core", "cloud", "apps", "secretsmanager", "pricing"},
     "labs": {"core", "cloud", "pricing"},
+    # The grader runs the lab checks inside each graded kernel, by module name; no part of
+    # the kit imports the grader.
+    "grading": {"labs"},
     # The kit's notebook helpers (the short AWS error display): the model's error class only,
     # never ui, so loading them into every kernel imports no chart or widget library.
     "kit": {"core"},
@@ -98,6 +101,10 @@ def _part(module: str) -> str:
     """The part of secretkit a module belongs to: its subpackage, or itself at the top."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "__init__"
+
+
+def test_nothing_imports_the_grader():
+    assert [part for part, allowed in MAY_IMPORT.items() if "grading" in allowed] == []
 
 
 def test_the_table_names_every_part_and_only_real_ones():
