@@ -14,9 +14,12 @@ moves time and runs everything that falls due: purges, key deletions, rotations,
 The Cloud is the one place that knows every service. It builds each one (per region, on
 first use) and hands it what it may reach of the others: the services that encrypt get
 their region's KMS; Parameter Store gets a callable for its region's Secrets Manager;
-Secrets Manager gets one for the other regions' Secrets Managers (replication), the
-account's functions and a client for them (rotation). Apart from KMS, no service imports
-another.
+Secrets Manager gets one for the other regions' Secrets Managers (replication) and one for
+any region's Lambda (rotation functions); EventBridge gets the same Lambda callable (rule
+targets). Each Lambda service gets a factory for the boto3 clients its functions make (a
+genuine client of this Cloud, see :mod:`secretkit.awslambda.routing`) and the Cloud's
+``extensions`` as the network its functions reach (the simulated databases). Apart from
+KMS, no service imports another.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Callable
 
-from .awslambda import FunctionRegistry, Handler
+from .awslambda import Lambda
+from .awslambda.routing import factory_from
 from .core.clock import SimClock
 from .core.events import EventLog
 from .core.ids import Ids
 from .core.service import ACCOUNT_ID, Env, Service
-from .doors.model_client import ModelClient
-from .eventbridge import Rule, Rules
+from .eventbridge import EventBridge
 from .kms import Kms
 from .secretsmanager import SecretsManager
 from .ssm import ParameterStore
@@ -66,20 +69,20 @@ SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
     "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
     "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
+    "lambda": lambda cloud, env: _lambda(cloud, env),
+    "events": lambda cloud, env: EventBridge(env, cloud.awslambda),
 }
 
 
 def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
-    region = env.region
-    # Replication reaches the other regions, rotation invokes the account's functions and
-    # hands them a client of this region's Secrets Manager: all through what is passed here.
-    return SecretsManager(
-        env,
-        cloud.kms(region),
-        cloud.secretsmanager,
-        functions=cloud.functions,
-        client=lambda: ModelClient(cloud.secretsmanager(region)),
-    )
+    # Replication reaches the other regions, rotation the Lambda service of the function's
+    # region: both through what is passed here.
+    return SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager, functions=cloud.awslambda)
+
+
+def _lambda(cloud: "Cloud", env: Env) -> Lambda:
+    clients = factory_from(lambda c, name, region: c._function_client(name, region), cloud, tuple(SERVICES))
+    return Lambda(env, client_factory=clients, request_ids=cloud.request_ids, network=cloud.extensions)
 
 
 class Cloud:
@@ -97,8 +100,7 @@ class Cloud:
         self.events = EventLog()
         self._envs: dict[str, Env] = {}
         self.extensions: dict[str, Any] = {}  # room for what is built on the Cloud (the databases)
-        self.functions = FunctionRegistry(self.clock, self.events, self.account_id, self.request_ids.uuid)
-        self.rules = Rules(self.clock, self.account_id, self.request_ids.uuid, self.functions)
+        self._function_clients: dict[tuple[str, str], Any] = {}
 
     # ------------------------------------------------------------------ regions
     def env(self, region: str) -> Env:
@@ -136,6 +138,14 @@ class Cloud:
         """The Parameter Store of ``region`` (the parameter part of Systems Manager)."""
         return self.service("ssm", region)  # type: ignore[no-any-return]
 
+    def awslambda(self, region: str = "us-east-1") -> Lambda:
+        """The Lambda service of ``region`` (its functions and their runtime)."""
+        return self.service("lambda", region)  # type: ignore[no-any-return]
+
+    def eventbridge(self, region: str = "us-east-1") -> EventBridge:
+        """EventBridge's rules in ``region`` (the ``events`` API; ``cloud.events`` is the event log)."""
+        return self.service("events", region)  # type: ignore[no-any-return]
+
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
         """Take a whole region down: every call to it fails as an unreachable endpoint."""
@@ -158,30 +168,26 @@ class Cloud:
     def is_down(self, region: str) -> bool:
         return self.env(region).down
 
-    # ------------------------------------------------------ functions and schedules
-    def register_function(
-        self, name: str, handler: Handler, *, region: str = "us-east-1", memory_mb: int = 128, duration_ms: float = 100.0
-    ) -> str:
-        """Register a Lambda-style ``handler(event, context)``; returns its ARN (see :mod:`secretkit.awslambda.functions`)."""
-        return self.functions.register(name, handler, region=region, memory_mb=memory_mb, duration_ms=duration_ms)
-
-    def invoke(self, function: str, event: dict[str, Any]) -> Any:
-        """Invoke a registered function now, by ARN or name, and return its result."""
-        return self.functions.invoke(function, event)
-
-    def put_rule(
-        self, name: str, schedule_expression: str, function: str, *, region: str = "us-east-1",
-        payload: dict[str, Any] | None = None,
-    ) -> Rule:
-        """A scheduled rule (``rate(...)``/``cron(...)``) that invokes ``function`` as the clock passes it."""
-        return self.rules.put_rule(name, schedule_expression, function, region=region, payload=payload)
-
     # -------------------------------------------------------------------- clients
     def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
         """A genuine boto3 client served in process by this Cloud (no network, no credentials)."""
         from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
         return make_client(self, service_name, region_name)
+
+    def _function_client(self, service_name: str, region_name: str) -> Any:
+        """The boto3 client a Lambda function gets for ``boto3.client(service_name)`` (see
+        :mod:`secretkit.awslambda.routing`): a genuine client of this Cloud.
+
+        A client holds no state of the function's, so one made with the same service and
+        region is reused: AWS's templates make theirs in every invocation, and building a
+        botocore client costs milliseconds.
+        """
+        key = (service_name, region_name)
+        found = self._function_clients.get(key)
+        if found is None:
+            found = self._function_clients[key] = self.client(service_name, region_name)
+        return found
 
     def __repr__(self) -> str:
         return f"Cloud(seed={self.seed}, now={self.clock.now.isoformat()}, regions={self.regions})"

@@ -105,26 +105,24 @@ def lam(cloud: secretkit.Cloud) -> Lambda:
     return lambda_service(cloud)
 
 
-def test_a_template_shaped_rotation_function_rotates_a_secret_through_the_runtime(cloud: secretkit.Cloud,
-                                                                                   lam: Lambda) -> None:
+def test_a_template_shaped_rotation_function_rotates_a_secret_through_the_runtime(cloud: secretkit.Cloud) -> None:
     sm = cloud.secretsmanager("us-east-1")
+    lam = cloud.awslambda("us-east-1")
     secret = sm.create_secret(Name="app/db", SecretString=json.dumps({"username": "app", "password": "old"}))["ARN"]
     lam.create_function(FunctionName="rotate-app-db", Runtime="python3.12", Role=ROLE, Timeout=30,
                         Handler="lambda_function.lambda_handler", Code={"ZipFile": zip_of(ROTATION_FUNCTION)},
                         Environment={"Variables": {"SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.us-east-1.amazonaws.com",
                                                    "EXCLUDE_CHARACTERS": ":/@\"'\\"}})
+    function_arn = lam.get_function(FunctionName="rotate-app-db")["Configuration"]["FunctionArn"]
+    with pytest.raises(secretkit.ClientError) as denied:  # no resource policy yet: Secrets Manager may not invoke it
+        sm.rotate_secret(SecretId=secret, RotationLambdaARN=function_arn)
+    assert denied.value.code == "AccessDeniedException"
+    assert "secretsmanager.amazonaws.com" in denied.value.message
+    assert "RotationEnabled" not in sm.describe_secret(SecretId=secret)  # the refusal changed nothing
     lam.add_permission(FunctionName="rotate-app-db", StatementId="SecretsManagerAccess",
                        Action="lambda:InvokeFunction", Principal="secretsmanager.amazonaws.com",
                        SourceAccount="123456789012")
-
-    # Secrets Manager's side, until it invokes through the runtime itself: each step goes
-    # through invoke_as_service, which checks the function's resource policy.
-    def through_the_runtime(event, context):  # type: ignore[no-untyped-def]
-        return lam.invoke_as_service("rotate-app-db", event, principal="secretsmanager.amazonaws.com",
-                                     source_account="123456789012", source_arn=secret).value()
-
-    bridge = cloud.register_function("bridge", through_the_runtime)
-    sm.rotate_secret(SecretId=secret, RotationLambdaARN=bridge, RotationRules={"AutomaticallyAfterDays": 30})
+    sm.rotate_secret(SecretId=secret, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
     cloud.clock.advance(seconds=1)
 
     value = json.loads(sm.get_secret_value(SecretId=secret)["SecretString"])
@@ -135,6 +133,10 @@ def test_a_template_shaped_rotation_function_rotates_a_secret_through_the_runtim
     assert len(logs) == 4 and "createSecret: put a new pending value" in logs[0] and "moved AWSCURRENT" in logs[3]
     invokes = [e for e in cloud.events.select(kind="invoke") if e.detail["function"] == "rotate-app-db"]
     assert [e.detail["cold_start"] for e in invokes] == [True, False, False, False]  # one module-level client
+    assert [e.detail["step"] for e in invokes] == ["createSecret", "setSecret", "testSecret", "finishSecret"]
+    # Each step starts when the one before ended: 100 ms of Init on the cold start, 100 ms per step.
+    starts = [e.time for e in invokes]
+    assert [(b - a).total_seconds() for a, b in zip(starts, starts[1:])] == [0.2, 0.1, 0.1]
 
 
 def test_without_the_permission_a_service_may_not_invoke(lam: Lambda) -> None:

@@ -21,19 +21,24 @@ The modules, from the bottom up:
 ``timing``                modelled time: the invocation's stopwatch and ``time.sleep``
 ``guard``                 no network from inside a function
 ``routing``               ``boto3`` inside a function reaches the Cloud
+``network``               what else a running function reaches (the kit's database drivers)
 ``context``               the ``context`` object a handler receives
 ``activation``            entering and leaving a function's world (process-wide state)
+``faults``                kit-only failure injection: make chosen invocations fail on cue
 ``runtime``               execution environments, cold and warm starts, one invocation
 ``records``               functions, versions and their configuration
 ``validation``            AWS's checks on the Lambda API's arguments
 ``policy``                a function's resource-based policy
 ``invocation``            Invoke: synchronous, asynchronous with retries, dry run
 ``service``               the Lambda API, one per region
-``functions``             the kit's older registry of plain Python handlers, which rotation
-                          and scheduled rules still invoke (``cloud.register_function``)
 ========================  ===============================================================
+
+Other services invoke functions through the Lambda service of the function's region, as
+AWS's do, after checking the function's resource policy: Secrets Manager for each rotation
+step, EventBridge for each rule that fires.
 """
 
-from .functions import Function, FunctionRegistry, Handler, LambdaContext
+from .faults import FailurePlan
+from .service import KIT_ROLE, Lambda
 
-__all__ = ["Function", "FunctionRegistry", "Handler", "LambdaContext"]
+__all__ = ["FailurePlan", "KIT_ROLE", "Lambda"]

@@ -124,31 +124,32 @@ class Invoker:
     def run(self, fn: Function, fv: FunctionVersion, event: Any, *, invoked_arn: str | None = None,
             client_context: Mapping[str, Any] | None = None, note: Mapping[str, Any] | None = None) -> InvocationResult:
         """Run one invocation now and keep its log with the function."""
-        result = self.runtime.invoke(fv, event, invoked_arn=invoked_arn, client_context=client_context, note=note)
+        result = self.runtime.invoke(fv, event, invoked_arn=invoked_arn, client_context=client_context, note=note,
+                                     faults=fn.faults)
         fn.logs.append((result.request_id, result.log))
         return result
 
     def queue(self, fn: Function, event: Any, invoked_arn: str, resolve: Callable[[], FunctionVersion | None],
-              attempt: int = 0) -> None:
-        """Run ``event`` when the clock next moves (later, for a retry)."""
+              attempt: int = 0, note: Mapping[str, Any] | None = None) -> None:
+        """Run ``event`` when the clock next moves (later, for a retry); ``note`` goes into its records."""
         delay = timedelta(0) if attempt == 0 else ASYNC_RETRY_DELAYS[attempt - 1]
         self.clock.schedule(
             self.clock.now + delay,
-            lambda: self._run_queued(fn, event, invoked_arn, resolve, attempt),
+            lambda: self._run_queued(fn, event, invoked_arn, resolve, attempt, note),
             label=f"lambda async {fn.name}",
         )
 
     def _run_queued(self, fn: Function, event: Any, invoked_arn: str, resolve: Callable[[], FunctionVersion | None],
-                    attempt: int) -> None:
+                    attempt: int, note: Mapping[str, Any] | None) -> None:
         fv = resolve()
         if fv is None:  # the function was deleted while the event waited
             return
         result = self.run(fn, fv, event, invoked_arn=invoked_arn,
-                          note={"invocation_type": "Event", "attempt": attempt + 1})
+                          note={**(note or {}), "invocation_type": "Event", "attempt": attempt + 1})
         if result.ok:
             return
         if attempt < len(ASYNC_RETRY_DELAYS):
-            self.queue(fn, event, invoked_arn, resolve, attempt + 1)
+            self.queue(fn, event, invoked_arn, resolve, attempt + 1, note)
             return
         detail = {"function": fn.name, "request_id": result.request_id, "attempts": attempt + 1,
                   "error_type": (result.error or {}).get("errorType")}

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from .code import CallableCode, Code
+from .faults import FailurePlan
 from .policy import ResourcePolicy
 from .timing import KitTiming
 
@@ -111,7 +112,8 @@ class FunctionVersion:
 
 @dataclass(slots=True, eq=False)
 class Function:
-    """A function: its ``$LATEST``, its published versions, policies, tags and recent logs."""
+    """A function: its ``$LATEST``, its published versions, policies, tags, recent logs and,
+    kit-only, the failures it has been told to fake."""
 
     name: str
     arn: str
@@ -122,6 +124,7 @@ class Function:
     policies: dict[str, ResourcePolicy] = field(default_factory=dict)  # qualifier ("" unqualified) -> policy
     tags: dict[str, str] = field(default_factory=dict)
     logs: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=_KEPT_LOGS))
+    faults: FailurePlan | None = None  # kit-only failure injection (see :mod:`~.faults`)
 
     def version(self, qualifier: str | None) -> FunctionVersion | None:
         """The version a qualifier names (``None`` or ``$LATEST``: the latest)."""

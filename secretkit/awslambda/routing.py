@@ -35,14 +35,15 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 from .environ import Credentials
 
-__all__ = ["ClientFactory", "Route", "ServiceNotServedError", "enter", "factory_from", "leave"]
+__all__ = ["ClientFactory", "Route", "ServiceNotServedError", "current_route", "enter", "factory_from", "leave"]
 
 ClientFactory = Callable[[str, str, Credentials], Any]
 _REGION_IN_HOST = re.compile(r"(?:^|\.)([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$")
@@ -66,6 +67,8 @@ class Route:
     region: str
     credentials: Credentials
     function_name: str
+    #: what else the function can reach in the model, by name (see :mod:`~.network`)
+    network: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class _State:
@@ -89,6 +92,11 @@ def factory_from(make_client: Callable[[Any, str, str], Any], cloud: Any, served
         return make_client(cloud, service_name, region_name)
 
     return factory
+
+
+def current_route() -> Route | None:
+    """The route of the innermost running function, or None outside functions."""
+    return _State.routes[-1] if _State.routes else None
 
 
 def enter(route: Route, default_session: Any) -> tuple[bool, Any]:

@@ -23,6 +23,9 @@ An invocation, as Lambda's Python runtime runs it:
    meter prices.
 
 ``REPORT`` lines carry no ``Max Memory Used``: the model does not measure memory.
+
+A kit-only :class:`~.faults.FailurePlan` may fail an invocation on purpose, before the
+handler runs or after it returned (see :mod:`~.faults`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from .capture import InvocationLog
 from .code import CallableCode
 from .context import LambdaContext
 from .environ import Credentials, lambda_variables, trace_header
+from .faults import FailurePlan
 from .loader import InitError, ModuleSpace, load_handler
 from .records import FunctionVersion
 from .routing import ClientFactory, Route
@@ -111,7 +115,8 @@ class Runtime:
     """Runs the functions of one Lambda service (one region)."""
 
     def __init__(self, clock: SimClock, ids: Ids, request_ids: Ids, events: EventLog, account_id: str,
-                 client_factory: ClientFactory | None, assume_role: RoleCredentials) -> None:
+                 client_factory: ClientFactory | None, assume_role: RoleCredentials,
+                 network: Mapping[str, Any] | None = None) -> None:
         self.clock = clock
         self.ids = ids
         self.request_ids = request_ids
@@ -119,13 +124,14 @@ class Runtime:
         self.account_id = account_id
         self.client_factory = client_factory
         self.assume_role = assume_role
+        self.network: Mapping[str, Any] = network if network is not None else {}
 
     # ------------------------------------------------------------------ environments
     def _environment(self, fv: FunctionVersion, start: datetime) -> ExecutionEnvironment:
         credentials = self.assume_role(fv.config.role, fv.name)
         stream = f"{start:%Y/%m/%d}/[{fv.version}]{self.ids.hex(16)}"
         sandbox = self._sandbox(fv, stream, credentials)
-        route = Route(self.client_factory, fv.region, credentials, fv.name)
+        route = Route(self.client_factory, fv.region, credentials, fv.name, self.network)
         return ExecutionEnvironment(fv, sandbox, route, stream, credentials)
 
     @staticmethod
@@ -149,13 +155,14 @@ class Runtime:
 
     # ------------------------------------------------------------------ invoking
     def invoke(self, fv: FunctionVersion, event: Any, *, invoked_arn: str | None = None,
-               client_context: Mapping[str, Any] | None = None, note: Mapping[str, Any] | None = None) -> InvocationResult:
+               client_context: Mapping[str, Any] | None = None, note: Mapping[str, Any] | None = None,
+               faults: FailurePlan | None = None) -> InvocationResult:
         """Run one invocation of ``fv`` with ``event`` (already decoded from JSON)."""
         with LOCK:
-            return self._invoke(fv, event, invoked_arn or fv.qualified_arn, client_context, note)
+            return self._invoke(fv, event, invoked_arn or fv.qualified_arn, client_context, note, faults)
 
     def _invoke(self, fv: FunctionVersion, event: Any, invoked_arn: str, client_context: Mapping[str, Any] | None,
-                note: Mapping[str, Any] | None) -> InvocationResult:
+                note: Mapping[str, Any] | None, faults: FailurePlan | None) -> InvocationResult:
         start = self.clock.now
         request_id = self.request_ids.uuid()
         trace = trace_header(int(start.timestamp()), self.request_ids.hex(12), self.request_ids.hex(8))
@@ -184,8 +191,14 @@ class Runtime:
             env.suppressed = False
             error, crashed = self._init(env, watch, request_id, request_id)
         payload = b""
+        if error is None and not watch.expired and faults is not None:
+            error = faults.trip(event, "before")
         if error is None and not watch.expired:
             payload, error, crashed = self._handle(env, watch, event, request_id, invoked_arn, client_context)
+            if error is None and not watch.expired and faults is not None:
+                error = faults.trip(event, "after")
+        if error is not None and error.get("errorType") == "InjectedFailure":
+            log.line(f"[ERROR] InjectedFailure: {error['errorMessage']}")
         if error is None and not watch.expired:
             try:
                 watch.spend(fv.timing.duration_ms)

@@ -19,22 +19,25 @@ GetFunction, like boto3's ``function_active_v2``, finds it ready at its first po
 Kit-only helpers, outside the AWS API (their names say so): :meth:`kit_deploy_callable`
 deploys a plain Python callable for the first lessons, :meth:`kit_set_timing` sets the
 modelled durations (see :mod:`~.timing`), :meth:`kit_logs` returns recent invocation logs,
-and :meth:`may_invoke` / :meth:`invoke_as_service` are how another service (Secrets
-Manager rotating a secret) checks a function's resource policy and invokes it.
+:meth:`kit_failures` a function's failure plan (see :mod:`~.faults`). :meth:`may_invoke`,
+:meth:`invoke_as_service` and :meth:`queue_as_service` are how another service (Secrets
+Manager rotating a secret, EventBridge firing a rule) checks a function's resource policy
+and invokes it, synchronously or as an event.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .base import ACCOUNT_ID, ClientError, Env, Ids, Service, decode_token, encode_token, operation
 from .code import CallableCode, ZipCode
 from .environ import Credentials, check_variables
 from .errors import lambda_error, validation_error
-from .invocation import Invoker
+from .faults import FailurePlan
+from .invocation import Invoker, decode_payload
 from .policy import Statement, principal_block
 from .records import LATEST, Function, FunctionConfig, FunctionVersion
 from .routing import ClientFactory
@@ -72,12 +75,15 @@ class Lambda(Service):
     service_name = "lambda"
 
     def __init__(self, env: Env, *, client_factory: ClientFactory | None = None,
-                 assume_role: RoleCredentials | None = None, request_ids: Ids | None = None) -> None:
+                 assume_role: RoleCredentials | None = None, request_ids: Ids | None = None,
+                 network: Mapping[str, Any] | None = None) -> None:
+        """``client_factory`` makes the boto3 clients functions ask for (see :mod:`~.routing`);
+        ``network`` is what else they may reach in the model, by name (see :mod:`~.network`)."""
         super().__init__(env)
         self.functions: dict[str, Function] = {}  # name -> function
         self._assume_role = assume_role or self._session_credentials
         runtime = Runtime(env.clock, env.ids, request_ids or env.ids, env.events, env.account_id, client_factory,
-                          self._assume_role)
+                          self._assume_role, network)
         self._invoker = Invoker(runtime, env.clock, env.events)
 
     # ----------------------------------------------------------------- lookups
@@ -381,6 +387,16 @@ class Lambda(Service):
         fn, _ = self._find(FunctionName)
         return [text for _, text in fn.logs]
 
+    def kit_failures(self, FunctionName: str) -> FailurePlan:
+        """The function's failure plan (kit-only): arm it to make chosen invocations fail.
+
+        It belongs to the function, so it outlives code and configuration updates.
+        """
+        fn, _ = self._find(FunctionName)
+        if fn.faults is None:
+            fn.faults = FailurePlan()
+        return fn.faults
+
     def may_invoke(self, FunctionName: str, *, principal: str, source_account: str | None = None,
                    source_arn: str | None = None) -> bool:
         """Whether the function exists and its resource policy lets the service ``principal``
@@ -400,6 +416,29 @@ class Lambda(Service):
         own error (Secrets Manager: "Secrets Manager cannot invoke the specified Lambda
         function. Ensure that the function policy grants access to the principal ...").
         """
+        fn, fv = self._permitted(FunctionName, principal, source_account, source_arn)
+        return self._invoker.run(fn, fv, event, note=note)
+
+    def queue_as_service(self, FunctionName: str, event: Any, *, principal: str, source_account: str | None = None,
+                         source_arn: str | None = None, note: dict[str, Any] | None = None) -> None:
+        """Invoke as an event (``InvocationType="Event"``) on behalf of an AWS service.
+
+        The same policy check as :meth:`invoke_as_service`; the invocation then runs when
+        the clock next moves, with Lambda's retries if it fails (see :mod:`~.invocation`).
+        The event must fit Lambda's limit for asynchronous invocations.
+        """
+        fn, fv, qualifier = self._locate(FunctionName)
+        self._permitted(FunctionName, principal, source_account, source_arn)
+        decode_payload(json.dumps(event), "Event")
+
+        def resolve() -> FunctionVersion | None:
+            current = self.functions.get(fn.name)
+            return current.version(qualifier) if current is fn else None
+
+        self._invoker.queue(fn, event, fv.qualified_arn, resolve, note=note)
+
+    def _permitted(self, FunctionName: str, principal: str, source_account: str | None,
+                   source_arn: str | None) -> tuple[Function, FunctionVersion]:
         fn, fv = self._find(FunctionName)
         if not self.may_invoke(FunctionName, principal=principal, source_account=source_account, source_arn=source_arn):
             raise lambda_error(
@@ -407,5 +446,5 @@ class Lambda(Service):
                 f"{principal} is not authorized to perform: lambda:InvokeFunction on resource: {fv.qualified_arn} "
                 "because no resource-based policy allows the lambda:InvokeFunction action",
             )
-        return self._invoker.run(fn, fv, event, note=note)
+        return fn, fv
 

@@ -5,8 +5,6 @@
 * :mod:`.protocols`: the wire protocols AWS services speak (JSON 1.1, query, REST-JSON),
   read and written from botocore's own service models; both doors decode with them.
 * :mod:`.http`: SigV4 verification and a threaded HTTP endpoint on 127.0.0.1.
-* :mod:`.model_client`: a boto3-shaped client that calls a service model directly, with no
-  botocore in between (what rotation functions get in their ``context``).
 
 This package front imports none of them, so ``import secretkit`` stays free of boto3.
 """

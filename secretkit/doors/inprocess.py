@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["make_client", "CLIENT_SERVICES"]
 
-CLIENT_SERVICES = ("secretsmanager", "kms", "ssm")
+CLIENT_SERVICES = ("secretsmanager", "kms", "ssm", "events")
 
 _botocore_session: botocore.session.Session | None = None
 _CONFIG = Config(

@@ -1,5 +1,11 @@
-"""EventBridge-style scheduled rules that invoke functions (see :mod:`.rules`)."""
+"""EventBridge in the model: scheduled rules whose targets are Lambda functions.
 
-from .rules import Rule, Rules
+``rules`` holds the records (a rule, its targets, the scheduled event a firing sends);
+``service`` is the API (PutRule, PutTargets, ... one per region) and the firing itself, which
+invokes each target through the Lambda service of its region.
+"""
 
-__all__ = ["Rule", "Rules"]
+from .rules import Rule, Target
+from .service import EventBridge
+
+__all__ = ["EventBridge", "Rule", "Target"]

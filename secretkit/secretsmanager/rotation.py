@@ -1,26 +1,34 @@
 """Rotation: RotateSecret, CancelRotateSecret, the schedule, and how a rotation runs.
 
 :class:`Rotation` is the part of :class:`~secretkit.secretsmanager.service.SecretsManager`
-that serves these two operations; the Cloud hands it the account's functions and a client of
-this service for the functions to call. What happens on ``RotateSecret``, as on AWS:
+that serves these two operations; the Cloud hands it ``functions(region)``, the Lambda
+service of a region, which runs rotation functions. What happens on ``RotateSecret``, as
+on AWS:
 
-1. The rotation settings are stored (``RotationEnabled``, ``RotationLambdaARN``,
-   ``RotationRules``) and the request is checked: a function must be known, and no other
-   rotation may be in progress (``AWSPENDING`` on a version other than ``AWSCURRENT``'s).
+1. The request is checked: the secret needs a rotation function (``RotationLambdaARN``),
+   no other rotation may be in progress (``AWSPENDING`` on a version other than
+   ``AWSCURRENT``'s), and the function's resource policy must let
+   ``secretsmanager.amazonaws.com`` invoke it for this account and secret, or the call
+   fails with AWS's ``AccessDeniedException`` ("Secrets Manager cannot invoke the specified
+   Lambda function..."). Then the settings are stored (``RotationEnabled``,
+   ``RotationLambdaARN``, ``RotationRules``).
 2. The service makes a **placeholder version** whose VersionId is the token, labelled
    ``AWSPENDING``, with no value yet.
-3. It invokes the function four times, ``{"Step": ..., "SecretId": arn,
-   "ClientRequestToken": token}``: createSecret, setSecret, testSecret, finishSecret.
-   Each step takes the function's declared duration of simulated time, so the next one
-   runs that much later: the single-user failure window has a length an application can
-   fall into. The rotation succeeded when ``AWSCURRENT`` has reached the token.
-4. If any step fails, the *whole* rotation is retried later with the **same token** (the
-   function's steps are idempotent, so it resumes where it stopped); after the last retry
-   it is left as it is, ``AWSPENDING`` in place, and the next scheduled window tries again.
+3. It invokes the function four times through the Lambda runtime of the function's region
+   (:mod:`secretkit.awslambda`), with ``{"Step": ..., "SecretId": arn,
+   "ClientRequestToken": token}``: createSecret, setSecret, testSecret, finishSecret. Each
+   is a real invocation (cold or warm start, environment, logs, timeout, priced by the
+   meter) and takes its modelled duration of simulated time, Init included on a cold start,
+   so the next step runs that much later: the single-user failure window has a length an
+   application can fall into. The rotation succeeded when ``AWSCURRENT`` has reached the token.
+4. If any step fails (the function raised, timed out, could not start, or may no longer be
+   invoked), the *whole* rotation is retried later with the **same token** (the function's
+   steps are idempotent, so it resumes where it stopped); after the last retry it is left
+   as it is, ``AWSPENDING`` in place, and the next scheduled window tries again.
 
 AWS runs rotation asynchronously and ``RotateSecret`` returns at once; here createSecret
 runs inside the call and the other steps as the clock moves on (``cloud.clock.advance(
-seconds=1)`` finishes a rotation of functions declared at 100 ms). A failure is never
+seconds=1)`` finishes a rotation of functions modelled at 100 ms a step). A failure is never
 raised to the caller: it shows in the event log as a ``RotationFailed`` notice.
 
 ``RotateImmediately=False`` only validates: testSecret runs against a temporary
@@ -29,20 +37,21 @@ raised to the caller: it shows in the event log as a ``RotationFailed`` notice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from ..core.checks import check_bool, check_length, check_str, fail
-from ..core.context import note
+from ..core.context import note, service_principal
 from ..core.service import operation
 from .checks import check_token
 from .records import CURRENT, PENDING, Secret, Version
 from .schedule import check_rules, is_day_based, next_window
 from .store import Part, SecretStore
 
-__all__ = ["RETRY_DELAYS", "STEPS", "Functions", "Rotation"]
+__all__ = ["PRINCIPAL", "RETRY_DELAYS", "STEPS", "Functions", "Rotation"]
 
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
@@ -56,6 +65,12 @@ CANNOT_INVOKE = (
     "grants access to the principal secretsmanager.amazonaws.com."
 )
 _ONE_SECOND = timedelta(seconds=1)
+#: Who Secrets Manager is when it invokes a rotation function.
+PRINCIPAL = service_principal("secretsmanager")
+_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:lambda:([a-z]{2}(?:-[a-z]+)+-\d):")
+
+#: ``functions(region)``: the Lambda service of a region (the Cloud hands it in).
+Functions = Callable[[str], Any]
 
 
 @dataclass(slots=True)
@@ -68,26 +83,12 @@ class RotationRun:
     timer: Any = None
 
 
-class Functions(Protocol):
-    """What rotation needs of the account's functions (the Cloud's function registry is one)."""
-
-    def get(self, arn_or_name: str) -> Any:
-        """The function (with its ``duration_ms``), or None."""
-
-    def invoke(
-        self, arn: str, event: dict[str, Any], *, client: Callable[[str], Any] | None = ..., note: dict[str, Any] | None = ...
-    ) -> Any:
-        """Run the function now with ``event``; ``client`` goes into its context."""
-
-
 class Rotation(Part):
     """RotateSecret and CancelRotateSecret, the schedule, and the runs of a rotation."""
 
-    def __init__(self, store: SecretStore, functions: Functions | None, client: Callable[[], Any] | None) -> None:
+    def __init__(self, store: SecretStore, functions: Functions | None) -> None:
         super().__init__(store)
-        self.functions = functions  # the account's functions (None: rotation cannot invoke any)
-        self._new_client = client  # makes the client a rotation function gets in its context
-        self._client: Any = None
+        self.functions = functions  # region -> Lambda service (None: rotation cannot invoke any)
 
     # ------------------------------------------------------------------ operations
     @operation("RotateSecret")
@@ -113,7 +114,7 @@ class Rotation(Part):
             raise fail("InvalidRequestException", NO_FUNCTION)
         if self.rotation_in_progress(secret):
             raise fail("InvalidRequestException", IN_PROGRESS)
-        if self.functions is None or self.functions.get(function_arn) is None:
+        if not self._may_invoke(secret, function_arn):
             raise fail("AccessDeniedException", CANNOT_INVOKE)
         if token in secret.versions:
             if secret.labels.get(CURRENT) == token:  # a retried request whose rotation already finished
@@ -165,20 +166,35 @@ class Rotation(Part):
         secret.extra["rotation_run"] = RotationRun(token)
         self._attempt(secret)
 
-    def _client_for(self, service: str) -> Any:
-        """``context.client(service)`` for the functions rotation invokes."""
-        if service != "secretsmanager":
-            raise ValueError(f"a rotation function here gets a secretsmanager client, not {service!r}")
-        if self._new_client is None:
-            raise ValueError("this Secrets Manager was built without a client for its rotation functions")
-        if self._client is None:
-            self._client = self._new_client()
-        return self._client
+    def _lambda(self, function_arn: str) -> Any:
+        """The Lambda service of the function's region (a bare name: this region's)."""
+        if self.functions is None:
+            raise LookupError("this Secrets Manager was built without a way to reach Lambda")
+        match = _REGION_IN_ARN.match(function_arn)
+        return self.functions(match.group(1) if match else self.region)
 
-    def _invoke(self, secret: Secret, step: str, token: str) -> None:
-        assert self.functions is not None and secret.rotation_lambda_arn is not None
+    def _may_invoke(self, secret: Secret, function_arn: str) -> bool:
+        """Whether the function exists and its policy lets Secrets Manager invoke it for ``secret``."""
+        try:
+            lam = self._lambda(function_arn)
+        except (LookupError, ValueError):  # no Lambda, or a region the Cloud does not know
+            return False
+        return bool(lam.may_invoke(function_arn, principal=PRINCIPAL, source_account=self.env.account_id,
+                                   source_arn=secret.arn))
+
+    def _invoke(self, secret: Secret, step: str, token: str) -> float:
+        """Invoke one step through the runtime; return its modelled milliseconds (Init included).
+
+        Raises if the step failed: the function's error (``FunctionError``), or Lambda's
+        refusal to run it (the function is gone, or its policy no longer lets us in).
+        """
+        assert secret.rotation_lambda_arn is not None
         event = {"Step": step, "SecretId": secret.arn, "ClientRequestToken": token}
-        self.functions.invoke(secret.rotation_lambda_arn, event, client=self._client_for, note={"step": step, "secret": secret.arn})
+        result = self._lambda(secret.rotation_lambda_arn).invoke_as_service(
+            secret.rotation_lambda_arn, event, principal=PRINCIPAL, source_account=self.env.account_id,
+            source_arn=secret.arn, note={"step": step, "secret": secret.arn})
+        result.value()  # raises FunctionError with Lambda's error document if the step failed
+        return float(result.duration_ms + result.init_ms)
 
     def _attempt(self, secret: Secret) -> None:
         """Start one attempt at the whole rotation, from createSecret."""
@@ -195,11 +211,8 @@ class Rotation(Part):
         if secret.extra.get("rotation_run") is not run or not self.store.alive(secret):
             return
         step = STEPS[run.step_index]
-        function = self.functions.get(secret.rotation_lambda_arn or "") if self.functions is not None else None
         try:
-            if function is None:
-                raise LookupError("the rotation function no longer exists")
-            self._invoke(secret, step, run.token)
+            spent_ms = self._invoke(secret, step, run.token)
             if step == "finishSecret" and secret.labels.get(CURRENT) != run.token:
                 raise RuntimeError("finishSecret returned but AWSCURRENT is not on the new version")
         except Exception as exc:  # noqa: BLE001 - any failure of the function is the rotation's, never the caller's
@@ -208,8 +221,7 @@ class Rotation(Part):
         run.step_index += 1
         now = self.env.clock.now
         if run.step_index < len(STEPS):
-            assert function is not None
-            gap = timedelta(milliseconds=function.duration_ms)
+            gap = timedelta(milliseconds=spent_ms)
             run.timer = self.env.clock.schedule(now + gap, lambda: self._run_step(secret, run), label=f"rotation step {secret.name}")
             return
         secret.extra.pop("rotation_run", None)
@@ -222,7 +234,7 @@ class Rotation(Part):
     def _attempt_failed(self, secret: Secret, run: RotationRun, step: str, exc: Exception) -> None:
         """Log the failure; retry the whole rotation later with the same token, or give up for now."""
         now = self.env.clock.now
-        detail = {"step": step, "attempt": run.attempts, "token": run.token, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        detail = {"step": step, "attempt": run.attempts, "token": run.token, "error": _describe(exc)}
         self.store.notice("RotationFailed", secret.arn, detail, "Failed")
         if run.attempts <= len(RETRY_DELAYS) and secret.rotation_enabled is not False:
             delay = RETRY_DELAYS[run.attempts - 1]
@@ -245,7 +257,7 @@ class Rotation(Part):
         try:
             self._invoke(secret, "testSecret", token)
         except Exception as exc:  # noqa: BLE001 - a failed dry run is reported, not raised
-            detail = {"step": "testSecret", "attempt": 1, "error": f"{type(exc).__name__}: {exc}"[:300]}
+            detail = {"step": "testSecret", "attempt": 1, "error": _describe(exc)}
             self.store.notice("RotationFailed", secret.arn, detail, "Failed")
         finally:
             if secret.labels.get(PENDING) == token:
@@ -304,3 +316,12 @@ class Rotation(Part):
         """A manual PutSecretValue/UpdateSecret counts as a rotation for day-based schedules."""
         if manual and secret.rotation_enabled and is_day_based(secret.rotation_rules) and secret.extra.get("rotation_run") is None:
             self._schedule_next(secret, self.env.clock.now)
+
+
+def _describe(exc: Exception) -> str:
+    """A failed step, as the RotationFailed notice shows it: the function's own error type and
+    message when it raised (Lambda's error document), else the refusal (an AWS error)."""
+    error = getattr(exc, "error", None)
+    if isinstance(error, dict) and "errorType" in error:
+        return f"{error['errorType']}: {error.get('errorMessage', '')}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]

@@ -57,8 +57,8 @@ class SecretsManager(Service):
     """The Secrets Manager of one region. Methods mirror boto3's, with AWS's arguments.
 
     The Cloud builds it with what it may reach outside itself: ``peer(region)`` (another
-    region's Secrets Manager, for replication), ``functions`` (the account's functions, for
-    rotation) and ``client()`` (a client of this service for the rotation functions it invokes).
+    region's Secrets Manager, for replication) and ``functions(region)`` (a region's Lambda
+    service, which runs the rotation functions).
     """
 
     service_name = "secretsmanager"
@@ -70,12 +70,11 @@ class SecretsManager(Service):
         peer: Callable[[str], SecretsManager] | None = None,
         *,
         functions: Functions | None = None,
-        client: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__(env)
         self.kms = kms
         self.store = store = SecretStore(env, kms)
-        self.rotation = Rotation(store, functions, client)
+        self.rotation = Rotation(store, functions)
         self.replication = Replication(store, (lambda region: peer(region).replication) if peer is not None else None)
         self.listing = Listing(store)
         self.tags = Tags(store)
