@@ -1,4 +1,5 @@
-"""A secret, its database and a pre-built rotation function, ready to rotate (shared by the rotation tests)."""
+"""A secret, its database and a deployed pre-built rotation function, ready to rotate (shared
+by the rotation tests)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from secretkit import Cloud
+from secretkit import Cloud, rotation_functions
+from secretkit.awslambda import FailurePlan
 from secretkit.databases import Database, SimConnector, databases
-from secretkit.rotation_functions import (
-    FailurePlan,
-    RotationFunction,
-    rotation_function,
-)
 
 APP_PW = "app-password-0"
 MASTER_PW = "master-password-0"
+FUNCTION = "rotate-app"
 
 
 @dataclass
@@ -24,9 +22,13 @@ class Setup:
     sm: Any
     db: Database
     arn: str
-    function: RotationFunction
     function_arn: str
+    failures: FailurePlan  # the runtime's failure plan for the function
     connector: SimConnector
+
+    @property
+    def lam(self) -> Any:
+        return self.cloud.awslambda("us-east-1")
 
     def current(self) -> dict[str, Any]:
         return json.loads(self.sm.get_secret_value(SecretId=self.arn)["SecretString"])
@@ -45,7 +47,9 @@ class Setup:
 
 
 def make_setup(engine: str = "postgres", strategy: str = "single-user", *, duration_ms: float = 100.0,
-               client: Any = None, seed: int = 0) -> Setup:
+               seed: int = 0) -> Setup:
+    """A Cloud with one database, its master and app secrets, and the pre-built function for
+    ``engine`` and ``strategy`` deployed as ``rotate-app`` (each step modelled at ``duration_ms``)."""
     cloud = Cloud(seed=seed)
     sm = cloud.secretsmanager("us-east-1")
     dbs = databases(cloud)
@@ -55,7 +59,7 @@ def make_setup(engine: str = "postgres", strategy: str = "single-user", *, durat
     master = sm.create_secret(Name="master", SecretString=json.dumps(db.secret_dict("admin", MASTER_PW)))
     extra = {"masterarn": master["ARN"]} if strategy == "alternating-users" else {}
     arn = sm.create_secret(Name="app", SecretString=json.dumps(db.secret_dict("app", APP_PW, **extra)))["ARN"]
-    connector = SimConnector(dbs)
-    function = rotation_function(engine, strategy, connector, client=client, failures=FailurePlan())
-    function_arn = cloud.register_function("rotate-app", function, duration_ms=duration_ms)
-    return Setup(cloud, sm, db, arn, function, function_arn, connector)
+    function_arn = rotation_functions.deploy(cloud, FUNCTION, engine, strategy)
+    lam = cloud.awslambda("us-east-1")
+    lam.kit_set_timing(FUNCTION, duration_ms=duration_ms)
+    return Setup(cloud, sm, db, arn, function_arn, lam.kit_failures(FUNCTION), SimConnector(dbs))

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from _cfn_support import error_of, events, make_cfn, output, physical_id, status
-from secretkit.rotation_functions import FailurePlan, rotation_function
-from secretkit.databases import SimConnector, databases
+from secretkit import rotation_functions
+from secretkit.databases import databases
 
 ARN = r"arn:aws:secretsmanager:us-east-1:123456789012:secret:"
 
@@ -176,8 +176,7 @@ def _database_setup(cloud):
     dbs = databases(cloud)
     db = dbs.create("postgres", "orders.db.example", "postgres", "master-pw-0")
     db.add_user("orders_app", "initial-pw-0", grants=("SELECT",))
-    function = rotation_function("postgres", "single-user", SimConnector(dbs), failures=FailurePlan())
-    function_arn = cloud.register_function("rotate-orders", function, duration_ms=100)
+    function_arn = rotation_functions.deploy(cloud, "rotate-orders", "postgres", "single-user")
     known = {"orders-db": {"engine": "postgres", "host": db.host, "port": db.port}}
 
     def lookup(target_type, target_id, region):

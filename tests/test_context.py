@@ -199,13 +199,14 @@ def test_a_lambda_function_calls_as_itself_not_nested_in_its_invoker():
         inner.touch(Arn="arn:from-function")
         parents.append(inner.seen[0].parent)
 
-    arn = cloud.register_function("probe", handler)
+    lam = cloud.awslambda("us-east-1")
+    lam.kit_deploy_callable("probe", handler)
     outer = Probe(cloud.env("us-east-1"))
 
     class Invoker(Probe):
         @operation("Invoke")
         def run(self) -> dict[str, str]:
-            cloud.invoke(arn, {})
+            lam.invoke(FunctionName="probe", Payload=b"{}")
             return {}
 
     with context.caller(ALICE):

@@ -21,7 +21,7 @@ def test_random_failures_never_lose_a_working_credential(seed: int, strategy: st
     s.rotate(RotationRules={"AutomaticallyAfterDays": 2})
     for _ in range(15):
         if rng.random() < 0.6:
-            s.function.failures.fail(rng.choice(STEPS), when=rng.choice(("before", "after")), times=rng.randint(1, 5))
+            s.failures.fail(rng.choice(STEPS), when=rng.choice(("before", "after")), times=rng.randint(1, 5))
         if rng.random() < 0.1:
             s.cloud.outage("us-east-1")
             s.cloud.clock.advance(hours=rng.randint(1, 6))
@@ -41,7 +41,7 @@ def test_random_failures_never_lose_a_working_credential(seed: int, strategy: st
                 assert value["password"] not in pending_value
     assert len(s.cloud.events.select(kind="notice", operation="RotationFailed")) >= 5  # the chaos did happen
     # Failures stop: the schedule (or the retries) finishes whatever was left.
-    s.function.failures.armed.clear()
+    s.failures.armed.clear()
     s.cloud.clock.advance(days=5)
     assert s.current_works()
     assert not any("AWSPENDING" in st and "AWSCURRENT" not in st for st in s.labels().values())

@@ -80,7 +80,7 @@ def test_mysql_name_limit_refuses_a_long_clone() -> None:
 @pytest.mark.parametrize("when", ("before", "after"))
 def test_failure_at_any_step_is_recovered_with_the_same_token(engine: str, strategy: str, step: str, when: str) -> None:
     s = make_setup(engine, strategy)
-    s.function.failures.fail(step, when=when)
+    s.failures.fail(step, when=when)
     token = s.rotate()
     # Every secret stays readable; AWSPENDING names the token.
     labels = s.labels()
@@ -100,12 +100,12 @@ def test_failure_at_any_step_is_recovered_with_the_same_token(engine: str, strat
     assert "AWSCURRENT" in labels[token] and s.current_works()
     if pending_before is not None:
         assert s.current()["password"] == pending_before["password"]  # same password: resumed, not restarted
-    assert s.function.failures.fired == [(step, when)]
+    assert s.failures.fired == [(step, when)]
 
 
 def test_a_failing_test_step_keeps_failing_until_retries_run_out_then_blocks_rotate_secret() -> None:
     s = make_setup("postgres", "alternating-users")
-    s.function.failures.fail("testSecret", times=10)
+    s.failures.fail("testSecret", times=10)
     s.rotate()
     s.cloud.clock.advance(hours=3)
     failed = s.cloud.events.select(kind="notice", operation="RotationFailed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import boto3
 import botocore.exceptions
 import pytest
 from _rotation_support import make_setup
@@ -71,7 +72,7 @@ def test_rule_checks(path, rules, code) -> None:  # type: ignore[no-untyped-def]
 
 def test_rotation_in_progress_is_refused_and_cancel_reports_it(path) -> None:  # type: ignore[no-untyped-def]
     s, api = path
-    s.function.failures.fail("setSecret", times=10)
+    s.failures.fail("setSecret", times=10)
     token = api.rotate_secret(SecretId=s.arn, RotationLambdaARN=s.function_arn)["VersionId"]
     s.cloud.clock.advance(seconds=1)  # setSecret fails; a retry is scheduled
     err = _error(api.rotate_secret, SecretId=s.arn)
@@ -86,27 +87,41 @@ def test_rotation_in_progress_is_refused_and_cancel_reports_it(path) -> None:  #
     assert len(s.cloud.events.select(kind="notice", operation="RotationFailed")) == 1  # no retries once cancelled
     # The user clears AWSPENDING; then rotation can run again.
     s.sm.update_secret_version_stage(SecretId=s.arn, VersionStage="AWSPENDING", RemoveFromVersionId=token)
-    s.function.failures.armed.clear()
+    s.failures.armed.clear()
     new = s.rotate()
     assert "AWSCURRENT" in s.labels()[new] and s.current_works()
+
+
+def _spy(s, record, duration_ms=None) -> str:  # type: ignore[no-untyped-def]
+    """Deploy a function that calls ``record(event, client)`` with a client of its own, then
+    has the pre-built function do the step (invoking it through Lambda); return its ARN."""
+    lam = s.lam
+
+    def spy(event, context):  # type: ignore[no-untyped-def]
+        record(event, boto3.client("secretsmanager"))
+        out = lam.invoke(FunctionName="rotate-app", Payload=json.dumps(event))
+        if "FunctionError" in out:
+            raise RuntimeError(out["Payload"].decode())
+
+    lam.kit_deploy_callable("spy", spy, duration_ms=duration_ms)
+    lam.add_permission(FunctionName="spy", StatementId="sm", Action="lambda:InvokeFunction",
+                       Principal="secretsmanager.amazonaws.com")
+    return lam.get_function(FunctionName="spy")["Configuration"]["FunctionArn"]
 
 
 def test_placeholder_version_has_no_value_until_create_secret(path) -> None:  # type: ignore[no-untyped-def]
     s, api = path
     seen = {}
 
-    def spy(event, context):  # type: ignore[no-untyped-def]
+    def record(event, client):  # type: ignore[no-untyped-def]
         if event["Step"] == "createSecret":
-            client = context.client("secretsmanager")
             seen["stages"] = client.describe_secret(SecretId=event["SecretId"])["VersionIdsToStages"][event["ClientRequestToken"]]
             try:
                 client.get_secret_value(SecretId=event["SecretId"], VersionId=event["ClientRequestToken"], VersionStage="AWSPENDING")
             except client.exceptions.ResourceNotFoundException as exc:
                 seen["error"] = exc.response["Error"]["Code"]
-        return s.function(event, context)
 
-    arn = s.cloud.register_function("spy", spy)
-    api.rotate_secret(SecretId=s.arn, RotationLambdaARN=arn)
+    api.rotate_secret(SecretId=s.arn, RotationLambdaARN=_spy(s, record))
     s.cloud.clock.advance(seconds=1)
     assert seen == {"stages": ["AWSPENDING"], "error": "ResourceNotFoundException"}
     assert s.current_works()
@@ -115,32 +130,29 @@ def test_placeholder_version_has_no_value_until_create_secret(path) -> None:  # 
 def test_steps_run_in_order_with_the_same_token(path) -> None:  # type: ignore[no-untyped-def]
     s, api = path
     calls = []
-
-    def spy(event, context):  # type: ignore[no-untyped-def]
-        calls.append((event["Step"], event["ClientRequestToken"], event["SecretId"]))
-        return s.function(event, context)
-
-    arn = s.cloud.register_function("spy", spy, duration_ms=500)
+    arn = _spy(s, lambda event, client: calls.append((event["Step"], event["ClientRequestToken"], event["SecretId"])),
+               duration_ms=500)
     token = api.rotate_secret(SecretId=s.arn, RotationLambdaARN=arn)["VersionId"]
     assert [c[0] for c in calls] == ["createSecret"]  # the rest follows as time passes
     s.cloud.clock.advance(seconds=2)
     assert calls == [(step, token, s.arn) for step in ("createSecret", "setSecret", "testSecret", "finishSecret")]
-    invokes = s.cloud.events.select(kind="invoke")
+    invokes = [e for e in s.cloud.events.select(kind="invoke") if e.detail["function"] == "spy"]
     assert [e.detail["step"] for e in invokes] == ["createSecret", "setSecret", "testSecret", "finishSecret"]
-    assert invokes[1].time - invokes[0].time == timedelta(milliseconds=500)
+    assert [e.detail["cold_start"] for e in invokes] == [True, False, False, False]
+    # Each step starts once the one before has run: the first also had its Init (100 ms).
+    assert invokes[1].time - invokes[0].time == timedelta(milliseconds=600)
+    assert invokes[2].time - invokes[1].time == timedelta(milliseconds=500)
 
 
 def test_rotate_immediately_false_runs_only_test_secret_on_a_temporary_copy(path) -> None:  # type: ignore[no-untyped-def]
     s, api = path
     calls = []
 
-    def spy(event, context):  # type: ignore[no-untyped-def]
-        client = context.client("secretsmanager")
+    def record(event, client):  # type: ignore[no-untyped-def]
         pending = client.get_secret_value(SecretId=event["SecretId"], VersionStage="AWSPENDING")
         calls.append((event["Step"], pending["SecretString"], pending["VersionStages"]))
-        return s.function(event, context)
 
-    arn = s.cloud.register_function("spy", spy)
+    arn = _spy(s, record)
     before = s.labels()
     value = s.sm.get_secret_value(SecretId=s.arn)["SecretString"]
     api.rotate_secret(SecretId=s.arn, RotationLambdaARN=arn, RotationRules={"AutomaticallyAfterDays": 10}, RotateImmediately=False)

@@ -23,12 +23,14 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ssm": {"core", "kms"},
     "awslambda": {"core"},
     "iam": {"core"},  # principals, policies and their evaluation; IAM and STS (through iam/bridge.py)
-    "eventbridge": {"core"},  # rules invoke the functions the Cloud hands them
+    "eventbridge": {"core"},  # rules invoke targets through the Lambda callable the Cloud hands them
     # Stacks reach the services through the Cloud handed to cloudformation.wiring, by name.
     "cloudformation": {"core"},
     "databases": {"core"},
     "pricing": {"core"},  # the meter reads events, never a store
-    "rotation_functions": {"core", "databases"},  # Lambda code: at most a database driver
+    # Lambda code packages: the kit's stand-in drivers reach the simulated servers through the
+    # running function's network; the packages are zipped with the runtime's build_zip.
+    "rotation_functions": {"core", "databases", "awslambda"},
     "apps": {"core", "secretsmanager"},  # the failover drill waits out REPLICATION_LAG
     "doors": {"core"},  # the Cloud only under TYPE_CHECKING
     "cloud": {"core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "doors"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.checks import decode_token, encode_token, fail
 from ..core.clock import SimClock
+from ..core.context import caller, root_principal
 from ..core.errors import ClientError, SecretkitError, error_class
 from ..core.events import EventLog
 from ..core.ids import Ids
@@ -27,5 +28,7 @@ __all__ = [
     "encode_token",
     "error_class",
     "fail",
+    "caller",
     "operation",
+    "root_principal",
 ]

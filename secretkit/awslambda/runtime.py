@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from .activation import LOCK, Activation, Sandbox, environ_of, is_active, set_variable
-from .base import EventLog, Ids, SimClock
+from .base import EventLog, Ids, SimClock, caller, root_principal
 from .capture import InvocationLog
 from .code import CallableCode
 from .context import LambdaContext
@@ -125,6 +125,10 @@ class Runtime:
         self.client_factory = client_factory
         self.assume_role = assume_role
         self.network: Mapping[str, Any] = network if network is not None else {}
+        # Who a function's own calls come from: they start a chain of their own, not nested in
+        # whatever invoked the function. The account's root user until access control checks
+        # them; then the execution role's session (the credentials' principal).
+        self.principal = root_principal(account_id)
 
     # ------------------------------------------------------------------ environments
     def _environment(self, fv: FunctionVersion, start: datetime) -> ExecutionEnvironment:
@@ -253,7 +257,7 @@ class Runtime:
             return None, False
         error: dict[str, Any] | None = None
         crashed = False
-        with Activation(box, env.route):
+        with Activation(box, env.route), caller(self.principal):
             try:
                 if isinstance(fv.code, CallableCode):
                     env.handler = fv.code.handler
@@ -293,7 +297,7 @@ class Runtime:
         crashed = False
         handler = env.handler
         assert handler is not None
-        with Activation(box, env.route):
+        with Activation(box, env.route), caller(self.principal):
             try:
                 result = handler(event, context)
                 if not watch.expired:

@@ -5,8 +5,8 @@
 
     SERVICES["cloudformation"] = lambda cloud, env: build(cloud, env)
 
-It reaches the Cloud only through ``cloud.service(name, region)`` and
-``cloud.functions``, so this package never imports the Cloud itself. Dynamic references
+It reaches the Cloud only through ``cloud.service(name, region)``, so this package never
+imports the Cloud itself. Dynamic references
 and ``AWS::SSM::Parameter::Value<...>`` parameters are read with the same public
 operations a student would call (``GetParameter``, ``GetSecretValue``), so the reads show
 in the event log and the cost meter.
@@ -40,10 +40,6 @@ class CloudServices:
 
     def service(self, name: str, region: str) -> Any:
         return self._cloud.service(name, region)
-
-    @property
-    def functions(self) -> Any:
-        return self._cloud.functions
 
     def database(self, target_type: str, target_id: str, region: str) -> dict[str, Any] | None:
         return self._databases(target_type, target_id, region) if self._databases is not None else None

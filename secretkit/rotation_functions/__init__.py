@@ -1,57 +1,42 @@
-"""Pre-built rotation functions, written like AWS's templates, and a template for students.
+"""The pre-built rotation functions: Lambda code packages written like AWS's templates.
 
-The four-step logic is the same for every engine; what touches the database goes through a
-*connector*: ``connector.connect(secret_dict)`` returns a connection (or ``None`` when the
-login is refused) with ``set_password(user, pw)``, ``role_exists(user)``,
-``create_role_like(new, like, pw)``, ``test_login()`` and ``close()``. The simulated engines
-provide :class:`secretkit.databases.SimConnector`; a real PostgreSQL,
-:class:`secretkit.databases.psycopg_connector.PsycopgConnector`. The full contract is in
-:mod:`secretkit.databases.connector`.
+AWS publishes a rotation function per database engine and strategy, and its Serverless
+Application Repository deploys one for you: the function (``lambda_function.py`` with the
+database driver, zipped), an execution role, and a permission that lets Secrets Manager
+invoke it. The kit does the same, through the same Lambda API::
 
->>> fn = rotation_function("postgres", "alternating-users", connector)   # doctest: +SKIP
->>> arn = cloud.register_function("rotate-app", fn)                      # doctest: +SKIP
+    from secretkit import rotation_functions
+
+    arn = rotation_functions.deploy(cloud, "rotate-app-db", "postgres", "single-user")
+    sm.rotate_secret(SecretId="app/db", RotationLambdaARN=arn, RotationRules={"AutomaticallyAfterDays": 30})
+
+* :mod:`.packages`: which functions exist, their source (:func:`source`, to read) and their
+  zip (:func:`package`, the bytes CreateFunction receives);
+* :mod:`.deployment`: :func:`deploy`, what AWS's serverless application creates;
+* :mod:`.drivers`: the kit's stand-ins for the database drivers the functions import
+  (PyGreSQL, PyMySQL, pymongo) over the simulated servers, and ``pgdb`` over psycopg for
+  the real PostgreSQL of lab 6.
+
+A function's code is what a student reads as AWS's: nothing kit-only is in it. To make a
+step fail on purpose, the kit arms the Lambda runtime instead (``cloud.awslambda(region)
+.kit_failures(name)``, see :mod:`secretkit.awslambda.faults`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from .base import EXCLUDE_CHARACTERS, FailurePlan, InjectedFailure, RotationFunction
-from .strategies import (
-    ENGINE_FAMILIES,
-    AlternatingUsers,
-    SingleUser,
-    alternate_username,
-)
-from .template import StudentTemplate
+from .deployment import deploy, execution_role_arn, function_environment
+from .packages import DRIVERS, ENGINES, HANDLER, STRATEGIES, Template, package, source, template
 
 __all__ = [
-    "ENGINE_FAMILIES",
-    "EXCLUDE_CHARACTERS",
+    "DRIVERS",
+    "ENGINES",
+    "HANDLER",
     "STRATEGIES",
-    "AlternatingUsers",
-    "FailurePlan",
-    "InjectedFailure",
-    "RotationFunction",
-    "SingleUser",
-    "StudentTemplate",
-    "alternate_username",
-    "rotation_function",
+    "Template",
+    "deploy",
+    "execution_role_arn",
+    "function_environment",
+    "package",
+    "source",
+    "template",
 ]
-
-STRATEGIES = {"single-user": SingleUser, "alternating-users": AlternatingUsers}
-
-
-def rotation_function(engine: str, strategy: str, connector: Any, *, client: Any = None,
-                      failures: FailurePlan | None = None) -> RotationFunction:
-    """The pre-built function for ``engine`` (postgres, aurora-postgresql, mysql, aurora-mysql,
-    redshift, docdb) and ``strategy`` ("single-user" or "alternating-users")."""
-    family = next((name for name, members in ENGINE_FAMILIES.items() if engine in members), None)
-    if family is None:
-        raise ValueError(f"no pre-built rotation function for engine {engine!r}")
-    cls = STRATEGIES.get(strategy)
-    if cls is None:
-        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
-    function = cls(connector, client=client, failures=failures)
-    function.engines = ENGINE_FAMILIES[family]
-    return function

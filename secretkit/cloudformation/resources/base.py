@@ -57,15 +57,12 @@ class StackServices(Protocol):
     """How resource types reach the account: the service models, by region.
 
     ``service(name, region)`` returns the model (``"secretsmanager"``, ``"ssm"``,
-    ``"kms"``); ``functions`` the account's Lambda-style function registry;
-    ``database(target_type, target_id, region)`` describes a database a
-    ``SecretTargetAttachment`` points at (``{"engine", "host", "port"}``) or returns None.
+    ``"kms"``, ``"lambda"``); ``database(target_type, target_id, region)`` describes a
+    database a ``SecretTargetAttachment`` points at (``{"engine", "host", "port"}``) or
+    returns None.
     """
 
     def service(self, name: str, region: str) -> Any: ...
-
-    @property
-    def functions(self) -> Any: ...
 
     def database(self, target_type: str, target_id: str, region: str) -> dict[str, Any] | None: ...
 
