@@ -3,20 +3,22 @@
 Rows, median microseconds per invocation unless marked:
 
 * the handler called directly (no runtime at all: the floor);
-* a plain callable deployed with ``kit_deploy_callable``, warm;
-* a zipped ``lambda_function.py`` deployed with CreateFunction, warm;
-* the same zip, cold (a new function each time, so Init imports the module);
+* a plain callable deployed with ``kit_deploy_callable``, warm and cold;
+* a zipped ``lambda_function.py`` deployed with CreateFunction, warm and cold (a new
+  function each time, so Init imports the module);
 * a warm zip whose handler makes one ``get_secret_value`` through a module-level boto3
   client (the runtime plus the in-process boto3 door);
-* one whole rotation (four steps) of a secret by a rotation function written in the
-  structure of AWS's templates, deployed as a zip, invoked through the runtime for each
-  step (microseconds per rotation).
+* one whole rotation (four steps) of a secret, Secrets Manager invoking each step through
+  the runtime: by a password-only function written in the structure of AWS's templates,
+  and by the kit's pre-built single-user PostgreSQL package against a simulated server
+  (microseconds per rotation).
 
 Warm rows go through ``Lambda.invoke`` with a JSON payload, so they include the payload
 parse, the environment swap, log capture, the result's JSON and the event-log record.
 Most of a warm invocation's overhead is swapping the process environment in and out
 (one putenv/unsetenv per variable that differs, the notebook's and the function's), so
-it grows with the size of the notebook's own environment.
+it grows with the size of the notebook's own environment. A rotation's cost is mostly
+botocore's: each step's handler makes two to four genuine boto3 calls.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ import time
 from typing import Any, Callable
 
 import secretkit
+from secretkit import rotation_functions
 from secretkit.awslambda.code import build_zip
-from secretkit.awslambda.routing import factory_from
 from secretkit.awslambda.service import Lambda
-from secretkit.doors.inprocess import CLIENT_SERVICES, make_client
+from secretkit.databases import databases
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 HANDLER_SOURCE = "def lambda_handler(event, context):\n    return {'n': event['n'] + 1}\n"
@@ -79,9 +81,7 @@ def _median_us(fn: Callable[[int], Any], n: int, batch: int = 20) -> float:
 
 def _service() -> tuple[secretkit.Cloud, Lambda]:
     cloud = secretkit.Cloud(seed=1)
-    lam = Lambda(cloud.env("us-east-1"), client_factory=factory_from(make_client, cloud, CLIENT_SERVICES),
-                 request_ids=cloud.request_ids)
-    return cloud, lam
+    return cloud, cloud.awslambda("us-east-1")
 
 
 def _create(lam: Lambda, name: str, source: str, **config: Any) -> None:
@@ -103,6 +103,10 @@ def run() -> list[tuple[str, float, str]]:
     lam.invoke(FunctionName="callable", Payload=payloads[0])  # the cold start, outside the figure
     rows.append(("lambda: deployed callable, warm invoke",
                  _median_us(lambda i: lam.invoke(FunctionName="callable", Payload=payloads[i]), 1000), "us"))
+    for i in range(200):
+        lam.kit_deploy_callable(f"callable-{i}", handler)
+    rows.append(("lambda: deployed callable, cold invoke",
+                 _median_us(lambda i: lam.invoke(FunctionName=f"callable-{i}", Payload=payloads[i]), 200, batch=10), "us"))
 
     _create(lam, "zipped", HANDLER_SOURCE)
     lam.invoke(FunctionName="zipped", Payload=payloads[0])
@@ -121,7 +125,22 @@ def run() -> list[tuple[str, float, str]]:
                  _median_us(lambda i: lam.invoke(FunctionName="boto3", Payload=b"{}"), 400), "us"))
 
     rows.append(("lambda: one rotation (4 steps) through a deployed zip", _rotation_us(), "us"))
+    rows.append(("lambda: one rotation by the pre-built PostgreSQL package (simulated db)", _prebuilt_us(), "us"))
     return rows
+
+
+def _rotate_all(cloud: secretkit.Cloud, secrets: list[str], function_arn: str) -> float:
+    """Microseconds per rotation of ``secrets``, one after another, each finished by the clock."""
+    sm = cloud.secretsmanager("us-east-1")
+    start = time.perf_counter()
+    for arn in secrets:
+        sm.rotate_secret(SecretId=arn, RotationLambdaARN=function_arn)
+        cloud.clock.advance(seconds=1)
+    seconds = time.perf_counter() - start
+    done = len(cloud.events.select(kind="notice", operation="RotationSucceeded"))
+    if done != len(secrets):
+        raise RuntimeError(f"{len(secrets) - done} rotations did not finish in the benchmark")
+    return seconds / len(secrets) * 1e6
 
 
 def _rotation_us(rotations: int = 40) -> float:
@@ -132,22 +151,23 @@ def _rotation_us(rotations: int = 40) -> float:
             Environment={"Variables": {"SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.us-east-1.amazonaws.com"}})
     lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
                        Principal="secretsmanager.amazonaws.com")
-
-    def step(event: Any, context: Any) -> Any:  # Secrets Manager's side, until it invokes through the runtime
-        return lam.invoke_as_service("rotate", event, principal="secretsmanager.amazonaws.com").value()
-
-    bridge = cloud.register_function("bridge", step)
+    function_arn = lam.get_function(FunctionName="rotate")["Configuration"]["FunctionArn"]
     secrets = [sm.create_secret(Name=f"app/{i}", SecretString=json.dumps({"password": "x"}))["ARN"]
                for i in range(rotations)]
-    start = time.perf_counter()
-    for arn in secrets:
-        sm.rotate_secret(SecretId=arn, RotationLambdaARN=bridge)
-        cloud.clock.advance(seconds=1)
-    seconds = time.perf_counter() - start
-    done = len(cloud.events.select(kind="notice", operation="RotationSucceeded"))
-    if done != rotations:
-        raise RuntimeError(f"{rotations - done} rotations did not finish in the benchmark")
-    return seconds / rotations * 1e6
+    return _rotate_all(cloud, secrets, function_arn)
+
+
+def _prebuilt_us(rotations: int = 40) -> float:
+    """Microseconds per rotation by the kit's single-user PostgreSQL package on a simulated server."""
+    cloud = secretkit.Cloud(seed=1)
+    sm = cloud.secretsmanager("us-east-1")
+    db = databases(cloud).create("postgres", "pg.bench.example", "admin", "master-pw")
+    secrets = []
+    for i in range(rotations):
+        db.add_user(f"app{i}", "first-pw")
+        secrets.append(sm.create_secret(Name=f"app/{i}", SecretString=json.dumps(db.secret_dict(f"app{i}", "first-pw")))["ARN"])
+    function_arn = rotation_functions.deploy(cloud, "rotate", "postgres", "single-user")
+    return _rotate_all(cloud, secrets, function_arn)
 
 
 if __name__ == "__main__":

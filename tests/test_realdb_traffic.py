@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import secretkit
 from secretkit.databases.traffic import Traffic
 
 
@@ -52,20 +53,36 @@ def test_requests_read_awscurrent_and_log_in(world):
     assert len(versions) == 2
 
 
-def test_around_bursts_after_each_step_even_a_failed_one(world):
+def test_follow_bursts_after_each_step_the_function_runs_even_a_failed_one(world):
     client, db = world
-    traffic = Traffic(client, "db", db, per_step=2)
+    cloud = secretkit.Cloud(seed=3)
+    lam = cloud.awslambda("us-east-1")
 
     def handler(event, context):
         if event["Step"] == "testSecret":
             raise ValueError("boom")
 
-    wrapped = traffic.around(handler)
-    wrapped({"Step": "createSecret"}, None)
-    with pytest.raises(ValueError, match="boom"):
-        wrapped({"Step": "testSecret"}, None)
+    lam.kit_deploy_callable("steps", handler)
+    lam.add_permission(FunctionName="steps", StatementId="sm", Action="lambda:InvokeFunction",
+                       Principal="secretsmanager.amazonaws.com")
+    traffic = Traffic(client, "db", db, per_step=2)
+    stop = traffic.follow(cloud.events, "steps")
+    for step in ("createSecret", "testSecret"):
+        result = lam.invoke_as_service("steps", {"Step": step}, principal="secretsmanager.amazonaws.com",
+                                       note={"step": step})
+    assert result.error is not None and result.error["errorType"] == "ValueError"
+    lam.invoke(FunctionName="steps", Payload=b'{"Step": "setSecret"}')  # not a rotation step: no burst
+    lam.kit_deploy_callable("other", handler)
+    lam.add_permission(FunctionName="other", StatementId="sm", Action="lambda:InvokeFunction",
+                       Principal="secretsmanager.amazonaws.com")
+    lam.invoke_as_service("other", {"Step": "setSecret"}, principal="secretsmanager.amazonaws.com",
+                          note={"step": "setSecret"})  # another function: no burst
     assert list(traffic.failures_by_phase()) == ["after createSecret", "after testSecret"]
     assert len(traffic.requests) == 4
+    stop()
+    lam.invoke_as_service("steps", {"Step": "finishSecret"}, principal="secretsmanager.amazonaws.com",
+                          note={"step": "finishSecret"})
+    assert len(traffic.requests) == 4  # no longer following
 
 
 def test_per_step_must_be_positive(world):

@@ -1,4 +1,5 @@
-"""The pre-built PostgreSQL rotation functions, unchanged, against a real server through psycopg."""
+"""The pre-built PostgreSQL rotation functions, deployed from their zip, against a real server
+(PyGreSQL's calls, carried out by psycopg)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from collections.abc import Iterator
 import pytest
 from _realdb_support import require_psycopg, server_or_skip
 
-from secretkit import Cloud
+from secretkit import Cloud, rotation_functions
 from secretkit.databases.psycopg_connector import PsycopgConnector
-from secretkit.rotation_functions import rotation_function
 
 require_psycopg()
 
@@ -31,7 +31,7 @@ def test_rotation_on_real_postgresql(server, strategy: str) -> None:  # type: ig
         extra["masterarn"] = sm.create_secret(Name="master", SecretString=json.dumps(server.master_secret()))["ARN"]
     arn = sm.create_secret(Name="app", SecretString=json.dumps({**app, **extra}))["ARN"]
     connector = PsycopgConnector()
-    function = cloud.register_function("rotate", rotation_function("postgres", strategy, connector))
+    function = rotation_functions.deploy(cloud, "rotate", "postgres", strategy, driver="real")
     old_session = connector.connect(app)
     assert old_session is not None
     for _ in range(2):

@@ -1,8 +1,9 @@
-"""The connector the pre-built rotation functions talk to, for the simulated engines.
+"""A small connector to the simulated engines, for code outside Lambda functions.
 
-The rotation functions keep every database action behind this small interface, so the
-same four steps run against a simulated engine here and against a real PostgreSQL through
-:class:`secretkit.databases.psycopg_connector.PsycopgConnector`:
+Rotation functions reach a database the way AWS's do, through a database driver (the kit's
+stand-ins in :mod:`secretkit.rotation_functions.drivers`). Applications, lab checks and tests
+that want to log in or act on a simulated server directly use this connector instead; the
+real PostgreSQL has the same one, :class:`secretkit.databases.psycopg_connector.PsycopgConnector`:
 
 ``connector.connect(secret: dict) -> connection | None``
     Log in with an RDS-shaped secret dict (``host``, ``username``, ``password``...);
@@ -12,7 +13,7 @@ same four steps run against a simulated engine here and against a real PostgreSQ
 ``connection.role_exists(username) -> bool``
 ``connection.create_role_like(username, like, password)``
     Make ``username`` a login acting as ``like`` (membership on PostgreSQL-like engines,
-    grant replay on MySQL-like ones and DocumentDB); if it exists, re-grant and re-password.
+    grant replay on the others); if it exists, re-grant and re-password.
 ``connection.test_login() -> bool``
     The templates' test query (``SELECT NOW()``).
 ``connection.close()``; connections are also context managers.

@@ -1,19 +1,20 @@
-"""The real PostgreSQL behind the pre-built rotation functions: a psycopg connector.
+"""A psycopg connector to a real PostgreSQL, for code outside Lambda functions.
 
-The PostgreSQL rotation functions keep every database-specific action behind a small connector,
-so the same four steps run against the simulated engine and against a real server started by
-:mod:`secretkit.databases.postgres`. This connector does those actions with psycopg, the way AWS's
-PostgreSQL templates do with their driver, plus one improvement the templates lack:
+The pre-built rotation functions reach the real server through their own driver (PyGreSQL's
+``pgdb`` calls, carried out by psycopg: :mod:`secretkit.rotation_functions.drivers.pgdb_psycopg`).
+Applications, lab checks and tests that want to log in or act on the server directly use
+this connector, the same small interface as the simulated engines' (see
+:mod:`secretkit.databases.connector`), with one care the templates do not take:
 
 * **Passwords travel as SCRAM verifiers.** ``ALTER ROLE app PASSWORD 'secret'`` puts the
   plaintext in the SQL text, and so in the server log whenever statements are logged. libpq
   can compute the SCRAM-SHA-256 verifier on the client (``PQencryptPasswordConn``, exposed as
   ``pgconn.encrypt_password``); the server stores it as is and still accepts the plaintext at
   login. The secret never leaves the client in the clear.
-* **Clones act as the original.** Alternating users make ``app_clone`` a member of ``app``
+* **Clones act as the original.** ``create_role_like`` makes ``app_clone`` a member of ``app``
   (``GRANT app TO app_clone``) so it inherits every privilege, and ``ALTER ROLE app_clone SET
-  role = 'app'`` so tables it creates are owned by ``app``, not by a role that the next
-  rotation hands to other clients.
+  role = 'app'`` so tables it creates are owned by ``app``, as the kit's alternating-users
+  template does too.
 
 psycopg is imported only when a connection is made, so importing this module needs no driver.
 """

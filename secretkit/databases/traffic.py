@@ -4,9 +4,9 @@ Each *request* is what a typical service does for a fresh database session: read
 ``AWSCURRENT`` value from Secrets Manager, log in with it, run a query, log out. The
 application also keeps one session open from the start, the way a connection pool does.
 
-To see exactly where a rotation hurts, :meth:`Traffic.around` wraps a rotation function so
-that after every step (createSecret, setSecret, testSecret, finishSecret) the application
-makes a burst of requests. Requests are counted, not timed, so the counts are the same on
+To see exactly where a rotation hurts, :meth:`Traffic.follow` watches the Cloud's event log
+for the invocations of a rotation function, so that after every step (createSecret,
+setSecret, testSecret, finishSecret) the application makes a burst of requests. Requests are counted, not timed, so the counts are the same on
 every run: single-user rotation fails every new login between setSecret and finishSecret
 (the database already has the new password, ``AWSCURRENT`` still holds the old one), while
 alternating users fail none, because the login clients hold is never the one being changed.
@@ -24,9 +24,9 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
-__all__ = ["Request", "Traffic"]
+from ..core.events import Event, EventLog
 
-Handler = Callable[[dict[str, Any], Any], Any]
+__all__ = ["Request", "Traffic"]
 
 
 @dataclass(frozen=True)
@@ -77,18 +77,16 @@ class Traffic:
         self.phase = phase or self.phase
         return [self.request() for _ in range(self.per_step)]
 
-    def around(self, handler: Handler) -> Handler:
-        """``handler`` with a burst of requests after each of its steps (even a failed one)."""
+    def follow(self, events: EventLog, function_name: str) -> Callable[[], None]:
+        """Make a burst of requests after every rotation step ``function_name`` runs (a failed
+        one too), as the Cloud's event log records each invocation; returns a function that
+        stops following."""
 
-        def with_traffic(event: dict[str, Any], context: Any = None) -> Any:
-            try:
-                return handler(event, context)
-            finally:
-                self.burst(f"after {event.get('Step')}")
+        def after_step(event: Event) -> None:
+            if event.kind == "invoke" and event.detail.get("function") == function_name and "step" in event.detail:
+                self.burst(f"after {event.detail['step']}")
 
-        with_traffic.__name__ = getattr(handler, "__name__", "handler")
-        with_traffic.__doc__ = handler.__doc__
-        return with_traffic
+        return events.subscribe(after_step)
 
     def held_session_works(self) -> bool:
         """Whether the session opened at the start still answers (sessions outlive password changes)."""

@@ -71,7 +71,7 @@ class EventBridge(Service):
             raise fail("ResourceNotFoundException", f"Event bus {name} does not exist.")
 
     def _name(self, value: object, field: str = "name") -> str:
-        name = check_str(value, field.capitalize())
+        name = check_str(value, field[0].upper() + field[1:])
         check_length(name, field, 1, 64)
         check_pattern(name, field, _NAME_RE)
         return name
@@ -143,7 +143,7 @@ class EventBridge(Service):
     def list_rules(self, *, NamePrefix: str | None = None, EventBusName: str | None = None,
                    NextToken: str | None = None, Limit: int | None = None) -> dict[str, Any]:
         self._bus(EventBusName)
-        prefix = check_str(NamePrefix, "NamePrefix") if NamePrefix is not None else ""
+        prefix = self._name(NamePrefix, "namePrefix") if NamePrefix is not None else ""
         limit = check_int(Limit, "limit", 1, 100) if Limit is not None else 100
         start = 0
         if NextToken is not None:
