@@ -9,6 +9,9 @@ A lab's source is ``labs_src/NN_topic.py``, plain Python in the "percent" cell f
   (``# `` is removed from each).
 * ``# %%`` starts a code cell; ``# %% tags=["raises-exception"]`` gives it tags (the
   cells that demonstrate an AWS error carry that tag, so nbval compares the error).
+* A code cell whose first line is a cell magic written as a comment, ``# %%writefile
+  lambda_function.py``, starts with that magic (``%%writefile lambda_function.py``): the
+  source stays plain Python while the notebook's cell writes the file.
 * In a code cell, the lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` are the
   answer. The solution copy keeps them (without the markers); the student copy replaces
   them by ``# YOUR CODE HERE`` and a placeholder at the same indent: ``...`` unless the
@@ -36,6 +39,7 @@ SOLUTION_DIR = ROOT / "labs" / "solutions"
 CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
 BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION(?: \| (?P<placeholder>.+))?\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
+MAGIC = re.compile(r"^# (?P<magic>%%[a-z]\w* .*)$")
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {
@@ -82,6 +86,10 @@ def render(cell: Cell, *, solution: bool) -> str:
     out: list[str] = []
     inside = False
     for number, line in enumerate(cell.lines, 1):
+        magic = MAGIC.match(line) if number == 1 else None
+        if magic:
+            out.append(magic["magic"])
+            continue
         begin = BEGIN.match(line)
         if begin:
             if inside:

@@ -1,256 +1,305 @@
 # %% [markdown]
 # # Lab 2 — Write a rotation function: the four steps
 #
-# **Time:** 40 minutes (10 reading, 30 exercises) · **Needs:** lecture part 2
+# **Time:** 45 minutes (10 reading, 35 exercises) · **Needs:** lecture part 2
 #
 # **Learning objectives.** By the end of this lab you can:
 # - write the four steps of a single-user rotation function (`createSecret`, `setSecret`,
-#   `testSecret`, `finishSecret`) against the Secrets Manager API;
+#   `testSecret`, `finishSecret`) as a Lambda function file, the way you would for AWS;
+# - deploy it with the Lambda API (`create_function`, `add_permission`) and let Secrets
+#   Manager rotate a secret through it;
 # - explain what each staging label means during a rotation, and who moves it;
 # - make every step safe to retry, and show that a failed rotation leaves `AWSCURRENT`
 #   working and picks up where it stopped.
 #
-# Secrets Manager rotates a secret by calling *your* function four times with the event
-# `{"Step": ..., "SecretId": ..., "ClientRequestToken": ...}`. The token is the version id
-# of the new version. Before the first call, Secrets Manager creates that version with the
+# Secrets Manager rotates a secret by invoking *your* Lambda function four times with the
+# event `{"Step": ..., "SecretId": ..., "ClientRequestToken": ...}`. The token is the version
+# id of the new version. Before the first step, Secrets Manager makes that version with the
 # label `AWSPENDING` and no value yet; your `createSecret` fills it in.
+#
+# Here the database is a simulated PostgreSQL server and the function talks to it through
+# `pgdb`, PyGreSQL's module, exactly as AWS's PostgreSQL template does. (The kit bundles
+# a stand-in for `pg`/`pgdb` that answers from the simulated server; on AWS you would
+# bundle PyGreSQL itself.)
 
 # %%
+import io
 import json
+import zipfile
 
 from secretkit import Cloud
-from secretkit.labs.lab02 import Database, check
-
-cloud = Cloud(seed=2)
-sm = cloud.client("secretsmanager", region_name="us-east-1")
-db = Database({"app_user": "initial-Pa55word-0000"})  # a toy database: users and passwords
-
-arn = sm.create_secret(
-    Name="shop/prod/db",
-    SecretString=json.dumps({"username": "app_user", "password": "initial-Pa55word-0000"}),
-)["ARN"]
-db
+from secretkit.databases import databases
+from secretkit.labs.lab02 import check
+from secretkit.rotation_functions.drivers import bundle_files
 
 # %% [markdown]
-# ## The dispatcher (given)
+# ## The function file
 #
-# Every step starts with the same gate as AWS's own templates: the token must be a version
-# of this secret; if it is already `AWSCURRENT` the rotation is over and the step does
-# nothing; otherwise it must carry `AWSPENDING`. Then it calls the step function you write.
+# The cell below writes `lambda_function.py`, the file you would zip for AWS Lambda. The
+# handler and the database helpers are given, in the shape of AWS's templates: the handler
+# makes its own boto3 client at the endpoint in `SECRETS_MANAGER_ENDPOINT`, checks that
+# the token is a version of this secret (already `AWSCURRENT`: the rotation is over, do
+# nothing; otherwise it must be `AWSPENDING`), and calls one of the four step functions.
+#
+# Write the four step functions (Exercises 1-4), run the cell, then run the check cells
+# below it. Each check deploys *your* step in a function of its own, in a world of its own,
+# and rotates a secret through it: a first rotation, a retry after a failure, an
+# unreachable database, a second rotation. Edit, re-run the cell, re-run the check.
+#
+# - **Exercise 1, `create_secret`.** Read the current value, replace its password with a
+#   new random one (`service_client.get_random_password`, 16 characters or more), and store
+#   it as version `token` with the label `AWSPENDING`. If version `token` already has a
+#   value (this is a retry), keep it. Hint: `get_secret_dict(service_client, arn,
+#   "AWSPENDING", token)` raises `ResourceNotFoundException` while the pending version has
+#   no value.
+# - **Exercise 2, `set_secret`.** Make the database accept the pending password: the user
+#   logs in with the current password and changes its own (`get_connection`,
+#   `set_own_password`). On a retry the password may already have changed: if the pending
+#   password already logs in, there is nothing to do. If no login works, raise.
+# - **Exercise 3, `test_secret`.** Log in with the pending credentials and run a query. If
+#   that fails, **raise**: a failed step stops the rotation before `AWSCURRENT` moves.
+# - **Exercise 4, `finish_secret`.** Move `AWSCURRENT` to version `token` with
+#   `update_secret_version_stage`, naming the version that holds it now
+#   (`RemoveFromVersionId`); Secrets Manager then gives that version `AWSPREVIOUS`. Leave
+#   `AWSPENDING` alone: once it sits on the same version as `AWSCURRENT` the rotation is
+#   complete.
 
 # %%
+# %%writefile lambda_function.py
+"""Rotates the password of one PostgreSQL user kept in a Secrets Manager secret (single user)."""
+import json
+import logging
+import os
+
+import boto3
+import pg
+import pgdb
+
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+
+
 def lambda_handler(event, context):
-    """The rotation function Secrets Manager invokes, once per step."""
-    arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
-    stages = sm.describe_secret(SecretId=arn)["VersionIdsToStages"]
-    if token not in stages:
-        raise ValueError(f"version {token} has no stage for rotation of {arn}")
-    if "AWSCURRENT" in stages[token]:
-        return  # already finished: a retry of a completed rotation does nothing
-    if "AWSPENDING" not in stages[token]:
-        raise ValueError(f"version {token} is not AWSPENDING for rotation of {arn}")
-    if step == "createSecret":
-        create_secret(sm, arn, token)
-    elif step == "setSecret":
-        set_secret(sm, db, arn, token)
-    elif step == "testSecret":
-        test_secret(sm, db, arn, token)
-    elif step == "finishSecret":
-        finish_secret(sm, arn, token)
-    else:
-        raise ValueError(f"invalid step {step!r}")
+    """Run one rotation step; Secrets Manager invokes the function once per step."""
+    arn = event["SecretId"]
+    token = event["ClientRequestToken"]
+    step = event["Step"]
+    service_client = boto3.client("secretsmanager", endpoint_url=os.environ["SECRETS_MANAGER_ENDPOINT"])
 
-# %% [markdown]
-# ## Exercise 1 — `createSecret`
-#
-# Read the current value, replace its password with a new random one (at least 16
-# characters; `sm.get_random_password`), and store it as version `token` with the label
-# `AWSPENDING`. If version `token` already has a value (this is a retry), do nothing.
-#
-# Hint: `get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")` raises
-# `ResourceNotFoundException` while the pending version has no value.
-
-# %%
-def create_secret(sm, arn, token):
-    """Put the new password as the AWSPENDING version `token` (once)."""
-    # BEGIN SOLUTION
-    current = json.loads(sm.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")["SecretString"])
-    try:
-        sm.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")
-        return  # a retry: the pending password is already chosen
-    except sm.exceptions.ResourceNotFoundException:
-        pass
-    current["password"] = sm.get_random_password(PasswordLength=32, ExcludePunctuation=True)["RandomPassword"]
-    sm.put_secret_value(SecretId=arn, ClientRequestToken=token,
-                        SecretString=json.dumps(current), VersionStages=["AWSPENDING"])
-    # END SOLUTION
-
-# %%
-check("q1", create_secret)
-
-# %% [markdown]
-# ## Exercise 2 — `setSecret`
-#
-# Change the database password to the pending one. A user changes its own password:
-# `db.change_password(username, current_password, new_password)`. On a retry the password
-# may already have changed: if the pending password already logs in
-# (`db.login(username, password)`), there is nothing to do.
-
-# %%
-def set_secret(sm, db, arn, token):
-    """Make the database accept the AWSPENDING password."""
-    # BEGIN SOLUTION
-    pending = json.loads(sm.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")["SecretString"])
-    if db.login(pending["username"], pending["password"]):
-        return  # a retry after the password was already changed
-    current = json.loads(sm.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")["SecretString"])
-    db.change_password(current["username"], current["password"], pending["password"])
-    # END SOLUTION
-
-# %%
-check("q2", set_secret)
-
-# %% [markdown]
-# ## Exercise 3 — `testSecret`
-#
-# Log in with the pending credentials. If that fails, **raise** an exception: a failed
-# step stops the rotation before `AWSCURRENT` moves, which is the whole point of the test.
-
-# %%
-def test_secret(sm, db, arn, token):
-    """Raise unless the AWSPENDING credentials log in."""
-    # BEGIN SOLUTION
-    pending = json.loads(sm.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")["SecretString"])
-    if not db.login(pending["username"], pending["password"]):
-        raise ValueError("the pending password does not log in")
-    # END SOLUTION
-
-# %%
-check("q3", test_secret)
-
-# %% [markdown]
-# ## Exercise 4 — `finishSecret`
-#
-# Move `AWSCURRENT` to version `token` with `update_secret_version_stage`. AWS requires you
-# to name the version that holds `AWSCURRENT` now (`RemoveFromVersionId`); Secrets Manager
-# then gives that version `AWSPREVIOUS`. If `token` is already current, do nothing.
-# (Leave `AWSPENDING` alone. Once it sits on the same version as `AWSCURRENT` the rotation is
-# complete: AWS documents that end state, and `AWSPENDING` on no version at all, as the two
-# outcomes of a finished rotation. Removing the label is the service's business, not your
-# function's; in this lab you will see it stay next to `AWSCURRENT`.)
-
-# %%
-def finish_secret(sm, arn, token):
-    """Make version `token` AWSCURRENT."""
-    # BEGIN SOLUTION
-    stages = sm.describe_secret(SecretId=arn)["VersionIdsToStages"]
-    current = next(version for version, labels in stages.items() if "AWSCURRENT" in labels)
-    if current == token:
+    versions = service_client.describe_secret(SecretId=arn)["VersionIdsToStages"]
+    if token not in versions:
+        raise ValueError("Secret version %s has no stage for rotation of secret %s." % (token, arn))
+    if "AWSCURRENT" in versions[token]:
+        logger.info("Secret version %s already set as AWSCURRENT for secret %s.", token, arn)
         return
-    sm.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT",
-                                   MoveToVersionId=token, RemoveFromVersionId=current)
+    if "AWSPENDING" not in versions[token]:
+        raise ValueError("Secret version %s not set as AWSPENDING for rotation of secret %s." % (token, arn))
+
+    if step == "createSecret":
+        create_secret(service_client, arn, token)
+    elif step == "setSecret":
+        set_secret(service_client, arn, token)
+    elif step == "testSecret":
+        test_secret(service_client, arn, token)
+    elif step == "finishSecret":
+        finish_secret(service_client, arn, token)
+    else:
+        raise ValueError("Invalid step parameter %s for secret %s" % (step, arn))
+
+
+def create_secret(service_client, arn, token):
+    """Exercise 1: store the new credentials as the AWSPENDING version `token`, once."""
+    # BEGIN SOLUTION
+    current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+    try:
+        get_secret_dict(service_client, arn, "AWSPENDING", token)
+        logger.info("createSecret: version %s of %s already has its value.", token, arn)
+    except service_client.exceptions.ResourceNotFoundException:
+        current_dict["password"] = service_client.get_random_password(
+            PasswordLength=32, ExcludeCharacters=":/@\"'\\")["RandomPassword"]
+        service_client.put_secret_value(SecretId=arn, ClientRequestToken=token,
+                                        SecretString=json.dumps(current_dict), VersionStages=["AWSPENDING"])
+        logger.info("createSecret: put the AWSPENDING value of %s as version %s.", arn, token)
     # END SOLUTION
 
+
+def set_secret(service_client, arn, token):
+    """Exercise 2: make the database accept the AWSPENDING password."""
+    # BEGIN SOLUTION
+    pending_dict = get_secret_dict(service_client, arn, "AWSPENDING", token)
+    conn = get_connection(pending_dict)
+    if conn:
+        conn.close()
+        logger.info("setSecret: the AWSPENDING password of %s already logs in.", arn)
+        return
+    conn = get_connection(get_secret_dict(service_client, arn, "AWSCURRENT"))
+    if not conn:
+        raise ValueError("Unable to log into database with current secret of secret arn %s" % arn)
+    try:
+        set_own_password(conn, pending_dict["username"], pending_dict["password"])
+        logger.info("setSecret: set the AWSPENDING password of %s in the database.", arn)
+    finally:
+        conn.close()
+    # END SOLUTION
+
+
+def test_secret(service_client, arn, token):
+    """Exercise 3: raise unless the AWSPENDING credentials log in."""
+    # BEGIN SOLUTION
+    conn = get_connection(get_secret_dict(service_client, arn, "AWSPENDING", token))
+    if not conn:
+        raise ValueError("Unable to log into database with pending secret of secret arn %s" % arn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT NOW()")
+        conn.commit()
+        logger.info("testSecret: logged in with the AWSPENDING password of %s.", arn)
+    finally:
+        conn.close()
+    # END SOLUTION
+
+
+def finish_secret(service_client, arn, token):
+    """Exercise 4: make version `token` AWSCURRENT."""
+    # BEGIN SOLUTION
+    versions = service_client.describe_secret(SecretId=arn)["VersionIdsToStages"]
+    current_version = next(version for version, stages in versions.items() if "AWSCURRENT" in stages)
+    if current_version == token:
+        return
+    service_client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token,
+                                               RemoveFromVersionId=current_version)
+    logger.info("finishSecret: AWSCURRENT of %s moved to version %s.", arn, token)
+    # END SOLUTION
+
+
+def get_secret_dict(service_client, arn, stage, token=None):
+    """The JSON of one version: `stage` alone, or the version `token` carrying `stage`."""
+    if token:
+        secret = service_client.get_secret_value(SecretId=arn, VersionId=token, VersionStage=stage)
+    else:
+        secret = service_client.get_secret_value(SecretId=arn, VersionStage=stage)
+    secret_dict = json.loads(secret["SecretString"])
+    for field in ("host", "username", "password"):
+        if field not in secret_dict:
+            raise KeyError("%s key is missing from secret JSON" % field)
+    return secret_dict
+
+
+def get_connection(secret_dict):
+    """A connection with the secret's credentials, or None if the database refuses them."""
+    try:
+        return pgdb.connect(host=secret_dict["host"], user=secret_dict["username"],
+                            password=secret_dict["password"], database=secret_dict.get("dbname", "postgres"),
+                            port=int(secret_dict.get("port", 5432)), connect_timeout=5)
+    except pg.InternalError as e:
+        logger.info("Could not connect as %s: %s", secret_dict["username"], e)
+        return None
+
+
+def set_own_password(conn, username, password):
+    """The user logged in on `conn` gives itself `password`."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT quote_ident(%s)", (username,))
+        escaped_username = cur.fetchone()[0]
+        cur.execute("ALTER USER %s WITH PASSWORD %%s" % escaped_username, (password,))
+    conn.commit()
+
 # %%
-check("q4", finish_secret)
+check("q1", "lambda_function.py")
+
+# %%
+check("q2", "lambda_function.py")
+
+# %%
+check("q3", "lambda_function.py")
+
+# %%
+check("q4", "lambda_function.py")
 
 # %% [markdown]
-# ## Run a rotation by hand
+# ## Deploy it and let Secrets Manager run it
 #
-# Now play Secrets Manager's part. It would create the empty `AWSPENDING` version itself
-# and then invoke the function for `createSecret`; only the service can make an empty
-# version, so for that first step we call `create_secret` directly. The other three steps
-# go through `lambda_handler` with the real event shape. After each step the cell prints
-# the labels (version ids shortened to 8 characters) and whether the database accepts the
-# password that `AWSCURRENT` holds — the one every application reads.
+# Now do what you would do on AWS. Zip the file with the driver it imports (on AWS,
+# `pip install PyGreSQL -t .` puts the real one next to your file; here the kit's stand-in
+# goes in), create the function, and give Secrets Manager permission to invoke it. Then
+# `rotate_secret` stores the schedule, makes the `AWSPENDING` placeholder and invokes the
+# four steps, each a Lambda invocation that takes its simulated time. Afterwards it rotates
+# on the schedule by itself; each success or failure shows up as a notice in the Cloud's
+# event log.
 #
-# Until all four checks pass, the cells below only say so.
+# `new_world()` makes a fresh Cloud, database and secret each time, so a cell that went
+# wrong never spoils the next one. Until all four checks pass, the cells below only say so.
 
 # %%
-def labels():
+ready = all(check(q, "lambda_function.py").passed for q in ("q1", "q2", "q3", "q4"))
+
+
+def new_world(seed):
+    """A fresh Cloud with a PostgreSQL server, the shop's secret, and your function deployed."""
+    cloud = Cloud(seed=seed)
+    sm = cloud.client("secretsmanager", region_name="us-east-1")
+    db = databases(cloud).create("postgres", "shop-db.internal", "admin", "master-Pa55word-0000")
+    db.add_user("app_user", "initial-Pa55word-0000")
+    arn = sm.create_secret(Name="shop/prod/db",
+                           SecretString=json.dumps(db.secret_dict("app_user", "initial-Pa55word-0000")))["ARN"]
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write("lambda_function.py")
+        for path, text in bundle_files("pygresql").items():  # pg.py and pgdb.py
+            archive.writestr(path, text)
+    lam = cloud.client("lambda", region_name="us-east-1")
+    function_arn = lam.create_function(
+        FunctionName="shop-db-rotation", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+        Role="arn:aws:iam::123456789012:role/shop-db-rotation-role", Timeout=30,
+        Code={"ZipFile": buffer.getvalue()},
+        Environment={"Variables": {"SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.us-east-1.amazonaws.com"}},
+    )["FunctionArn"]
+    lam.add_permission(FunctionName="shop-db-rotation", StatementId="SecretsManagerRotationInvoke",
+                       Action="lambda:InvokeFunction", Principal="secretsmanager.amazonaws.com")
+    return cloud, sm, db, arn, function_arn
+
+
+def labels(sm, arn):
     stages = sm.describe_secret(SecretId=arn)["VersionIdsToStages"]
     return {version[:8]: sorted(names) for version, names in stages.items()}
 
 
-def current_works():
+def current_works(sm, db, arn):
     current = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])
-    return db.login(current["username"], current["password"])
+    return db.accepts(current["username"], current["password"])
 
 
-def step(name, token):
-    event = {"Step": name, "SecretId": arn, "ClientRequestToken": token}
-    if name == "createSecret":
-        create_secret(sm, arn, token)  # the service made the placeholder; see above
-    else:
-        lambda_handler(event, None)
-    print(f"{name:13} {labels()}  AWSCURRENT logs in: {current_works()}")
-
-
-ready = all(check(q, f).passed for q, f in
-            [("q1", create_secret), ("q2", set_secret), ("q3", test_secret), ("q4", finish_secret)])
-if ready:
-    token = cloud.ids.uuid()
-    print(f"{'before':13} {labels()}  AWSCURRENT logs in: {current_works()}")
-    for name in ("createSecret", "setSecret", "testSecret", "finishSecret"):
-        step(name, token)
-else:
-    print("finish the four exercises first")
-
-# %% [markdown]
-# Between `setSecret` and `finishSecret` the database has the new password while
-# `AWSCURRENT` still holds the old one: for that moment, *new* logins with `AWSCURRENT`
-# fail. That window is what single-user rotation costs; the lecture's alternating-users
-# strategy closes it.
-#
-# ## Survive an injected failure
-#
-# Rotate again, but make the database unreachable just before `setSecret`. The step
-# fails; nothing else may break: `AWSCURRENT` must still hold the old, working password, and
-# the new version keeps `AWSPENDING`. When the database is back, the *same token* resumes
-# the rotation — every step is safe to run again.
-
-# %%
-if ready:
-    token = cloud.ids.uuid()
-    step("createSecret", token)
-    db.down = True  # the injected failure
-    try:
-        step("setSecret", token)
-    except ConnectionError as error:
-        print(f"{'setSecret':13} FAILED: {error}")
-    db.down = False
-    print(f"{'after failure':13} {labels()}  AWSCURRENT logs in: {current_works()}")
-    for name in ("createSecret", "setSecret", "testSecret", "finishSecret"):  # the retry, same token
-        step(name, token)
-else:
-    print("finish the four exercises first")
-
-# %% [markdown]
-# ## Let Secrets Manager run it
-#
-# Now hand the function to the service. `cloud.register_function(name, handler)` plays
-# AWS Lambda and returns the function's ARN; `rotate_secret` stores the schedule, makes the
-# placeholder `AWSPENDING` version and invokes the four steps, each a simulated 100 ms apart.
-# Afterwards it rotates on the schedule by itself. Each success or failure shows up as a
-# notice in the Cloud's event log.
-
-# %%
-def notices(since):
+def notices(cloud, since):
     return [(e.time.strftime("%Y-%m-%d %H:%M:%S"), e.operation, dict(e.detail).get("step", ""))
             for e in cloud.events if e.kind == "notice" and e.time >= since and e.operation.startswith("Rotation")]
 
 
 if ready:
-    function_arn = cloud.register_function("shop-db-rotation", lambda_handler)
+    cloud, sm, db, arn, function_arn = new_world(2)
     started = cloud.clock.now
     sm.rotate_secret(SecretId=arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
     cloud.clock.advance(seconds=1)
     described = sm.describe_secret(SecretId=arn)
-    print("labels:", labels(), " AWSCURRENT logs in:", current_works())
+    print("labels:", labels(sm, arn), " AWSCURRENT logs in:", current_works(sm, db, arn))
     print("RotationEnabled:", described["RotationEnabled"], " next rotation:", f"{described['NextRotationDate']:%Y-%m-%d}")
     cloud.clock.advance(days=95)
-    for row in notices(started):
+    for row in notices(cloud, started):
         print(*row)
+else:
+    print("finish the four exercises first")
+
+# %% [markdown]
+# Each step was a Lambda invocation: the function's own log, as CloudWatch Logs would keep
+# it, shows them (here, the last rotation's four steps).
+
+# %%
+if ready:
+    for text in cloud.awslambda().kit_logs("shop-db-rotation")[-4:]:
+        print(text.splitlines()[0])
+        for line in text.splitlines()[1:-2]:
+            if "[INFO]" in line:
+                print("   ", line.split("\t")[-1])
 else:
     print("finish the four exercises first")
 
@@ -260,39 +309,69 @@ else:
 # Take the database down and rotate now. `createSecret` runs inside the call; `setSecret`
 # fails a moment later. The service does not raise anything to you: it logs the failure and
 # retries the **whole** rotation later with the same token. A new `rotate_secret` in the
-# meantime is refused, because a rotation is still in progress.
+# meantime is refused, because a rotation is still in progress. Between `setSecret` and
+# `finishSecret` the database already has the new password while `AWSCURRENT` still holds
+# the old one: that window is what single-user rotation costs; the lecture's
+# alternating-users strategy closes it.
 
 # %%
 if ready:
+    cloud, sm, db, arn, function_arn = new_world(3)
+    sm.rotate_secret(SecretId=arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
+    cloud.clock.advance(seconds=1)
     started = cloud.clock.now
     db.down = True  # the injected failure
     sm.rotate_secret(SecretId=arn)
     cloud.clock.advance(minutes=1)
-    print("after the failure:", labels())
+    print("after the failure:", labels(sm, arn))
     db.down = False
-    print("database back; AWSCURRENT (the password setSecret never changed) logs in:", current_works())
+    print("database back; AWSCURRENT (the password setSecret never changed) logs in:", current_works(sm, db, arn))
     try:
         sm.rotate_secret(SecretId=arn)
     except sm.exceptions.InvalidRequestException as error:
         print("rotate again now ->", error.response["Error"]["Code"], ":", error.response["Error"]["Message"])
     cloud.clock.advance(minutes=10)  # the service's first retry is 5 minutes after the failure
-    for row in notices(started):
+    for row in notices(cloud, started):
         print(*row)
-    print("after the retry:", labels(), " AWSCURRENT logs in:", current_works())
+    print("after the retry:", labels(sm, arn), " AWSCURRENT logs in:", current_works(sm, db, arn))
+else:
+    print("finish the four exercises first")
+
+# %% [markdown]
+# ### Without the permission
+#
+# A function is not Secrets Manager's to call until its resource policy says so. Deploy the
+# same file again without `add_permission` and ask for a rotation: the call is refused with
+# AWS's own error, and the secret is left exactly as it was.
+
+# %%
+if ready:
+    cloud, sm, db, arn, function_arn = new_world(4)
+    lam = cloud.client("lambda", region_name="us-east-1")
+    lam.remove_permission(FunctionName="shop-db-rotation", StatementId="SecretsManagerRotationInvoke")
+    try:
+        sm.rotate_secret(SecretId=arn, RotationLambdaARN=function_arn)
+    except sm.exceptions.ClientError as error:
+        print(error.response["Error"]["Code"], ":", error.response["Error"]["Message"])
+    print("labels:", labels(sm, arn), " RotationEnabled:", sm.describe_secret(SecretId=arn).get("RotationEnabled", False))
 else:
     print("finish the four exercises first")
 
 # %% [markdown]
 # ## Key points
 #
-# - Secrets Manager calls one function four times: `createSecret`, `setSecret`,
-#   `testSecret`, `finishSecret`, with the new version's id as `ClientRequestToken`.
+# - Secrets Manager invokes one Lambda function four times: `createSecret`, `setSecret`,
+#   `testSecret`, `finishSecret`, with the new version's id as `ClientRequestToken`; the
+#   function's resource policy must let `secretsmanager.amazonaws.com` invoke it.
+# - The function makes its own boto3 client (`SECRETS_MANAGER_ENDPOINT`) and its own
+#   database connection: nothing is handed to it but the event.
 # - `AWSPENDING` marks the version being rotated in; only `finishSecret` moves
 #   `AWSCURRENT`, and Secrets Manager then gives the old version `AWSPREVIOUS`. The function
 #   does not remove `AWSPENDING`: left on the `AWSCURRENT` version, it marks a finished
-#   rotation (the next `createSecret` moves it to the next new version).
+#   rotation (the next rotation moves it to the next new version).
 # - Every step must be idempotent: check the state first (pending value exists? pending
 #   password already works? token already current?), because a failed rotation is retried
 #   with the same token.
 # - A failure before `finishSecret` leaves `AWSCURRENT` untouched, so applications keep
-#   working; `testSecret` must raise when the new credentials do not work.
+#   working; `testSecret` must raise when the new credentials do not work, and no step may
+#   swallow an error.

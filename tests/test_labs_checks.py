@@ -7,12 +7,17 @@ asserts the check names *that* mistake, and that no check message gives the answ
 from __future__ import annotations
 
 import json
+import sys
+import textwrap
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab03, lab04, lab05
 from secretkit.pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 # --------------------------------------------------------------------------- the framework
@@ -180,106 +185,185 @@ def test_lab01_q4_mistakes():
 
 # --------------------------------------------------------------------------- lab 2
 
-def _current(sm, arn):
-    return json.loads(sm.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")["SecretString"])
+def _lab02_file(tmp_path, solution=True, **replace):
+    """Lab 2's lambda_function.py as the notebook's cell writes it (solution or student copy),
+    with the step functions named in ``replace`` swapped for the given source."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("labs_build", ROOT / "labs" / "build.py")
+    build = sys.modules.setdefault("labs_build", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(build)
+    cells = build.parse((ROOT / "labs_src" / "02_rotation_function.py").read_text())
+    cell = next(c for c in cells if c.lines and c.lines[0].startswith("# %%writefile"))
+    text = build.render(cell, solution=solution).split("\n", 1)[1]
+    tree = ast.parse(text)
+    for name, new in replace.items():
+        node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+        old = ast.get_source_segment(text, node)
+        text = text.replace(old, textwrap.dedent(new).strip())
+    path = tmp_path / "lambda_function.py"
+    path.write_text(text)
+    return path
 
 
-def _pending(sm, arn, token):
-    return json.loads(sm.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")["SecretString"])
+_PUT = ('service_client.put_secret_value(SecretId=arn, ClientRequestToken=token, '
+        'SecretString=json.dumps(current_dict), VersionStages=["AWSPENDING"])')
+_NEW_PASSWORD = 'current_dict["password"] = service_client.get_random_password(PasswordLength=32, ExcludePunctuation=True)["RandomPassword"]'
 
-
-def _create(stages=("AWSPENDING",), keyed=True, idempotent=True, keep_fields=True):
-    def create_secret(sm, arn, token):
-        if idempotent:
+#: (question, step, wrong step function, the start of the message it must get). Each is a
+#: mistake students make; each must be named for what it is.
+LAB02_WRONG = [
+    ("q1", "create_secret", f'''
+        def create_secret(service_client, arn, token):
+            current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
             try:
-                _pending(sm, arn, token)
-                return
-            except sm.exceptions.ResourceNotFoundException:
+                service_client.get_secret_value(SecretId=arn, VersionStage="AWSPENDING")
+            except service_client.exceptions.ResourceNotFoundException:
+                {_NEW_PASSWORD}
+                {_PUT}
+        ''', "createSecret asks for AWSPENDING without VersionId=token"),
+    ("q1", "create_secret", f'''
+        def create_secret(service_client, arn, token):
+            current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+            {_NEW_PASSWORD}
+            service_client.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString=json.dumps(current_dict))
+        ''', "PutSecretValue without VersionStages=['AWSPENDING'] labels the new value AWSCURRENT"),
+    ("q1", "create_secret", f'''
+        def create_secret(service_client, arn, token):
+            current = service_client.describe_secret(SecretId=arn)["VersionIdsToStages"]
+            old = next(v for v, s in current.items() if "AWSCURRENT" in s)
+            current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+            {_NEW_PASSWORD}
+            {_PUT}
+            service_client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token,
+                                                       RemoveFromVersionId=old)
+        ''', "createSecret moved a staging label with UpdateSecretVersionStage"),
+    ("q1", "create_secret", '''
+        def create_secret(service_client, arn, token):
+            password = service_client.get_random_password(PasswordLength=32)["RandomPassword"]
+            service_client.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString=password,
+                                            VersionStages=["AWSPENDING"])
+        ''', "the pending SecretString is not JSON"),
+    ("q1", "create_secret", f'''
+        def create_secret(service_client, arn, token):
+            current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+            {_NEW_PASSWORD}
+            {_PUT}
+        ''', "createSecret is not idempotent: on a retry (same token) it put a value again"),
+    ("q1", "create_secret", '''
+        def create_secret(service_client, arn, token):
+            try:
+                get_secret_dict(service_client, arn, "AWSPENDING", token)
+            except service_client.exceptions.ResourceNotFoundException:
+                password = service_client.get_random_password(PasswordLength=32)["RandomPassword"]
+                service_client.put_secret_value(SecretId=arn, ClientRequestToken=token, VersionStages=["AWSPENDING"],
+                                                SecretString=json.dumps({"username": "app_user", "password": password}))
+        ''', "the pending secret lost or changed dbname, engine, host, port"),
+    ("q1", "create_secret", f'''
+        def create_secret(service_client, arn, token):
+            current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+            {_NEW_PASSWORD}
+            service_client.put_secret_value(SecretId=arn, SecretString=json.dumps(current_dict), VersionStages=["AWSPENDING"])
+        ''', "the new value went into a version of its own"),
+    ("q1", "create_secret", '''
+        def create_secret(service_client, arn, token):
+            try:
+                get_secret_dict(service_client, arn, "AWSPENDING", token)
+            except service_client.exceptions.ResourceNotFoundException:
+                current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+                current_dict["password"] = service_client.get_random_password(PasswordLength=8)["RandomPassword"]
+                service_client.put_secret_value(SecretId=arn, ClientRequestToken=token,
+                                                SecretString=json.dumps(current_dict), VersionStages=["AWSPENDING"])
+        ''', "the new password is short"),
+    ("q2", "set_secret", '''
+        def set_secret(service_client, arn, token):
+            try:
+                pending_dict = get_secret_dict(service_client, arn, "AWSPENDING", token)
+                if get_connection(pending_dict):
+                    return
+                conn = get_connection(get_secret_dict(service_client, arn, "AWSCURRENT"))
+                set_own_password(conn, pending_dict["username"], pending_dict["password"])
+            except Exception:
                 pass
-        value = _current(sm, arn) if keep_fields else {}
-        value["password"] = sm.get_random_password(PasswordLength=24)["RandomPassword"]
-        kwargs = {"ClientRequestToken": token} if keyed else {}
-        if stages:
-            kwargs["VersionStages"] = list(stages)
-        sm.put_secret_value(SecretId=arn, SecretString=json.dumps(value), **kwargs)
-    return create_secret
+        ''', "setSecret returned normally although the database was unreachable"),
+    ("q2", "set_secret", '''
+        def set_secret(service_client, arn, token):
+            pending_dict = get_secret_dict(service_client, arn, "AWSPENDING", token)
+            conn = get_connection(get_secret_dict(service_client, arn, "AWSCURRENT"))
+            set_own_password(conn, pending_dict["username"], pending_dict["password"])
+        ''', "setSecret is not idempotent"),
+    ("q2", "set_secret", '''
+        def set_secret(service_client, arn, token):
+            current_dict = get_secret_dict(service_client, arn, "AWSCURRENT")
+            conn = get_connection(current_dict)
+            set_own_password(conn, current_dict["username"], current_dict["password"])
+        ''', "after setSecret the database still takes the old password"),
+    ("q3", "test_secret", '''
+        def test_secret(service_client, arn, token):
+            if not get_connection(get_secret_dict(service_client, arn, "AWSCURRENT")):
+                raise ValueError("cannot log in")
+        ''', "testSecret logged in with AWSCURRENT"),
+    ("q3", "test_secret", '''
+        def test_secret(service_client, arn, token):
+            conn = get_connection(get_secret_dict(service_client, arn, "AWSPENDING", token))
+            return conn is not None
+        ''', "testSecret passed although the pending password does not log in"),
+    ("q4", "finish_secret", '''
+        def finish_secret(service_client, arn, token):
+            service_client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token)
+        ''', "moving AWSCURRENT needs RemoveFromVersionId"),
+    ("q4", "finish_secret", '''
+        def finish_secret(service_client, arn, token):
+            service_client.update_secret_version_stage(SecretId=arn, VersionStage="AWSPENDING", RemoveFromVersionId=token)
+        ''', "finishSecret moved a label, but not AWSCURRENT to the token's version"),
+    ("q4", "finish_secret", '''
+        def finish_secret(service_client, arn, token):
+            versions = service_client.describe_secret(SecretId=arn)["VersionIdsToStages"]
+            first = next(iter(versions))
+            service_client.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token,
+                                                       RemoveFromVersionId=first)
+        ''', "a second rotation (three versions now) did not finish"),
+]
 
 
-def _set(check_first=True, use_pending=True):
-    def set_secret(sm, db, arn, token):
-        pending, current = _pending(sm, arn, token), _current(sm, arn)
-        if check_first and db.login(pending["username"], pending["password"]):
-            return
-        new = pending["password"] if use_pending else current["password"]
-        db.change_password(current["username"], current["password"], new)
-    return set_secret
+@pytest.mark.parametrize("question, step, wrong, hint", LAB02_WRONG, ids=[f"{q}-{i}" for i, (q, *_) in enumerate(LAB02_WRONG)])
+def test_lab02_each_wrong_answer_gets_its_own_message(tmp_path, question, step, wrong, hint):
+    result = lab02.check(question, _lab02_file(tmp_path, **{step: wrong}))
+    assert result.status == "failed" and result.message.startswith(hint), result.message
 
 
-def _finish(remove=True, move=True):
-    def finish_secret(sm, arn, token):
-        stages = sm.describe_secret(SecretId=arn)["VersionIdsToStages"]
-        current = next(v for v, s in stages.items() if "AWSCURRENT" in s)
-        if current == token or not move:
-            return
-        extra = {"RemoveFromVersionId": current} if remove else {}
-        sm.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token, **extra)
-    return finish_secret
+def test_lab02_table_names_every_mistake_differently():
+    hints = [hint for *_, hint in LAB02_WRONG]
+    assert len(hints) >= 8 and len(set(hints)) == len(hints)
 
 
-def test_lab02_q1_create_secret_mistakes():
-    assert lab02.check("q1", _create(stages=())).message.startswith(
-        "PutSecretValue without VersionStages=['AWSPENDING'] made the new password AWSCURRENT")
-    assert lab02.check("q1", _create(keyed=False)).message.startswith("the new version is not keyed by the rotation token")
-    assert lab02.check("q1", _create(idempotent=False)).message.startswith("createSecret is not idempotent")
-    assert lab02.check("q1", _create(keep_fields=False)).message.startswith("the pending secret lost the other fields")
-    assert lab02.check("q1", _create()).passed
+def test_lab02_the_solution_passes_and_the_student_copy_is_unanswered(tmp_path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "u").mkdir()
+    solution = _lab02_file(tmp_path / "s")
+    for question in ("q1", "q2", "q3", "q4"):
+        assert lab02.check(question, solution).passed, lab02.check(question, solution)
+    student = _lab02_file(tmp_path / "u", solution=False)
+    for question in ("q1", "q2", "q3", "q4"):
+        assert lab02.check(question, student).status == "unanswered"
 
 
-def test_lab02_q2_set_secret_mistakes():
-    assert lab02.check("q2", _set(use_pending=False)).message.startswith("the database still has the old password")
-    assert lab02.check("q2", _set(check_first=False)).message.startswith("setSecret is not idempotent")
-    assert lab02.check("q2", _set()).passed
+def test_lab02_files_that_cannot_be_used_are_named(tmp_path):
+    assert lab02.check("q1", tmp_path / "lambda_function.py").message.startswith("there is no lambda_function.py here yet")
+    broken = tmp_path / "lambda_function.py"
+    broken.write_text("def create_secret(service_client, arn, token:\n")
+    assert lab02.check("q1", broken).message.startswith("lambda_function.py does not compile")
+    broken.write_text("def create_secret(client, arn):\n    return 1\n")
+    assert lab02.check("q1", broken).message == "create_secret must take (service_client, arn, token), as lambda_handler calls it"
+    assert lab02.check("q2", broken).message == "lambda_function.py defines no set_secret(service_client, arn, token)"
+    assert lab02.check("q1", 42).message.startswith("pass the path of your function's file")
 
 
-def test_lab02_q3_test_secret_must_fail_on_a_bad_password():
-    def tests_current(sm, db, arn, token):
-        current = _current(sm, arn)
-        if not db.login(current["username"], current["password"]):
-            raise ValueError("current does not log in")
-
-    def returns_false(sm, db, arn, token):
-        pending = _pending(sm, arn, token)
-        return db.login(pending["username"], pending["password"])
-
-    def good(sm, db, arn, token):
-        pending = _pending(sm, arn, token)
-        if not db.login(pending["username"], pending["password"]):
-            raise ValueError("pending does not log in")
-
-    hint = "testSecret passed although the pending password does not work: raise when login fails"
-    assert lab02.check("q3", tests_current).message == hint
-    assert lab02.check("q3", returns_false).message == hint
-    assert lab02.check("q3", good).passed
-
-
-def test_lab02_q4_finish_secret_mistakes():
-    assert lab02.check("q4", _finish(remove=False)).message == (
-        "moving AWSCURRENT needs RemoveFromVersionId: the version that holds it now")
-    assert lab02.check("q4", _finish(move=False)).message.startswith(
-        "AWSPENDING is still attached after finishSecret to a version that is not AWSCURRENT")
-    assert lab02.check("q4", _finish()).passed
-
-
-def test_lab02_database_rules():
-    db = lab02.Database({"u": "p1"})
-    assert db.login("u", "p1") and not db.login("u", "nope") and not db.login("x", "p1")
-    with pytest.raises(PermissionError):
-        db.change_password("u", "wrong", "p2")
-    db.change_password("u", "p1", "p2")
-    assert db.login("u", "p2") and db.changes == 1
-    db.down = True
-    with pytest.raises(ConnectionError):
-        db.login("u", "p2")
+def test_lab02_a_step_that_raises_is_reported_with_the_functions_error(tmp_path):
+    wrong = 'def set_secret(service_client, arn, token):\n    raise RuntimeError("database on fire")\n'
+    result = lab02.check("q2", _lab02_file(tmp_path, set_secret=wrong))
+    assert result.message == "setSecret failed: RuntimeError: database on fire"
 
 
 # --------------------------------------------------------------------------- lab 3
@@ -495,7 +579,7 @@ def test_lab05_q3_mistakes():
 
 # --------------------------------------------------------------------------- never the answer
 
-FUNCTION_QUESTIONS = {lab01: ["q1", "q2", "q3", "q4"], lab02: ["q1", "q2", "q3", "q4"], lab03: ["q1", "q2", "q4"],
+FUNCTION_QUESTIONS = {lab01: ["q1", "q2", "q3", "q4"], lab02: [], lab03: ["q1", "q2", "q4"],
                       lab04: ["q1", "q2", "q3", "q4"], lab05: []}
 
 
