@@ -46,6 +46,7 @@ ENGINES: dict[str, Engine] = {
     "redshift": Engine("redshift", 5439, 127, "membership", "dev"),
     "mysql": Engine("mysql", 3306, 16, "grant-replay", None),
     "aurora-mysql": Engine("aurora-mysql", 3306, 16, "grant-replay", None),
+    "mariadb": Engine("mariadb", 3306, 16, "grant-replay", None),
     "docdb": Engine("docdb", 27017, 63, "grant-replay", None),
 }
 
