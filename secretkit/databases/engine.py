@@ -179,6 +179,16 @@ class Database:
         self.users[username] = _User(salt, _digest(salt, password), set(grants))
         self.record_change(f"user {username} created")
 
+    def reset_password(self, username: str, password: str) -> None:
+        """Set a user's password from outside the server, as RDS does for its master user
+        (ModifyDBInstance ``MasterUserPassword``, managed rotation). Open sessions stay open."""
+        user = self.users.get(username)
+        if user is None:
+            raise DatabaseError(f'role "{username}" does not exist')
+        user.salt = os.urandom(16)
+        user.digest = _digest(user.salt, password)
+        self.record_change(f"password of {username} reset")
+
     def record_change(self, what: str) -> None:
         self.changes.append((self.clock.now, what))
 
