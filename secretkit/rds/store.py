@@ -70,8 +70,10 @@ class RdsStore:
         return (text[len(prefix):] if text.startswith(prefix) else text).lower()
 
     def find_instance(self, identifier: object) -> Instance:
-        """An instance by identifier (any case) or ARN; ``DBInstanceNotFound`` otherwise."""
+        """An instance by identifier (any case), ARN or DbiResourceId; ``DBInstanceNotFound`` otherwise."""
         instance = self.instances.get(self._key(identifier, "db"))
+        if instance is None and str(identifier).startswith("db-"):
+            instance = next((i for i in self.instances.values() if i.resource_id == identifier), None)
         if instance is None:
             raise not_found("DBInstance", str(identifier))
         return instance
