@@ -23,8 +23,10 @@ __all__ = [
     "check_class",
     "check_dbname",
     "check_engine",
+    "check_groups",
     "check_identifier",
     "check_opt_bool",
+    "check_opt_strs",
     "check_password",
     "check_port",
     "check_storage",
@@ -163,6 +165,18 @@ def check_storage(value: object, engine: RdsEngine) -> int:
 
 def check_opt_bool(value: object, field_name: str) -> bool | None:
     return None if value is None else check_bool(value, field_name)
+
+
+def check_opt_strs(**values: object) -> None:
+    """Each given (not None) value must be a string: ``check_opt_strs(EngineVersion=v, KmsKeyId=k)``."""
+    for name, value in values.items():
+        if value is not None:
+            check_str(value, name)
+
+
+def check_groups(value: object) -> list[str]:
+    """``VpcSecurityGroupIds``: a list of strings (kept and shown; the kit has no VPCs)."""
+    return [check_str(v, "VpcSecurityGroupIds") for v in check_list(value, "VpcSecurityGroupIds")] if value else []
 
 
 def check_tags(tags: object) -> list[dict[str, str]]:

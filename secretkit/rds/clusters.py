@@ -28,8 +28,10 @@ from ..core.service import operation
 from .checks import (
     check_dbname,
     check_engine,
+    check_groups,
     check_identifier,
     check_opt_bool,
+    check_opt_strs,
     check_port,
     check_tags,
     check_username,
@@ -106,13 +108,9 @@ class Clusters(Part):
         retention = check_int(BackupRetentionPeriod, "BackupRetentionPeriod", 1, 35) if BackupRetentionPeriod is not None else 1
         encrypted = bool(check_opt_bool(StorageEncrypted, "StorageEncrypted"))
         protection = bool(check_opt_bool(DeletionProtection, "DeletionProtection"))
-        for name, value in (("EngineVersion", EngineVersion), ("KmsKeyId", KmsKeyId),
-                            ("DBSubnetGroupName", DBSubnetGroupName),
-                            ("DBClusterParameterGroupName", DBClusterParameterGroupName)):
-            if value is not None:
-                check_str(value, name)
-        groups = [check_str(v, "VpcSecurityGroupIds") for v in check_list(VpcSecurityGroupIds, "VpcSecurityGroupIds")] \
-            if VpcSecurityGroupIds else []
+        check_opt_strs(EngineVersion=EngineVersion, KmsKeyId=KmsKeyId, DBSubnetGroupName=DBSubnetGroupName,
+                       DBClusterParameterGroupName=DBClusterParameterGroupName)
+        groups = check_groups(VpcSecurityGroupIds)
         tags = check_tags(Tags)
         # ---- every check has passed: make it
         arn = f"{store.arn_prefix}cluster:{identifier}"

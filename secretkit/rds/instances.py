@@ -29,15 +29,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..core.checks import check_bool, check_int, check_list, check_str
+from ..core.checks import check_bool, check_int, check_str
 from ..core.context import note, touch
 from ..core.service import operation
 from .checks import (
     check_class,
     check_dbname,
     check_engine,
+    check_groups,
     check_identifier,
     check_opt_bool,
+    check_opt_strs,
     check_port,
     check_storage,
     check_tags,
@@ -63,10 +65,6 @@ def next_maintenance(now: datetime) -> datetime:
     days = (6 - now.weekday()) % 7
     start = (now + timedelta(days=days)).replace(hour=5, minute=0, second=0, microsecond=0)
     return start if start > now else start + timedelta(days=7)
-
-
-def _check_groups(value: object) -> list[str]:
-    return [check_str(v, "VpcSecurityGroupIds") for v in check_list(value, "VpcSecurityGroupIds")] if value else []
 
 
 class Instances(Part):
@@ -115,11 +113,9 @@ class Instances(Part):
         if identifier in store.instances:
             raise fail("DBInstanceAlreadyExists", "DB instance already exists")
         tags = check_tags(Tags)
-        groups = _check_groups(VpcSecurityGroupIds)
-        for name, value in (("EngineVersion", EngineVersion), ("AvailabilityZone", AvailabilityZone),
-                            ("StorageType", StorageType), ("KmsKeyId", KmsKeyId), ("DBSubnetGroupName", DBSubnetGroupName)):
-            if value is not None:
-                check_str(value, name)
+        groups = check_groups(VpcSecurityGroupIds)
+        check_opt_strs(EngineVersion=EngineVersion, AvailabilityZone=AvailabilityZone, StorageType=StorageType,
+                       KmsKeyId=KmsKeyId, DBSubnetGroupName=DBSubnetGroupName)
         flags = {name: check_opt_bool(value, name) for name, value in (
             ("MultiAZ", MultiAZ), ("PubliclyAccessible", PubliclyAccessible),
             ("StorageEncrypted", StorageEncrypted), ("DeletionProtection", DeletionProtection))}
@@ -265,7 +261,7 @@ class Instances(Part):
         protection = check_opt_bool(DeletionProtection, "DeletionProtection")
         public = check_opt_bool(PubliclyAccessible, "PubliclyAccessible")
         retention = check_int(BackupRetentionPeriod, "BackupRetentionPeriod", 0, 35) if BackupRetentionPeriod is not None else None
-        groups = _check_groups(VpcSecurityGroupIds) if VpcSecurityGroupIds is not None else None
+        groups = check_groups(VpcSecurityGroupIds) if VpcSecurityGroupIds is not None else None
         # ---- every check has passed: change it (the master secret first: it is what can fail)
         if not change.empty:
             assert instance.master_username is not None

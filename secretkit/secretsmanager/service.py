@@ -10,7 +10,9 @@ handed that store:
   itself in :mod:`.sync`;
 * :mod:`.listing` (``ListSecrets``, ``ListSecretVersionIds``, ``BatchGetSecretValue``);
 * :mod:`.tags`, :mod:`.policies` (resource policies) and :mod:`.passwords`
-  (``GetRandomPassword``).
+  (``GetRandomPassword``);
+* :mod:`.owned` (``facade.owned``): the secrets another service owns (RDS's master user
+  secrets), the calls their owner makes, and their managed rotation.
 
 The operations on a secret and its values (create, read, write, label, describe, delete,
 restore) are written here; each of the others is served by its part (see
