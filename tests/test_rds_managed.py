@@ -249,3 +249,7 @@ def test_the_managed_secret_costs_what_a_secret_costs(cloud, rds):
     hours = [line for line in bill.select(dimension="secretsmanager:secret-month") if line.resource == arn]
     assert len(hours) == 1 and hours[0].quantity == Decimal(730)
     assert hours[0].amount == Decimal("0.40")
+    # RDS's own CreateSecret is an API call on the account's bill; the rotations the clock ran
+    # are not calls; RDS itself is not priced by the kit's meter.
+    assert bill.quantity("secretsmanager:api-calls") == 1
+    assert "rds" not in bill.by_service()
