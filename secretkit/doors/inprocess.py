@@ -22,6 +22,7 @@ Two deliberate differences from a plain ``boto3.client``:
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from typing import TYPE_CHECKING, Any
@@ -98,14 +99,26 @@ class _Dispatcher:
         self.principal = root_principal(cloud.account_id)
         self.protocol = protocol_of(service_name)
         self.content_type = _CONTENT_TYPES[self.protocol]
+        self._methods: dict[str, Any] = {}  # operation -> the model's bound method
+
+    def _method(self, name: str) -> Any:
+        """The model's method for operation ``name``, or None. A region's service object, once
+        made, serves it for good, so each method is looked up once."""
+        method = self._methods.get(name)
+        if method is None:
+            service = self.cloud.service(self.service_name, self.region)
+            method = getattr(service, botocore.xform_name(name), None)
+            if method is None or getattr(method, "aws_operation", None) != name:
+                return None
+            self._methods[name] = method
+        return method
 
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> tuple[_Http, dict[str, Any]]:
         request_id = self.cloud.request_ids.uuid()
         try:
             name, args = decode_request(self.service_name, params)
-            service = self.cloud.service(self.service_name, self.region)
-            method = getattr(service, botocore.xform_name(name), None)
-            if method is None or getattr(method, "aws_operation", None) != name:
+            method = self._method(name)
+            if method is None:
                 return self._error(request_id, AwsError("UnsupportedOperation", f"secretkit does not model {name} (yet).", 400))
             with caller(self.principal):
                 result = method(**args)
@@ -121,16 +134,12 @@ class _Dispatcher:
         return self._success(model, request_id, dict(result))
 
     def _success(self, model: Any, request_id: str, response: dict[str, Any]) -> tuple[_Http, dict[str, Any]]:
-        status = int(model.http.get("responseCode", 200))
-        output = model.output_shape
-        if output is not None:
-            for member_name, member in output.members.items():
-                if member.serialization.get("location") == "statusCode" and member_name in response:
-                    status = int(response[member_name])  # Invoke: 200, 202 (Event) or 204 (DryRun)
-            if model.has_streaming_output:
-                payload = output.serialization["payload"]
-                data = bytes(response.get(payload) or b"")
-                response[payload] = StreamingBody(io.BytesIO(data), len(data))
+        status, status_member, streamed = _response_plan(model)
+        if status_member is not None and status_member in response:
+            status = int(response[status_member])  # Invoke: 200, 202 (Event) or 204 (DryRun)
+        if streamed is not None:
+            data = bytes(response.get(streamed) or b"")
+            response[streamed] = StreamingBody(io.BytesIO(data), len(data))
         headers = self._headers(request_id)
         response["ResponseMetadata"] = self._metadata(request_id, status, headers)
         return _Http(status, headers), response
@@ -150,6 +159,21 @@ class _Dispatcher:
         headers = self._headers(request_id)
         parsed = {"Error": body, "ResponseMetadata": self._metadata(request_id, status, headers)}
         return _Http(status, headers), parsed
+
+
+@functools.lru_cache(maxsize=1024)  # each client has its own models: bounded, not forever
+def _response_plan(model: Any) -> tuple[int, str | None, str | None]:
+    """For one operation: its success status, the output member that overrides it (a
+    ``statusCode`` location) and the streamed payload member, read once from its model."""
+    status = int(model.http.get("responseCode", 200))
+    output = model.output_shape
+    if output is None:
+        return status, None, None
+    status_member = next(
+        (name for name, member in output.members.items() if member.serialization.get("location") == "statusCode"), None
+    )
+    streamed = output.serialization.get("payload") if model.has_streaming_output else None
+    return status, status_member, streamed
 
 
 def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1") -> Any:
