@@ -1,6 +1,5 @@
-"""What the RDS tests share: an RDS registered on a fresh Cloud (as the Cloud will register
-it), an instance or cluster made in one call, and a fingerprint of everything a failed call
-must leave as it was."""
+"""What the RDS tests share: a fresh Cloud's RDS, an instance or cluster made in one call,
+and a fingerprint of everything a failed call must leave as it was."""
 
 from __future__ import annotations
 
@@ -8,22 +7,12 @@ import json
 
 import pytest
 
-import secretkit.cloud as cloud_module
 from secretkit.databases import databases
-from secretkit.rds import Rds
-
-
-def register_rds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The one registration line the Cloud needs, put in place for the test."""
-    monkeypatch.setitem(
-        cloud_module.SERVICES, "rds", lambda cloud, env: Rds(env, lambda: cloud.secretsmanager(env.region), databases(cloud))
-    )
 
 
 @pytest.fixture
-def rds(cloud, monkeypatch):
-    register_rds(monkeypatch)
-    return cloud.service("rds", "us-east-1")
+def rds(cloud):
+    return cloud.rds("us-east-1")
 
 
 def make_instance(rds, identifier="app-db", engine="postgres", **extra):

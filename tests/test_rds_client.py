@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from _rds_client import rds_client
-from _rds_support import register_rds
 from _shapes import check_shape, code_of, message_of
 from botocore.exceptions import ParamValidationError
 
@@ -17,9 +15,8 @@ CREATE = {"DBInstanceIdentifier": "app-db", "DBInstanceClass": "db.t3.micro", "E
 
 
 @pytest.fixture
-def rds(cloud, monkeypatch):
-    register_rds(monkeypatch)
-    return rds_client(cloud)
+def rds(cloud):
+    return cloud.client("rds", region_name="us-east-1")
 
 
 def _shape(client, operation):

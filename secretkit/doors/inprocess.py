@@ -5,13 +5,22 @@ serialisation, paginators, waiters, exception classes — up to the moment it wo
 connection. There a handler on its ``before-call`` event takes the serialised request,
 decodes it with the same protocol codecs the HTTP door uses (:mod:`secretkit.doors.protocols`:
 JSON 1.1 for Secrets Manager, Parameter Store and KMS; query for IAM, STS, CloudFormation
-and RDS; REST-JSON for Lambda), hands it to the model, and returns the model's answer as
-the parsed response, with the HTTP status the service's model gives the operation (Lambda's
-``CreateFunction`` answers 201, an asynchronous ``Invoke`` 202). A streamed output, such as
-``Invoke``'s ``Payload``, arrives as botocore's ``StreamingBody``, to be ``.read()`` as
-against AWS. Errors come back as AWS error responses, with the code as the service sends it
-and the status its model gives, so botocore raises its own ``client.exceptions.<Code>``; an
-outage surfaces as ``EndpointConnectionError``.
+and RDS; REST-JSON for Lambda) and hands it to the model. The model's answer goes back in
+one of two ways:
+
+* **JSON 1.1**: as the parsed response itself, since for these services a boto3-shaped dict
+  is exactly what botocore's parser would make of the JSON (and they carry the hot paths);
+* **query and REST-JSON**: written by the codec as the HTTP response AWS would send (XML;
+  headers, status and body) and read back by botocore's own parser, so what the caller gets
+  is what botocore makes of AWS's bytes, its after-call handlers included (IAM's policy
+  documents arrive URL-encoded and leave as dicts, a JSON template body as a dict).
+
+Either way the status is the one the service's model gives the operation (Lambda's
+``CreateFunction`` answers 201, an asynchronous ``Invoke`` 202), and a streamed output,
+such as ``Invoke``'s ``Payload``, arrives as botocore's ``StreamingBody``, to be ``.read()``
+as against AWS. Errors come back as AWS error responses, with the code as the service sends
+it and the status its model gives, so botocore raises its own ``client.exceptions.<Code>``;
+an outage surfaces as ``EndpointConnectionError``.
 
 Two deliberate differences from a plain ``boto3.client``:
 
@@ -30,14 +39,16 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import botocore.session
 from botocore import handlers as _handlers
+from botocore.awsrequest import HeadersDict
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+from botocore.parsers import create_parser
 from botocore.response import StreamingBody
 
 from ..core.context import caller, root_principal
 from ..core.errors import ClientError
 from ..core.service import RegionUnavailableError
-from .protocols import SERVED, AwsError, as_aws_error, decode_request, protocol_of
+from .protocols import SERVED, AwsError, HttpResponse, as_aws_error, codec_for, decode_request, protocol_of
 from .protocols.models import resolve_error
 
 if TYPE_CHECKING:
@@ -99,6 +110,8 @@ class _Dispatcher:
         self.principal = root_principal(cloud.account_id)
         self.protocol = protocol_of(service_name)
         self.content_type = _CONTENT_TYPES[self.protocol]
+        # Query and REST-JSON answers go over the wire format and back through botocore's parser.
+        self.wire = self.protocol != "json"
         self._methods: dict[str, Any] = {}  # operation -> the model's bound method
 
     def _method(self, name: str) -> Any:
@@ -119,19 +132,40 @@ class _Dispatcher:
             name, args = decode_request(self.service_name, params)
             method = self._method(name)
             if method is None:
-                return self._error(request_id, AwsError("UnsupportedOperation", f"secretkit does not model {name} (yet).", 400))
+                return self._error(request_id, AwsError("UnsupportedOperation", f"secretkit does not model {name} (yet).", 400), model)
             with caller(self.principal):
                 result = method(**args)
         except ClientError as exc:
-            return self._error(request_id, as_aws_error(exc))  # type: ignore[arg-type]
+            return self._error(request_id, as_aws_error(exc), model)  # type: ignore[arg-type]
         except AwsError as exc:  # a request the codec could not read (botocore's never are)
-            return self._error(request_id, exc)
+            return self._error(request_id, exc, model)
         except RegionUnavailableError as exc:
             raise EndpointConnectionError(endpoint_url=exc.endpoint_url) from None
         except TypeError as exc:
             # An argument the model does not accept (new in botocore, or not modelled).
-            return self._error(request_id, AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400))
+            return self._error(request_id, AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400), model)
+        if self.wire:
+            return self._parsed(model, codec_for(self.service_name).encode(name, result, request_id))
         return self._success(model, request_id, dict(result))
+
+    def _parsed(self, model: Any, response: HttpResponse) -> tuple[_Http, dict[str, Any]]:
+        """What botocore makes of ``response`` (as its endpoint would, modelled error fields included)."""
+        headers = HeadersDict()
+        for name, value in response.headers:
+            headers[name] = value
+        body: Any = response.body
+        if model.has_streaming_output and response.status < 300:
+            body = StreamingBody(io.BytesIO(response.body), len(response.body))
+        response_dict = {"status_code": response.status, "headers": headers, "body": body}
+        parser = create_parser(model.service_model.resolved_protocol)
+        parsed = parser.parse(response_dict, model.output_shape)
+        if response.status >= 300:
+            code = parsed.get("Error", {}).get("Code")
+            error_shape = model.service_model.shape_for_error_code(code) if code else None
+            if error_shape is not None:
+                parsed.update(parser.parse(response_dict, error_shape))
+        parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
+        return _Http(response.status, dict(parsed["ResponseMetadata"].get("HTTPHeaders", {}))), parsed
 
     def _success(self, model: Any, request_id: str, response: dict[str, Any]) -> tuple[_Http, dict[str, Any]]:
         status, status_member, streamed = _response_plan(model)
@@ -150,8 +184,10 @@ class _Dispatcher:
     def _metadata(self, request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:
         return {"RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0}
 
-    def _error(self, request_id: str, error: AwsError) -> tuple[_Http, dict[str, Any]]:
+    def _error(self, request_id: str, error: AwsError, model: Any = None) -> tuple[_Http, dict[str, Any]]:
         """An error response as botocore parses one: the wire code, and the status the model gives it."""
+        if self.wire and model is not None:
+            return self._parsed(model, codec_for(self.service_name).encode_error(error, request_id, model.name))
         code, status, sender, _ = resolve_error(self.service_name, error)
         body: dict[str, Any] = {"Code": code, "Message": error.message, **error.fields}
         if self.protocol == "query":
