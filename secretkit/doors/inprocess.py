@@ -54,7 +54,7 @@ from .protocols.models import resolve_error
 if TYPE_CHECKING:
     from ..cloud import Cloud
 
-__all__ = ["make_client"]
+__all__ = ["make_client", "pinned_session"]
 
 _botocore_session: botocore.session.Session | None = None
 _CONFIG = Config(
@@ -65,7 +65,7 @@ _CONFIG = Config(
 _CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "query": "text/xml", "rest-json": "application/json"}
 
 
-def _session() -> botocore.session.Session:
+def pinned_session() -> botocore.session.Session:
     """One botocore session for every client: service models load once per process.
 
     Its settings are pinned so that nothing in the user's environment (``AWS_PROFILE``,
@@ -219,7 +219,7 @@ def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1")
         raise ValueError(f"secretkit serves clients for {', '.join(served)}, not {service_name!r}")
     cloud.env(region_name)  # validates the region with a clear message
     session = boto3.session.Session(
-        botocore_session=_session(),
+        botocore_session=pinned_session(),
         aws_access_key_id="secretkit",
         aws_secret_access_key="secretkit-not-a-real-key",
         region_name=region_name,
