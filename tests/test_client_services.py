@@ -286,3 +286,18 @@ def test_streamed_payload_reads_like_a_stream(cloud):
     body = lam.invoke(FunctionName="big")["Payload"]
     first = body.read(10)
     assert first == b'"xxxxxxxxx' and len(first + body.read()) == 5002
+
+
+def test_seeded_clouds_give_the_new_services_the_same_ids():
+    def ids(seed):
+        cloud = secretkit.Cloud(seed=seed)
+        iam = cloud.client("iam")
+        user = iam.create_user(UserName="u")["User"]
+        key = iam.create_access_key(UserName="u")["AccessKey"]
+        lam = cloud.client("lambda")
+        made = lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+                                   Code={"ZipFile": zip_of(GREETER)})
+        return user["UserId"], key["AccessKeyId"], key["SecretAccessKey"], made["RevisionId"]
+
+    assert ids(3) == ids(3)
+    assert ids(3) != ids(4)
