@@ -18,17 +18,21 @@ Secrets Manager gets one for the other regions' Secrets Managers (replication) a
 any region's Lambda (rotation functions); EventBridge gets the same Lambda callable (rule
 targets). Each Lambda service gets a factory for the boto3 clients its functions make (a
 genuine client of this Cloud, see :mod:`secretkit.awslambda.routing`) and the Cloud's
-``extensions`` as the network its functions reach (the simulated databases). Apart from
-KMS, no service imports another.
+``extensions`` as the network its functions reach (the simulated databases). RDS gets its
+region's Secrets Manager (for the master secrets it manages) and the database directory;
+CloudFormation reaches every service by name through :mod:`secretkit.cloudformation.wiring`.
+IAM is global: one IAM serves every region, and it and each region's STS share the Cloud's
+one directory of principals and one authorizer. Apart from KMS, no service imports another.
+
+Access control is modelled (:mod:`secretkit.iam`) but not enforced yet: every call comes
+from the account's root user, as it always has.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .awslambda import Lambda
-from .awslambda.routing import factory_from
 from .core.clock import SimClock
 from .core.events import EventLog
 from .core.ids import Ids
@@ -37,6 +41,12 @@ from .eventbridge import EventBridge
 from .kms import Kms
 from .secretsmanager import SecretsManager
 from .ssm import ParameterStore
+
+if TYPE_CHECKING:
+    from .awslambda.service import Lambda
+    from .cloudformation import CloudFormation
+    from .iam import Authorizer, Directory, Iam, Sts
+    from .rds import Rds
 
 __all__ = ["Cloud", "REGIONS"]
 
@@ -71,6 +81,10 @@ SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
     "lambda": lambda cloud, env: _lambda(cloud, env),
     "events": lambda cloud, env: EventBridge(env, cloud.awslambda),
+    "iam": lambda cloud, env: cloud.iam(),
+    "sts": lambda cloud, env: _sts(cloud, env),
+    "cloudformation": lambda cloud, env: _cloudformation(cloud, env),
+    "rds": lambda cloud, env: _rds(cloud, env),
 }
 
 
@@ -80,9 +94,39 @@ def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
     return SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager, functions=cloud.awslambda)
 
 
-def _lambda(cloud: "Cloud", env: Env) -> Lambda:
-    clients = factory_from(lambda c, name, region: c._function_client(name, region), cloud, tuple(SERVICES))
-    return Lambda(env, client_factory=clients, request_ids=cloud.request_ids, network=cloud.extensions)
+# The newer services are imported when first built, so ``import secretkit`` stays light.
+def _lambda(cloud: "Cloud", env: Env) -> Service:
+    from .awslambda.routing import factory_from
+    from .awslambda.service import Lambda
+
+    # boto3 inside a function gets a client of this Cloud (the door loads boto3 when asked);
+    # the Cloud's extensions are the network its code reaches (the simulated databases).
+    return Lambda(env, client_factory=factory_from(_door_client, cloud, cloud.service_names),
+                  request_ids=cloud.request_ids, network=cloud.extensions)
+
+
+def _door_client(cloud: "Cloud", service_name: str, region_name: str) -> Any:
+    return cloud._function_client(service_name, region_name)
+
+
+def _sts(cloud: "Cloud", env: Env) -> Service:
+    from .iam import Sts
+
+    directory, authorizer = cloud.access_control()
+    return Sts(env, directory, authorizer)
+
+
+def _cloudformation(cloud: "Cloud", env: Env) -> Service:
+    from .cloudformation.wiring import build
+
+    return build(cloud, env)
+
+
+def _rds(cloud: "Cloud", env: Env) -> Service:
+    from .databases import databases
+    from .rds import Rds
+
+    return Rds(env, lambda: cloud.secretsmanager(env.region), databases(cloud))
 
 
 class Cloud:
@@ -101,6 +145,8 @@ class Cloud:
         self._envs: dict[str, Env] = {}
         self.extensions: dict[str, Any] = {}  # room for what is built on the Cloud (the databases)
         self._function_clients: dict[tuple[str, str], Any] = {}
+        self._access: tuple[Directory, Authorizer] | None = None
+        self._iam: Iam | None = None
 
     # ------------------------------------------------------------------ regions
     def env(self, region: str) -> Env:
@@ -139,12 +185,46 @@ class Cloud:
         return self.service("ssm", region)  # type: ignore[no-any-return]
 
     def awslambda(self, region: str = "us-east-1") -> Lambda:
-        """The Lambda service of ``region`` (its functions and their runtime)."""
+        """The Lambda service of ``region``, its functions and their runtime (named after its
+        package: ``lambda`` is a Python keyword)."""
         return self.service("lambda", region)  # type: ignore[no-any-return]
 
     def eventbridge(self, region: str = "us-east-1") -> EventBridge:
         """EventBridge's rules in ``region`` (the ``events`` API; ``cloud.events`` is the event log)."""
         return self.service("events", region)  # type: ignore[no-any-return]
+
+    def sts(self, region: str = "us-east-1") -> Sts:
+        return self.service("sts", region)  # type: ignore[no-any-return]
+
+    def cloudformation(self, region: str = "us-east-1") -> CloudFormation:
+        return self.service("cloudformation", region)  # type: ignore[no-any-return]
+
+    def rds(self, region: str = "us-east-1") -> Rds:
+        return self.service("rds", region)  # type: ignore[no-any-return]
+
+    @property
+    def service_names(self) -> tuple[str, ...]:
+        """The services this Cloud models (``cloud.service(name)``, ``cloud.client(name)``)."""
+        return tuple(sorted(SERVICES))
+
+    # ------------------------------------------------------------ access control
+    def access_control(self) -> tuple[Directory, Authorizer]:
+        """The Cloud's one directory of principals and its one authorizer (made on first use)."""
+        if self._access is None:
+            from .iam import Authorizer, Directory
+
+            self._access = (Directory(self.clock, self.ids, self.account_id), Authorizer(self.clock))
+        return self._access
+
+    def iam(self) -> Iam:
+        """The account's IAM. IAM is global: one object serves every region, and its control
+        plane lives in us-east-1, so an outage there stops IAM calls from any region."""
+        if self._iam is None:
+            from .iam import Iam
+
+            directory, authorizer = self.access_control()
+            self._iam = Iam(self.env("us-east-1"), directory, authorizer)
+        return self._iam
 
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
@@ -170,7 +250,8 @@ class Cloud:
 
     # -------------------------------------------------------------------- clients
     def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
-        """A genuine boto3 client served in process by this Cloud (no network, no credentials)."""
+        """A genuine boto3 client of any service in :attr:`service_names`, served in process by
+        this Cloud in the service's own protocol (no network, no credentials)."""
         from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
         return make_client(self, service_name, region_name)

@@ -22,6 +22,7 @@ engine               strategies                            imports (bundled driv
 postgres,            single-user, alternating-users        ``pg``, ``pgdb`` (PyGreSQL)
 aurora-postgresql
 mysql, aurora-mysql  single-user, alternating-users        ``pymysql`` (PyMySQL)
+mariadb              single-user, alternating-users        ``pymysql`` (PyMySQL)
 redshift             single-user, alternating-users        ``pg``, ``pgdb`` (PyGreSQL)
 docdb                single-user, alternating-users        ``pymongo``
 ===================  ====================================  ============================
@@ -30,6 +31,7 @@ docdb                single-user, alternating-users        ``pymongo``
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -63,6 +65,9 @@ _TEMPLATES = (
              "pygresql", "pygresql-real"),
     Template("mysql", ("mysql", "aurora-mysql"), "MySQL and Aurora MySQL",
              "SecretsManagerRDSMySQLRotationSingleUser", "SecretsManagerRDSMySQLRotationMultiUser", "pymysql"),
+    # AWS's MariaDB templates are its MySQL ones accepting only "mariadb": the same engine part.
+    Template("mysql", ("mariadb",), "MariaDB",
+             "SecretsManagerRDSMariaDBRotationSingleUser", "SecretsManagerRDSMariaDBRotationMultiUser", "pymysql"),
     Template("redshift", ("redshift",), "Amazon Redshift",
              "SecretsManagerRedshiftRotationSingleUser", "SecretsManagerRedshiftRotationMultiUser", "pygresql"),
     Template("documentdb", ("docdb",), "Amazon DocumentDB",
@@ -125,6 +130,8 @@ def source(engine: str, strategy: str) -> str:
         f"optionally port and dbname{keys}.",
     ))
     engine_constants, engine_functions = parts[2][1].split("\n\n\ndef ", 1)
+    engine_constants = re.sub(r"^SUPPORTED_ENGINES = .*$", f"SUPPORTED_ENGINES = {found.engines!r}", engine_constants,
+                              count=1, flags=re.M)
     top = [f'"""{header}\n"""', "\n".join(stdlib), "\n".join(others)]
     body = [engine_constants, parts[0][1], parts[1][1], "def " + engine_functions]
     return "\n\n".join(top) + "\n\n" + "\n\n\n".join(body) + "\n"

@@ -165,7 +165,7 @@ def connect(*args: Any, **kwargs: Any) -> _Connection:
     password = kwargs.get("password", kwargs.get("passwd", ""))
     host = kwargs.get("host") or "localhost"
     try:
-        session = log_in(host, kwargs.get("port") or None, user, password, ("mysql", "aurora-mysql"))
+        session = log_in(host, kwargs.get("port") or None, user, password, ("mysql", "aurora-mysql", "mariadb"))
     except AuthenticationFailed:
         raise OperationalError(1045, f"Access denied for user '{user}'@'%' (using password: YES)") from None
     except Unreachable as exc:
