@@ -137,20 +137,30 @@ check("q4", schedule_rotation)
 # ## Watch it run, the AWS way
 #
 # Your `schedule_rotation` is what a scheduled rule does. On AWS you would not write the
-# timer: you create an EventBridge rule `rate(30 days)` that invokes a Lambda function.
-# `cloud.register_function(...)` plays Lambda and `cloud.put_rule(...)` plays the rule.
-# Once exercises 1 and 3 pass, this builds the hierarchy, lets the rule rotate the
-# production password for 95 days, and lists the parameter's versions.
+# timer: you create an EventBridge rule `rate(30 days)` whose target is a Lambda function,
+# and give EventBridge permission to invoke it. The function makes its own boto3 clients,
+# as any Lambda function does. `kit_deploy_callable` is the kit's shortcut (not AWS's) for
+# deploying a function written in the notebook; the rule, its target and the permission
+# are the real EventBridge and Lambda calls. Once exercises 1 and 3 pass, this builds the
+# hierarchy, lets the rule rotate the production password for 95 days, and lists the
+# parameter's versions.
 
 # %%
 if check("q1", create_hierarchy).passed and check("q3", rotate_password).passed:
     create_hierarchy(ssm)
 
     def rotation_handler(event, context):
-        rotate_password(ssm, sm, "/shop/prod/db/password")
+        import boto3  # inside the function: its own clients, in the function's region
 
-    function_arn = cloud.register_function("rotate-shop-db-password", rotation_handler)
-    cloud.put_rule("rotate-shop-db-password-every-30-days", "rate(30 days)", function_arn)
+        rotate_password(boto3.client("ssm"), boto3.client("secretsmanager"), "/shop/prod/db/password")
+
+    function_arn = cloud.awslambda("us-east-1").kit_deploy_callable("rotate-shop-db-password", rotation_handler)["FunctionArn"]
+    events = cloud.client("events", region_name="us-east-1")
+    rule_arn = events.put_rule(Name="rotate-shop-db-password-every-30-days", ScheduleExpression="rate(30 days)")["RuleArn"]
+    cloud.client("lambda", region_name="us-east-1").add_permission(
+        FunctionName="rotate-shop-db-password", StatementId="EventBridgeInvoke", Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com", SourceArn=rule_arn)
+    events.put_targets(Rule="rotate-shop-db-password-every-30-days", Targets=[{"Id": "rotate", "Arn": function_arn}])
     cloud.clock.advance(days=95)
     for version in ssm.get_parameter_history(Name="/shop/prod/db/password")["Parameters"]:
         print(f"version {version['Version']}  written {version['LastModifiedDate']:%Y-%m-%d}  {version['Type']}")

@@ -6,7 +6,8 @@
 # installed into the kit's `.venv` (nothing to install yourself)
 #
 # **Learning objectives.** By the end of this lab you can:
-# - run AWS-style pre-built rotation functions, unchanged, against a real database server;
+# - deploy the kit's pre-built rotation functions (Lambda code packages written like AWS's
+#   templates) with the Lambda API and run them, unchanged, against a real database server;
 # - say exactly which logins work after each rotation step, and why a session opened
 #   earlier survives a password change;
 # - measure single-user rotation's failure window and alternating users' zero failures on
@@ -25,12 +26,11 @@ import json
 import plotly.graph_objects as go
 
 import secretkit.ui  # noqa: F401  (the course's chart theme and renderer)
-from secretkit import Cloud
+from secretkit import Cloud, rotation_functions
 from secretkit.databases import postgres
 from secretkit.databases.psycopg_connector import PsycopgConnector
 from secretkit.databases.traffic import Traffic
 from secretkit.labs.lab06 import check
-from secretkit.rotation_functions import FailurePlan, rotation_function
 from secretkit.ui.theme import COLORS
 
 server = postgres.start()  # about a second; the last cell of this lab stops it
@@ -95,9 +95,12 @@ after_set = {"old password": False, "new password": True, "AWSCURRENT": False, "
 check("q2", after_set)
 
 # %% [markdown]
-# Now watch it on the real server. The cell registers AWS's single-user PostgreSQL
-# function, unchanged, with a small wrapper that looks at the database after `setSecret`,
-# and asks Secrets Manager to rotate. Each step takes the function's duration on the
+# Now watch it on the real server. The cell deploys the kit's single-user PostgreSQL
+# function with CreateFunction and the permission for Secrets Manager, as AWS's serverless
+# application does (`rotation_functions.deploy`). Its `lambda_function.py` imports PyGreSQL's
+# `pgdb`, as AWS's template does; the package bundles a `pgdb` whose calls psycopg carries
+# out against this server. The cell listens to the Cloud's event log to look at the
+# database right after the `setSecret` invocation, and asks Secrets Manager to rotate. Each step takes the function's duration on the
 # simulated clock, so the cell advances the clock a few seconds to let all four run.
 
 # %%
@@ -116,18 +119,17 @@ def value(arn, stage="AWSCURRENT"):
     return json.loads(sm.get_secret_value(SecretId=arn, VersionStage=stage)["SecretString"])
 
 
-def watch_set_secret(function):
-    def handler(event, context):
-        function(event, context)
-        if event["Step"] == "setSecret":
-            seen.update({"old password": works(shop), "new password": works(value(shop_arn, "AWSPENDING")),
-                         "AWSCURRENT": works(value(shop_arn)), "session opened before": held.test_login()})
-    return handler
+def after_set_secret(event):
+    if event.kind == "invoke" and event.detail.get("function") == "rotate-shop" and event.detail.get("step") == "setSecret":
+        seen.update({"old password": works(shop), "new password": works(value(shop_arn, "AWSPENDING")),
+                     "AWSCURRENT": works(value(shop_arn)), "session opened before": held.test_login()})
 
 
-single = rotation_function("postgres", "single-user", connector, client=sm)
-sm.rotate_secret(SecretId=shop_arn, RotationLambdaARN=cloud.register_function("watch", watch_set_secret(single)))
+stop_watching = cloud.events.subscribe(after_set_secret)
+function_arn = rotation_functions.deploy(cloud, "rotate-shop", "postgres", "single-user", driver="real")
+sm.rotate_secret(SecretId=shop_arn, RotationLambdaARN=function_arn)
 cloud.clock.advance(seconds=10)
+stop_watching()
 for what, ok in seen.items():
     print(f"after setSecret,    {what:22} {'works' if ok else 'refused'}")
 print(f"after finishSecret, {'AWSCURRENT':22} {'works' if works(value(shop_arn)) else 'refused'}")
@@ -137,8 +139,9 @@ held.close()
 # ## Single-user rotation under traffic
 #
 # A small application (`Traffic`) keeps opening new sessions: each request reads
-# `AWSCURRENT`, logs in, runs a query and logs out. `traffic.around(function)` makes it send
-# a burst of requests after every step of the rotation, so we see exactly which steps hurt.
+# `AWSCURRENT`, logs in, runs a query and logs out. `traffic.follow(cloud.events, name)`
+# makes it send a burst of requests after every step the function `name` runs, so we see
+# exactly which steps hurt.
 # This time the secret gets a schedule, every 30 days: `RotateSecret` rotates once right
 # away, then the service rotates again inside each window as the simulated clock passes it.
 
@@ -156,8 +159,8 @@ orders = server.create_app_user("orders", dbname="ordersdb")
 orders_arn = sm.create_secret(Name="lab06/orders", SecretString=json.dumps(orders))["ARN"]
 single_traffic = Traffic(sm, orders_arn, connector, per_step=5)
 single_traffic.burst()
-function_arn = cloud.register_function(
-    "rotate-single", single_traffic.around(rotation_function("postgres", "single-user", connector, client=sm)))
+function_arn = rotation_functions.deploy(cloud, "rotate-single", "postgres", "single-user", driver="real")
+single_traffic.follow(cloud.events, "rotate-single")
 sm.rotate_secret(SecretId=orders_arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
 cloud.clock.advance(days=31)  # the first rotation, then the scheduled one inside its window
 rotations = [e for e in cloud.events.select(kind="notice", operation="RotationSucceeded") if e.resource == orders_arn]
@@ -211,8 +214,8 @@ billing_arn = sm.create_secret(Name="lab06/billing",
                                SecretString=json.dumps(dict(billing, masterarn=master_arn)))["ARN"]
 alt_traffic = Traffic(sm, billing_arn, connector, per_step=5)
 alt_traffic.burst()
-function_arn = cloud.register_function(
-    "rotate-alternating", alt_traffic.around(rotation_function("postgres", "alternating-users", connector, client=sm)))
+function_arn = rotation_functions.deploy(cloud, "rotate-alternating", "postgres", "alternating-users", driver="real")
+alt_traffic.follow(cloud.events, "rotate-alternating")
 sm.rotate_secret(SecretId=billing_arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
 users = []
 for _ in range(3):
@@ -254,7 +257,9 @@ for name, traffic in (("single-user", single_traffic), ("alternating users", alt
 # %% [markdown]
 # ## A rotation that fails half-way, and the retry that finishes it
 #
-# `FailurePlan` makes a step fail. Here `setSecret` fails *after* its side effect: the
+# The kit can make a step fail on cue without touching the function's code: it arms the
+# Lambda runtime (`kit_failures`, kit-only; AWS has no such switch). Here the `setSecret`
+# invocation fails *after* its side effect: the
 # database already has the new password, but the step reports an error, so `AWSCURRENT`
 # still holds the old one. This is the worst moment to "roll back": the old password is
 # already dead. Secrets Manager instead retries the whole rotation with the same token, and
@@ -263,9 +268,8 @@ for name, traffic in (("single-user", single_traffic), ("alternating users", alt
 # %%
 stock = server.create_app_user("stock", dbname="stockdb")
 stock_arn = sm.create_secret(Name="lab06/stock", SecretString=json.dumps(stock))["ARN"]
-plan = FailurePlan().fail("setSecret", when="after")
-function_arn = cloud.register_function(
-    "rotate-flaky", rotation_function("postgres", "single-user", connector, client=sm, failures=plan))
+function_arn = rotation_functions.deploy(cloud, "rotate-flaky", "postgres", "single-user", driver="real")
+cloud.awslambda("us-east-1").kit_failures("rotate-flaky").fail("setSecret", when="after")
 
 
 def state(when):
@@ -296,8 +300,9 @@ print("server stopped:", not server.running)
 # %% [markdown]
 # ## Key points
 #
-# - The same pre-built rotation functions run against the simulated engines and a real
-#   PostgreSQL: only the connector differs.
+# - The same pre-built rotation functions, deployed as Lambda code packages, run against the
+#   simulated engines and a real PostgreSQL: only the `pgdb` bundled with them differs. A
+#   template file you download from AWS runs the same way, given the driver it imports.
 # - PostgreSQL keeps one password per role. After single-user `setSecret` the old password
 #   is refused while `AWSCURRENT` still holds it: every *new* login fails until
 #   `finishSecret`. Sessions opened earlier keep working; they were authenticated once.
@@ -305,5 +310,6 @@ print("server stopped:", not server.running)
 #   one: zero failed requests, measured on a real server.
 # - A rotation that failed after changing the database is finished by the retry with the
 #   same token; moving `AWSCURRENT` back would make things worse.
-# - The connector sends passwords as SCRAM verifiers computed on the client, so the
-#   plaintext never appears in the server's SQL or its log.
+# - The function sends the new password inside `ALTER USER`, as AWS's templates do: the
+#   server keeps only its SCRAM verifier, but a server that logs every statement writes the
+#   password to its log. The lab's connector sends a verifier computed on the client instead.
