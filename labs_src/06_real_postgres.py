@@ -99,7 +99,12 @@ check("q2", after_set)
 # function with CreateFunction and the permission for Secrets Manager, as AWS's serverless
 # application does (`rotation_functions.deploy`). Its `lambda_function.py` imports PyGreSQL's
 # `pgdb`, as AWS's template does; the package bundles a `pgdb` whose calls psycopg carries
-# out against this server. The cell listens to the Cloud's event log to look at the
+# out against this server.
+# (The function is written like AWS's template, not copied from it. AWS's own
+# `lambda_function.py`, downloaded, runs the same way: zip it with the same driver,
+# `build_zip({"lambda_function.py": text, **bundle_files("pygresql-real")})` from
+# `secretkit.awslambda.code` and `secretkit.rotation_functions.drivers`, create the function
+# with `create_function` and allow Secrets Manager with `add_permission`.) The cell listens to the Cloud's event log to look at the
 # database right after the `setSecret` invocation, and asks Secrets Manager to rotate. Each step takes the function's duration on the
 # simulated clock, so the cell advances the clock a few seconds to let all four run.
 
