@@ -476,3 +476,30 @@ def test_an_environment_value_with_a_nul_character_is_refused(lam: Lambda) -> No
     with pytest.raises(secretkit.ClientError) as info:
         deploy(lam, "nul", "def lambda_handler(e, c):\n    return 1\n", Environment={"Variables": {"BAD": "a\x00b"}})
     assert info.value.code == "InvalidParameterValueException" and lam.functions == {}
+
+
+def test_another_threads_sleep_while_a_function_runs_is_real_and_not_the_functions(lam: Lambda) -> None:
+    """time.sleep is swapped for the whole process while a function runs; a notebook kernel's
+    own threads sleep too, and must neither wake at once nor spend the function's time."""
+    import threading
+    import time
+
+    slept: list[float] = []
+    done = threading.Event()
+
+    def kernel_thread() -> None:
+        started = time.perf_counter()
+        time.sleep(0.05)  # looked up now: the swapped sleep, called from another thread
+        slept.append(time.perf_counter() - started)
+        done.set()
+
+    def handler(event, context):  # type: ignore[no-untyped-def]
+        threading.Thread(target=kernel_thread).start()
+        done.wait(5)
+        return context.get_remaining_time_in_millis()
+
+    lam.kit_deploy_callable("waits", handler, Timeout=3)
+    out = lam.invoke(FunctionName="waits")
+    assert "FunctionError" not in out and slept and slept[0] >= 0.04  # it really slept
+    (invoke,) = lam.env.events.select(kind="invoke")
+    assert invoke.detail["duration_ms"] == 200.0  # 100 ms Init + 100 ms compute: none of the other thread's sleep

@@ -69,6 +69,10 @@ class Sandbox:
 
 
 _STACK: list[Sandbox] = []
+#: The thread running each sandbox on the stack. ``time.sleep`` is swapped process-wide, so
+#: other threads (a notebook kernel's own, a server's) call it too while a function runs:
+#: only the function's thread sleeps on its stopwatch; the others really sleep.
+_THREADS: list[int] = []
 
 
 def current() -> Sandbox | None:
@@ -83,7 +87,7 @@ def is_active(sandbox: Sandbox) -> bool:
 
 def _sleep(seconds: float) -> None:
     """``time.sleep`` while a function runs: modelled time, no waiting."""
-    if not _STACK:
+    if not _STACK or _THREADS[-1] != threading.get_ident():
         _REAL_SLEEP(seconds)
         return
     _STACK[-1].stopwatch.sleep(seconds)
@@ -183,12 +187,14 @@ class Activation:
             self._undo()
             raise
         _STACK.append(box)
+        _THREADS.append(threading.get_ident())
         guard.set_active(+1)
         return box
 
     def __exit__(self, *exc_info: object) -> None:
         guard.set_active(-1)
         _STACK.pop()
+        _THREADS.pop()
         self._undo()
 
     def _undo(self) -> None:
