@@ -138,6 +138,8 @@ def _notebook_source(path: Path) -> str:
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
         if cell["cell_type"] == "code":
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            if source.startswith("%%"):
+                continue  # a cell magic: lab 2's %%writefile is a Lambda package's code, its driver bundled
             lines += [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     return "\n".join(lines)
 

@@ -11,6 +11,8 @@ lab's one source and ``tests/test_labs_sync.py`` holds to it. In that copy:
 * every other code cell is **given**: the student runs it as it is.
 
 Each answer cell is checked by the check cells that follow it, up to the next answer cell.
+An answer cell may start with ``%%writefile <file>`` (lab 2's ``lambda_function.py``): its
+Python is the file's text, below that line (:func:`python_of`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["AnswerCell", "CheckCell", "Lab", "bound_names", "cell_source", "find_labs", "imported_modules", "load_lab"]
+__all__ = ["AnswerCell", "CheckCell", "Lab", "bound_names", "cell_source", "find_labs", "imported_modules", "load_lab",
+           "python_of"]
 
 PLACEHOLDER_MARK = "# YOUR CODE HERE"
 _LAB_FILE = re.compile(r"^(?P<number>\d\d)_[a-z0-9_]+\.ipynb$")
@@ -33,6 +36,15 @@ def cell_source(cell: dict) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
+def python_of(source: str) -> str:
+    """The Python in a cell: a ``%%writefile`` cell's file text, any other cell as it is.
+
+    The line numbers stay the cell's: the magic line becomes an empty one.
+    """
+    first, newline, rest = source.partition("\n")
+    return newline + rest if first.startswith("%%writefile ") else source
+
+
 def bound_names(source: str) -> frozenset[str]:
     """Names a cell binds at its top level (functions, classes, plain assignments).
 
@@ -41,7 +53,7 @@ def bound_names(source: str) -> frozenset[str]:
     asks for it. Imports are left out: they say nothing about which exercise a cell is.
     """
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(python_of(source))
     except SyntaxError:
         return frozenset()
     names: set[str] = set()
@@ -115,7 +127,7 @@ class Lab:
 def imported_modules(source: str) -> frozenset[str]:
     """Dotted names of the modules a piece of code imports (``from a.b import c`` gives ``a.b``)."""
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(python_of(source))
     except SyntaxError:
         return frozenset()
     found: set[str] = set()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 
 from .assemble import Note
+from .reference import python_of
 
 __all__ = ["PLAIN_MODULES", "scan_answer"]
 
@@ -54,7 +55,7 @@ def _top(module: str) -> str:
 def scan_answer(source: str, allowed: frozenset[str], lab_module: str, question: str) -> list[Note]:
     """Notes about one answer cell's code (``allowed``: the modules the lab itself imports)."""
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(python_of(source))
     except SyntaxError as error:
         return [Note("syntax-error", f"its answer cell has a syntax error (line {error.lineno})", question)]
     fine = {_top(m) for m in allowed | PLAIN_MODULES if not m.startswith("secretkit")}
