@@ -18,6 +18,7 @@ Groups keep each callgrind run short enough: a group's rows share one set-up.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pathlib
@@ -41,10 +42,16 @@ class Phases:
         creates something by ``i`` never repeats a name."""
         for i in range(calls, calls + warm):
             fn(i)
+        # The cyclic garbage collector runs when allocations pass a threshold, and a full
+        # collection costs as much as the heap is large: whether one falls inside a short
+        # phase is chance, and would move a figure by 10-30%. It stays off while a phase runs.
+        gc.collect()
+        gc.disable()
         os.getppid()  # marker: what came before is one dump, not measured
         for i in range(calls):
             fn(i)
         os.getppid()  # marker: this dump is the phase
+        gc.enable()
         self.count += 1
         return self.count
 

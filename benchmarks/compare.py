@@ -10,7 +10,8 @@ of a percent (with ``PYTHONHASHSEED`` fixed). So this runs each row's operation
 callgrind, in the *before* tree and in the *after* tree (by default the tree this file is
 in), with the same Python, and prints per row: instructions per call before, after, and the
 change. Only the phases between the workload's markers are counted, so interpreter start,
-imports and set-up stay out of the figure.
+imports and set-up stay out of the figure, and the garbage collector is off while a phase
+runs (whether a full collection lands in a short phase is chance, not the code's cost).
 
 Instructions are not time: a cache miss costs more than an add. But for the same Python
 running the same kind of code, a call that executes 5% more instructions is, to a close
