@@ -169,6 +169,19 @@ def lab_args(state: Path) -> list[str]:
     return [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
 
 
+def terminal_args() -> list[str]:
+    """JupyterLab's terminals run the user's shell as an interactive, non-login shell, so they
+    keep the PATH kit.py sets (``.venv``'s programs first: ``aws``, ``python``). Left alone,
+    Jupyter starts a login shell whenever it has no terminal of its own (started from a
+    launcher or a script), and a login shell's /etc/profile resets PATH on many systems."""
+    if os.name == "nt":
+        return []
+    import shlex
+
+    shell = os.environ.get("SHELL") or shutil.which("sh") or "sh"
+    return [f"--ServerApp.terminado_settings=shell_command={shlex.quote(shell)} -i"]
+
+
 def root_flag(args: list[str]) -> list[str]:
     """``--allow-root`` when running as root (a container?) and the user did not pass it."""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
@@ -185,7 +198,7 @@ def lab_command(args: list[str], root: Path = ROOT) -> list[str]:
     its folder the server's root, hiding ``labs/``.)
     """
     argv = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-            *lab_args(root / LAB_STATE_DIR)]
+            *lab_args(root / LAB_STATE_DIR), *terminal_args()]
     if (root / START_NOTEBOOK).is_file():
         argv.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
     return [*argv, *root_flag(args), *args]
