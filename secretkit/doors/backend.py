@@ -11,9 +11,10 @@ never disagree: there is one place where an operation name becomes a model metho
 
 * ``params`` are what a boto3 caller passes (``bytes``, ``datetime``), already decoded;
 * ``principal`` is who is calling: an ARN (the account's root user for the in-process
-  door; for the endpoint, the owner of the access key the request was signed with), made
-  the caller of the call through :class:`~secretkit.core.context.caller`, so access
-  control sees it;
+  door), or the principal record the IAM directory holds for the access key a request
+  was signed with (the endpoint). It is made the caller of the call through
+  :class:`~secretkit.core.context.caller`, so access control sees it, and a principal of
+  another account of the Cloud is served by that account's services;
 * a failed call raises the model's ``ClientError`` (or an
   :class:`~secretkit.doors.protocols.AwsError`); a region taken down by
   ``cloud.outage(region)`` raises :class:`~secretkit.core.service.RegionUnavailableError`,
@@ -54,34 +55,37 @@ class CloudBackend:
         # object, once made, serves it for good, so each method is looked up once.
         self._methods: dict[tuple[str, str, str], Any] = {}
 
-    def method(self, service: str, region: str, operation: str) -> Any:
-        """The model's method for ``operation`` of ``service`` in ``region``, or ``None``
-        when the kit does not model that operation."""
-        key = (service, region, operation)
+    def method(self, service: str, region: str, operation: str, account_id: str | None = None) -> Any:
+        """The model's method for ``operation`` of ``service`` in ``region`` (of the Cloud's
+        own account, or of ``account_id``), or ``None`` when the kit does not model it."""
+        key = (service, region, operation, account_id)
         found = self._methods.get(key)
         if found is None:
             from botocore import xform_name  # botocore's own operation -> method name rule
 
-            model = self.cloud.service(service, region)
+            if account_id is None or account_id == self.cloud.account_id:
+                model = self.cloud.service(service, region)
+            else:  # a Cloud of several accounts serves each its own services
+                model = self.cloud.service(service, region, account_id)
             found = getattr(model, xform_name(operation), None)
             if found is None or getattr(found, "aws_operation", None) != operation:
                 return None
             self._methods[key] = found
         return found
 
-    def __call__(self, service: str, operation: str, params: dict[str, Any], principal: str | None,
+    def __call__(self, service: str, operation: str, params: dict[str, Any], principal: Any,
                  region: str) -> dict[str, Any]:
-        """Run ``operation`` as ``principal`` (``None``: no caller set, the account's root
-        user) and return the model's answer; AWS errors are raised."""
+        """Run ``operation`` as ``principal`` (an ARN or a principal record; ``None``: no
+        caller set, the account's root user) and return the model's answer; AWS errors are raised."""
         with self.lock:
-            method = self.method(service, region, operation)
+            method = self.method(service, region, operation, getattr(principal, "account_id", None))
             if method is None:
                 raise AwsError("UnsupportedOperation", f"secretkit does not model {operation} (yet).", 400)
             try:
                 if principal is None:
                     result = method(**params)
                 else:
-                    with caller(principal):
+                    with caller(principal if isinstance(principal, str) else principal.arn):
                         result = method(**params)
             except TypeError as exc:
                 # An argument the model does not accept (new in botocore, or not modelled).

@@ -107,9 +107,15 @@ class Serving:
         return f"Serving({self.endpoint_url!r}, access_key_id={self.access_key_id!r})"
 
 
+def _directory(cloud: Cloud) -> Any:
+    """The Cloud's one directory of principals and credentials."""
+    found = getattr(cloud, "directory", None)
+    return found if found is not None else cloud.access_control()[0]
+
+
 def _root_key(cloud: Cloud, backend: CloudBackend) -> tuple[str, str]:
     """The root user's first active access key, issued now if it has none."""
-    directory, _ = cloud.access_control()
+    directory = _directory(cloud)
 
     def find_or_issue() -> tuple[str, str]:
         root = directory.root()
@@ -134,7 +140,7 @@ def serve(cloud: Cloud, port: int = 0, host: str = "127.0.0.1", *, region: str =
     """
     cloud.env(region)  # a clear message for an unknown region
     backend = backend_of(cloud)
-    directory, _ = cloud.access_control()
+    directory = _directory(cloud)
     key_id, secret = _root_key(cloud, backend)
 
     def call(service: str, operation: str, params: dict[str, Any], who: Caller, signed_region: str) -> dict[str, Any]:
@@ -144,9 +150,8 @@ def serve(cloud: Cloud, port: int = 0, host: str = "127.0.0.1", *, region: str =
             raise SignatureFailure(
                 "signature", f"Credential should be scoped to a valid region, not '{signed_region}'. "
             ).error(protocol_of(service)) from None
-        principal = getattr(who.principal, "arn", None)  # None only for STS's unsigned operations
-        try:
-            return backend(service, operation, params, principal, signed_region)
+        try:  # who.principal is None only for STS's unsigned operations
+            return backend(service, operation, params, who.principal, signed_region)
         except RegionUnavailableError:
             raise Unreachable(signed_region) from None
 
