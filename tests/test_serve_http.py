@@ -8,6 +8,7 @@ Authorization header, the size, the pace.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import warnings
@@ -86,6 +87,8 @@ def test_a_deleted_key_stops_working_at_once(served: Any) -> None:
     cloud, serving = served
     iam = cloud.client("iam")
     iam.create_user(UserName="ana")
+    iam.put_user_policy(UserName="ana", PolicyName="read", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
     key = iam.create_access_key(UserName="ana")["AccessKey"]
     creds = {"key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
     body = b'{"SecretId": "app/db"}'
