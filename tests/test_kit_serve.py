@@ -55,7 +55,12 @@ class Served:
     def interrupt(self) -> tuple[int, str]:
         """Ctrl+C: the exit code and the rest of the output."""
         self.process.send_signal(signal.SIGINT)
-        rest, _ = self.process.communicate(timeout=30)
+        try:
+            rest, _ = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # never leave a server behind, even when the test fails
+            self.process.communicate()
+            raise
         return self.process.returncode, rest
 
 
