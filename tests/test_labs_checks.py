@@ -2,6 +2,8 @@
 
 Every wrong answer here is a small, deliberate version of a mistake students make; the test
 asserts the check names *that* mistake, and that no check message gives the answer away.
+Labs with a table of wrong answers of their own have a file each (``test_labs_labNN.py``);
+this file holds the framework's tests and the labs that have none yet.
 """
 
 from __future__ import annotations
@@ -104,78 +106,6 @@ def test_ipython_shows_the_same_line():
 def test_mistake_is_an_exception_with_the_hint():
     with pytest.raises(Mistake, match="the hint"):
         expect(False, "the hint")
-
-
-# --------------------------------------------------------------------------- lab 1
-
-def _store_ok(client, name, username, password):
-    return client.create_secret(Name=name, SecretString=json.dumps({"username": username, "password": password}))["ARN"]
-
-
-def _read_ok(client, name):
-    return json.loads(client.get_secret_value(SecretId=name)["SecretString"])["password"]
-
-
-def _read_or_none_ok(client, name):
-    try:
-        return client.get_secret_value(SecretId=name)["SecretString"]
-    except client.exceptions.ResourceNotFoundException:
-        return None
-
-
-@pytest.mark.parametrize("answer, hint", [
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretString=str({"username": u, "password": p}))["ARN"],
-     "SecretString is not JSON: build it with json.dumps, not str() or an f-string"),
-    (lambda c, n, u, p: c.create_secret(Name=n, Description=f"password {p}",
-                                        SecretString=json.dumps({"username": u, "password": p}))["ARN"],
-     "the password is visible in the secret's metadata (Description or Tags are not encrypted)"),
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretBinary=json.dumps({"username": u, "password": p}).encode())["ARN"],
-     "the value was stored as SecretBinary: credentials are text, use SecretString"),
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretString=json.dumps({"user": u, "password": p}))["ARN"],
-     "the JSON is missing a field: store both 'username' and 'password'"),
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretString=json.dumps({"username": u, "password": p}))["Name"],
-     "return the secret's ARN from create_secret's response"),
-])
-def test_lab01_q1_mistakes(answer, hint):
-    result = lab01.check("q1", answer)
-    assert (result.status, result.message) == ("failed", hint)
-    assert lab01.check("q1", _store_ok).passed
-
-
-@pytest.mark.parametrize("answer, hint", [
-    (lambda c, n: c.get_secret_value(SecretId=n), "returned the whole response: the value is in its SecretString field"),
-    (lambda c, n: c.get_secret_value(SecretId=n)["SecretString"],
-     "returned the JSON text: parse SecretString with json.loads and pick the field"),
-    (lambda c, n: json.loads(c.get_secret_value(SecretId=n, VersionStage="AWSPREVIOUS")["SecretString"])["password"],
-     "read an older version: without VersionStage you get AWSCURRENT, the one to use"),
-])
-def test_lab01_q2_mistakes(answer, hint):
-    assert lab01.check("q2", answer).message == hint
-    assert lab01.check("q2", _read_ok).passed
-
-
-def test_lab01_q3_mistakes():
-    def catch_all(client, name):
-        try:
-            return client.get_secret_value(SecretId=name)["SecretString"]
-        except Exception:
-            return None
-
-    def no_catch(client, name):
-        return client.get_secret_value(SecretId=name)["SecretString"]
-
-    assert lab01.check("q3", catch_all).message.startswith("an error other than ResourceNotFoundException was swallowed")
-    assert lab01.check("q3", no_catch).message == (
-        "ResourceNotFoundException escaped: catch it (and only it) and return None")
-    assert lab01.check("q3", _read_or_none_ok).passed
-
-
-def test_lab01_q4_mistakes():
-    forced = lab01.check("q4", lambda c, n: c.delete_secret(SecretId=n, ForceDeleteWithoutRecovery=True))
-    assert forced.message == "deleted without recovery: the secret is gone for good and cannot be restored"
-    kept = lab01.check("q4", lambda c, n: c.describe_secret(SecretId=n))
-    assert kept.message == "the secret was not deleted: call delete_secret"
-    assert lab01.check("q4", lambda c, n: c.delete_secret(SecretId=n, RecoveryWindowInDays=7)).passed
 
 
 # --------------------------------------------------------------------------- lab 2
