@@ -9,8 +9,6 @@ this file holds the framework's tests and the labs that have none yet.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
-
 import pytest
 
 from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab03, lab04, lab05
@@ -210,83 +208,6 @@ def test_lab02_database_rules():
     db.down = True
     with pytest.raises(ConnectionError):
         db.login("u", "p2")
-
-
-# --------------------------------------------------------------------------- lab 4
-
-def _hierarchy(secure=True, flat=False, tier="Standard"):
-    def create(ssm):
-        for env in ("prod", "dev"):
-            base = f"shop-{env}-db-" if flat else f"/shop/{env}/db/"
-            ssm.put_parameter(Name=base + "host", Value=f"db.{env}.internal", Type="String", Tier=tier)
-            ssm.put_parameter(Name=base + "password", Value="x" * 20,
-                              Type="SecureString" if secure else "String", Tier=tier)
-    return create
-
-
-def _read_config(decrypt=True, recursive=True, per_name=False):
-    def read(ssm, env):
-        if per_name:
-            return {key: ssm.get_parameter(Name=f"/shop/{env}/db/{key}", WithDecryption=True)["Parameter"]["Value"]
-                    for key in ("host", "password")}
-        response = ssm.get_parameters_by_path(Path=f"/shop/{env}", Recursive=recursive, WithDecryption=decrypt)
-        return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in response["Parameters"]}
-    return read
-
-
-def test_lab04_q1_mistakes():
-    assert lab04.check("q1", _hierarchy(secure=False)).message == (
-        "a password is stored as a plain String: anyone allowed to read it sees it in the clear")
-    assert lab04.check("q1", _hierarchy(flat=True)).message.startswith("flat names cannot be read or granted by path")
-    assert lab04.check("q1", _hierarchy(tier="Advanced")).message.startswith("Advanced parameters cost")
-    assert lab04.check("q1", _hierarchy()).passed
-
-
-def test_lab04_q2_mistakes():
-    assert lab04.check("q2", _read_config(decrypt=False)).message == "read without WithDecryption returns ciphertext"
-    assert lab04.check("q2", _read_config(recursive=False)).message.startswith(
-        "GetParametersByPath without Recursive=True")
-    assert lab04.check("q2", _read_config(per_name=True)).message.startswith("one GetParametersByPath call")
-    assert lab04.check("q2", _read_config()).passed
-
-
-def test_lab04_q3_mistakes():
-    def fresh(sm):
-        return sm.get_random_password(PasswordLength=20)["RandomPassword"]
-
-    no_overwrite = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="SecureString")
-    plain = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="String", Overwrite=True)
-    fixed = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value="the-same-Pa55word", Type="SecureString", Overwrite=True)
-    good = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="SecureString", Overwrite=True)
-    assert lab04.check("q3", no_overwrite).message == "ParameterAlreadyExists: writing a new version needs Overwrite=True"
-    assert lab04.check("q3", plain).message.startswith("the new password was written as a plain String")
-    assert lab04.check("q3", fixed).message.startswith("two rotations wrote the same password")
-    assert lab04.check("q3", good).passed
-
-
-def test_lab04_q4_mistakes():
-    def once(cloud, days, job):
-        cloud.clock.call_later(timedelta(days=days), job)
-
-    def at_once(cloud, days, job):
-        def fire():
-            job()
-            cloud.clock.call_later(timedelta(days=days), fire)
-        cloud.clock.call_later(timedelta(0), fire)
-
-    def never(cloud, days, job):
-        return days  # "Parameter Store will rotate it": nothing is scheduled
-
-    def every(cloud, days, job):
-        def fire():
-            job()
-            cloud.clock.call_later(timedelta(days=days), fire)
-        cloud.clock.call_later(timedelta(days=days), fire)
-
-    assert lab04.check("q4", once).message.startswith("the job ran once: a scheduled rule repeats")
-    assert lab04.check("q4", at_once).message.startswith("the first rotation ran at once")
-    assert lab04.check("q4", never).message.startswith("Parameter Store has no built-in rotation: schedule it yourself")
-    assert lab04.check("q4", every).passed
 
 
 # --------------------------------------------------------------------------- lab 5

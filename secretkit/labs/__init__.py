@@ -79,10 +79,10 @@ the wrong answers students really write and names each one:
   other arguments than the notebook's (another environment, a third region).
 
 The lab's own cells that *use* an answer after its check (a demonstration run on the
-notebook's account) call it through :func:`run_answer`: a wrong answer then prints one
-line and returns ``None`` instead of stopping "Run All" at that cell, and the cell puts
-back whatever shared state the answer may have changed (a region left down), so the
-cells after it still work.
+notebook's account) run it inside ``with carry_on():`` (:func:`carry_on`): a wrong answer
+then prints one line instead of stopping "Run All" at that cell, and the cell puts back
+whatever shared state the answer may have changed (a region left down) or works on an
+account of its own, so the cells after it still work.
 
 The notebooks around the checks
 -------------------------------
@@ -101,6 +101,8 @@ No widget or plotting library is ever imported here.
 from __future__ import annotations
 
 import dis
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
@@ -111,12 +113,12 @@ __all__ = [
     "StudentError",
     "Unanswered",
     "call",
+    "carry_on",
     "count_calls",
     "does_nothing",
     "error_code",
     "expect",
     "is_placeholder",
-    "run_answer",
     "type_name",
 ]
 
@@ -235,25 +237,29 @@ def type_name(value: object) -> str:
     return ("an " if name[:1] in "aeiou" else "a ") + name
 
 
-def run_answer(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a student's function in one of the lab's own cells, never raising.
+@contextmanager
+def carry_on() -> Iterator[None]:
+    """A ``with`` block for the lab's own cells that use an answer: a failure ends the block, not the notebook.
 
-    Returns what the function returns. A placeholder gives ``None`` quietly; an exception
-    from the student's code gives ``None`` and one printed line naming it (its check cell
-    says what the mistake is), so "Run All" goes on to the next cell. The calling cell
-    restores any shared state the answer may have left changed.
+    ::
+
+        with carry_on():
+            for phase, region in drill(cloud, clients, "shop/prod/db"):
+                print(phase, region)
+
+    An exception raised inside the block (the student's code failing on the notebook's own
+    data) is not re-raised: one line names it, and "Run All" goes on to the next cell. A
+    placeholder that raises ``NotImplementedError`` ends the block silently. The cell puts
+    back, after the block, any shared state the answer may have left changed (a region
+    left down), so the cells below still work. ``KeyboardInterrupt`` is never caught.
     """
-    name = getattr(function, "__name__", "your answer")
     try:
-        return call(function, *args, **kwargs)
-    except Unanswered:
-        return None
-    except StudentError as error:
-        print(f"✗ {name} raised {_describe(error.original)}; its check names the mistake. "
-              "This cell carries on without it.")
-    except Mistake as mistake:
-        print(f"✗ {name}: {mistake}")
-    return None
+        yield
+    except NotImplementedError:
+        pass
+    except (Exception, SystemExit) as error:
+        print(f"✗ this cell stopped early: {_describe(error)}. Your code raised it; its check names the "
+              "mistake. The cells below still run.")
 
 
 def _describe(error: BaseException) -> str:
