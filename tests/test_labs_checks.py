@@ -9,10 +9,10 @@ this file holds the framework's tests and the labs that have none yet.
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab03, lab04, lab05
-from secretkit.pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload
 
 
 # --------------------------------------------------------------------------- the framework
@@ -208,51 +208,6 @@ def test_lab02_database_rules():
     db.down = True
     with pytest.raises(ConnectionError):
         db.login("u", "p2")
-
-
-# --------------------------------------------------------------------------- lab 5
-
-DB = dict(secrets=3, replica_regions=("us-west-2",), reads_per_day=2_000, rotation_days=30)
-
-
-@pytest.mark.parametrize("changes, hint", [
-    (dict(replica_regions=()), "the replica in us-west-2 is missing: each replica is billed as a secret of its own"),
-    (dict(reads_per_day=6_000), "reads_per_day is per secret, not the total for all three"),
-    (dict(rotation_days=None),
-     "the rotation schedule is missing: each rotation costs function invocations and API calls"),
-    (dict(secrets=1), "the number of secrets does not match the three credentials"),
-])
-def test_lab05_q1_mistakes(changes, hint):
-    assert lab05.check("q1", Workload(**{**DB, **changes})).message == hint
-    assert lab05.check("q1", Workload(**DB)).passed
-    assert lab05.check("q1", {"secrets": 3}).message == "describe the credentials as a secretkit.pricing.Workload"
-
-
-def test_lab05_q2_mistakes():
-    good = {"db credentials": SECRETS_MANAGER, "config values": PARAMETER_STORE, "api keys": PARAMETER_STORE}
-    assert lab05.check("q2", {**good, "db credentials": PARAMETER_STORE}).message.startswith(
-        "Parameter Store has no built-in rotation (schedule it yourself)")
-    assert lab05.check("q2", {**good, "config values": SECRETS_MANAGER}).message.startswith(
-        "plain configuration in Secrets Manager")
-    assert lab05.check("q2", {**good, "api keys": SECRETS_MANAGER}).message.startswith(
-        "the API keys need neither rotation nor replication")
-    assert lab05.check("q2", {"db credentials": SECRETS_MANAGER}).message.startswith("placement has no entry for")
-    assert lab05.check("q2", good).passed
-
-
-def test_lab05_q3_mistakes():
-    db = Workload(**DB)
-    config = Workload(standard_parameters=20, parameter_reads_per_day=5_000)
-    keys = Workload(standard_parameters=4, parameter_reads_per_day=1_000)
-    advanced = Workload(advanced_parameters=20, parameter_reads_per_day=5_000)
-    keys_as_secrets = Workload(secrets=4, reads_per_day=1_000)
-    assert lab05.check("q3", [db, advanced, keys]).message.startswith("Advanced parameters cost $0.05 a month each")
-    assert lab05.check("q3", [db, config, keys_as_secrets]).message.startswith(
-        "the plan should hold exactly the database credentials")
-    assert lab05.check("q3", [Workload(secrets=3, reads_per_day=2_000), config, keys]).message.startswith(
-        "the secrets in the plan lost their replica")
-    assert lab05.check("q3", [db, config]).message.startswith("the plan should hold the 20 configuration values")
-    assert lab05.check("q3", [db, config, keys]).passed
 
 
 # --------------------------------------------------------------------------- never the answer

@@ -86,9 +86,10 @@ def _hierarchy(create_hierarchy: Callable[..., Any]) -> None:
            "flat names cannot be read or granted by path: start every name with /shop/<env>/")
     missing = [n for n in EXPECTED_NAMES if n not in names]
     extra = [n for n in names if n not in EXPECTED_NAMES]
-    expect(not (missing and extra), f"{extra[0] if extra else ''} is not a name of the table: is it a misspelt "
-                                    f"{missing[0] if missing else ''}?")
-    expect(not missing, f"{missing[0] if missing else ''} is missing")
+    if missing and extra:
+        raise Mistake(f"{extra[0]} is not a name of the table: is it a misspelt {missing[0]}?")
+    if missing:
+        raise Mistake(f"{missing[0]} is missing")
     by_name = {p["Name"]: p for p in described}
     expect(all(by_name[n]["Type"] == "SecureString" for n in EXPECTED_NAMES if n.endswith("/password")),
            "a password is stored as a plain String: anyone allowed to read it sees it in the clear")
