@@ -51,8 +51,9 @@ Rules that keep checks honest:
 * A hint names the mistake and the idea behind it; it never contains the expected value.
 * Try the answer on the cases that tell mistakes apart (a retry, an outage, a missing
   secret), not just on the happy path.
-* ``tests/test_labs_checks.py`` feeds every named mistake to its question and asserts the
-  hint; add yours there.
+* Keep a table of the wrong answers students write, each with the message it must get, in
+  ``tests/test_labs_labNN.py``: the test feeds every one to its question and asserts the
+  hint word for word (``tests/test_labs_checks.py`` tests this framework).
 
 The framework handles the rest: placeholders are detected before the question runs; a
 question that receives a callable calls it through :func:`call` (which turns ``...``
