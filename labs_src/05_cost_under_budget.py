@@ -80,7 +80,7 @@ check("q1", db_workload)
 #
 # Set `placement` to a dict from each group name (`"db credentials"`, `"config values"`,
 # `"api keys"`) to `SECRETS_MANAGER` or `PARAMETER_STORE`: meet every need, stay within the
-# budget, and spend no more than you must. `recommend(Needs(...))` gives the lecture's
+# budget, and spend no more than you must. `recommend(Needs(...))` gives lecture 6's
 # reasoning for a single group if you want a second opinion.
 
 # %%
