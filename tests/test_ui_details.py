@@ -9,7 +9,7 @@ import pytest
 from secretkit.pricing import PARAMETER_STORE_DEFAULT_TPS, Workload, compare
 from secretkit.ui import CostDashboard, FailoverDashboard, RotationDashboard
 from secretkit.ui.charts import count_axis, cost_figure, failover_figure, rotation_figure
-from secretkit.ui.cost import CostExplorer
+from secretkit.ui.cost import COST_SETTINGS, CostExplorer
 from secretkit.ui.failover import FailoverDrill
 from secretkit.ui.rotation import RotationStepper
 
@@ -210,3 +210,12 @@ def test_cost_reset_returns_to_where_the_notebook_set_the_sliders():
 
 def test_month_ticks_are_upright():
     assert cost_figure(CostExplorer()).layout.xaxis2.tickangle == 0
+
+
+def test_cost_sliders_have_short_aligned_labels_and_their_meaning_as_tooltip():
+    d = CostDashboard()
+    widths = {slider.style.description_width for slider in d.sliders.values()}
+    assert len(widths) == 1 and widths != {"initial"}        # one width: the tracks line up
+    for name, slider in d.sliders.items():
+        assert len(slider.description) <= 20, slider.description
+        assert slider.tooltip == COST_SETTINGS[name][4]

@@ -40,6 +40,17 @@ from .rotation import STRATEGIES, RotationStepper
 __all__ = ["CostDashboard", "FailoverDashboard", "RotationDashboard"]
 
 _BIG = {"font_size": "16px"}
+# The cost sliders' labels: short, so the track beside each is long enough to drag in a
+# half-width column (the full meaning is the slider's tooltip), and all as wide as the
+# longest, so the tracks line up.
+_COST_LABELS = {
+    "secrets": "secrets stored",
+    "reads_per_day": "reads a day, each",
+    "replicas_per_secret": "replicas per secret",
+    "rotation_days": "rotate every (days)",
+    "growth_pct": "growth a month (%)",
+}
+_COST_LABEL_WIDTH = "10em"
 _BUTTON = W.Layout(width="auto", height="40px")
 
 
@@ -225,9 +236,9 @@ class CostDashboard(_Dashboard):
         self._shown = False
         self.sliders: dict[str, W.IntSlider] = {}
         for name, (_, low, high, step, meaning) in COST_SETTINGS.items():
-            slider = W.IntSlider(value=c.settings[name], min=low, max=high, step=step, description=meaning,
-                                 tooltip=meaning, continuous_update=False,
-                                 layout=W.Layout(width="98%"), style={"description_width": "initial"})
+            slider = W.IntSlider(value=c.settings[name], min=low, max=high, step=step,
+                                 description=_COST_LABELS.get(name, meaning), tooltip=meaning, continuous_update=False,
+                                 layout=W.Layout(width="98%"), style={"description_width": _COST_LABEL_WIDTH})
             slider.observe(self._on_slider(name), names="value")
             self.sliders[name] = slider
         self.figure = cost_figure(c, widget=True)
