@@ -233,8 +233,8 @@ def cost_figure(explorer: CostExplorer, *, widget: bool = False) -> go.Figure:
 def _throughput_note(explorer: CostExplorer) -> list[dict[str, Any]]:
     """A label over Parameter Store's bar when its reads need higher throughput.
 
-    Without it the bar leaps from nothing to more than Secrets Manager's between two slider
-    positions, and the chart gives no reason.
+    Without it the bar leaps from nothing to nearly Secrets Manager's as the reads pass 40 a
+    second, and the chart gives no reason.
     """
     high, per_second = explorer.higher_throughput()
     if not high:

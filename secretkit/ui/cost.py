@@ -13,9 +13,11 @@ rotation function you would write and schedule yourself.
 
 Parameter Store's reads are free up to its default throughput (40 reads a second per
 account and region). Above it, *higher throughput* must be on, and then every read is a
-paid API interaction: that is why its cost jumps from nothing to more than Secrets
-Manager's between two slider positions (500 secrets read 20,000 times a day is about 116
-reads a second). The text twin says so whenever it applies, and the chart marks it.
+paid API interaction at the same price as Secrets Manager's reads: that is why its cost
+jumps from nothing to nearly Secrets Manager's as the sliders pass that point (at 20,000
+reads a day each, 150 secrets are about 35 reads a second and cost nothing there; 200 are
+about 46 and cost $608 a month). The text twin says so whenever it applies, and the chart
+labels the bar.
 """
 
 from __future__ import annotations
