@@ -29,9 +29,7 @@ from typing import Any, Callable
 
 import secretkit
 from secretkit.awslambda.code import build_zip
-from secretkit.awslambda.routing import factory_from
 from secretkit.awslambda.service import Lambda
-from secretkit.doors.inprocess import CLIENT_SERVICES, make_client
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 HANDLER_SOURCE = "def lambda_handler(event, context):\n    return {'n': event['n'] + 1}\n"
@@ -79,8 +77,7 @@ def _median_us(fn: Callable[[int], Any], n: int, batch: int = 20) -> float:
 
 def _service() -> tuple[secretkit.Cloud, Lambda]:
     cloud = secretkit.Cloud(seed=1)
-    lam = Lambda(cloud.env("us-east-1"), client_factory=factory_from(make_client, cloud, CLIENT_SERVICES),
-                 request_ids=cloud.request_ids)
+    lam = cloud.awslambda("us-east-1")
     return cloud, lam
 
 

@@ -15,14 +15,21 @@ The Cloud is the one place that knows every service. It builds each one (per reg
 first use) and hands it what it may reach of the others: the services that encrypt get
 their region's KMS; Parameter Store gets a callable for its region's Secrets Manager;
 Secrets Manager gets one for the other regions' Secrets Managers (replication), the
-account's functions and a client for them (rotation). Apart from KMS, no service imports
-another.
+account's functions and a client for them (rotation); Lambda gets a factory of boto3
+clients of this Cloud for the code it runs; RDS gets its region's Secrets Manager (for the
+master secrets it manages) and the database directory; CloudFormation reaches every
+service by name through :mod:`secretkit.cloudformation.wiring`. IAM is global: one IAM
+serves every region, and it and each region's STS share the Cloud's one directory of
+principals and one authorizer. Apart from KMS, no service imports another.
+
+Access control is modelled (:mod:`secretkit.iam`) but not enforced yet: every call comes
+from the account's root user, as it always has.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .awslambda import FunctionRegistry, Handler
 from .core.clock import SimClock
@@ -34,6 +41,12 @@ from .eventbridge import Rule, Rules
 from .kms import Kms
 from .secretsmanager import SecretsManager
 from .ssm import ParameterStore
+
+if TYPE_CHECKING:
+    from .awslambda.service import Lambda
+    from .cloudformation import CloudFormation
+    from .iam import Authorizer, Directory, Iam, Sts
+    from .rds import Rds
 
 __all__ = ["Cloud", "REGIONS"]
 
@@ -66,6 +79,11 @@ SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
     "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
     "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
+    "lambda": lambda cloud, env: _lambda(cloud, env),
+    "iam": lambda cloud, env: cloud.iam(),
+    "sts": lambda cloud, env: _sts(cloud, env),
+    "cloudformation": lambda cloud, env: _cloudformation(cloud, env),
+    "rds": lambda cloud, env: _rds(cloud, env),
 }
 
 
@@ -80,6 +98,40 @@ def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
         functions=cloud.functions,
         client=lambda: ModelClient(cloud.secretsmanager(region)),
     )
+
+
+# The newer services are imported when first built, so ``import secretkit`` stays light.
+def _lambda(cloud: "Cloud", env: Env) -> Service:
+    from .awslambda.routing import factory_from
+    from .awslambda.service import Lambda
+
+    # boto3 inside a function gets a client of this Cloud (the door loads boto3 when asked).
+    return Lambda(env, client_factory=factory_from(_door_client, cloud, cloud.service_names),
+                  request_ids=cloud.request_ids)
+
+
+def _door_client(cloud: "Cloud", service_name: str, region_name: str) -> Any:
+    return cloud.client(service_name, region_name=region_name)
+
+
+def _sts(cloud: "Cloud", env: Env) -> Service:
+    from .iam import Sts
+
+    directory, authorizer = cloud.access_control()
+    return Sts(env, directory, authorizer)
+
+
+def _cloudformation(cloud: "Cloud", env: Env) -> Service:
+    from .cloudformation.wiring import build
+
+    return build(cloud, env)
+
+
+def _rds(cloud: "Cloud", env: Env) -> Service:
+    from .databases import databases
+    from .rds import Rds
+
+    return Rds(env, lambda: cloud.secretsmanager(env.region), databases(cloud))
 
 
 class Cloud:
@@ -99,6 +151,8 @@ class Cloud:
         self.extensions: dict[str, Any] = {}  # room for what is built on the Cloud (the databases)
         self.functions = FunctionRegistry(self.clock, self.events, self.account_id, self.request_ids.uuid)
         self.rules = Rules(self.clock, self.account_id, self.request_ids.uuid, self.functions)
+        self._access: tuple[Directory, Authorizer] | None = None
+        self._iam: Iam | None = None
 
     # ------------------------------------------------------------------ regions
     def env(self, region: str) -> Env:
@@ -135,6 +189,43 @@ class Cloud:
     def ssm(self, region: str = "us-east-1") -> ParameterStore:
         """The Parameter Store of ``region`` (the parameter part of Systems Manager)."""
         return self.service("ssm", region)  # type: ignore[no-any-return]
+
+    def awslambda(self, region: str = "us-east-1") -> Lambda:
+        """The Lambda API of ``region`` (named after its package: ``lambda`` is a Python keyword)."""
+        return self.service("lambda", region)  # type: ignore[no-any-return]
+
+    def sts(self, region: str = "us-east-1") -> Sts:
+        return self.service("sts", region)  # type: ignore[no-any-return]
+
+    def cloudformation(self, region: str = "us-east-1") -> CloudFormation:
+        return self.service("cloudformation", region)  # type: ignore[no-any-return]
+
+    def rds(self, region: str = "us-east-1") -> Rds:
+        return self.service("rds", region)  # type: ignore[no-any-return]
+
+    @property
+    def service_names(self) -> tuple[str, ...]:
+        """The services this Cloud models (``cloud.service(name)``, ``cloud.client(name)``)."""
+        return tuple(sorted(SERVICES))
+
+    # ------------------------------------------------------------ access control
+    def access_control(self) -> tuple[Directory, Authorizer]:
+        """The Cloud's one directory of principals and its one authorizer (made on first use)."""
+        if self._access is None:
+            from .iam import Authorizer, Directory
+
+            self._access = (Directory(self.clock, self.ids, self.account_id), Authorizer(self.clock))
+        return self._access
+
+    def iam(self) -> Iam:
+        """The account's IAM. IAM is global: one object serves every region, and its control
+        plane lives in us-east-1, so an outage there stops IAM calls from any region."""
+        if self._iam is None:
+            from .iam import Iam
+
+            directory, authorizer = self.access_control()
+            self._iam = Iam(self.env("us-east-1"), directory, authorizer)
+        return self._iam
 
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
@@ -178,7 +269,8 @@ class Cloud:
 
     # -------------------------------------------------------------------- clients
     def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
-        """A genuine boto3 client served in process by this Cloud (no network, no credentials)."""
+        """A genuine boto3 client of any service in :attr:`service_names`, served in process by
+        this Cloud in the service's own protocol (no network, no credentials)."""
         from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
         return make_client(self, service_name, region_name)

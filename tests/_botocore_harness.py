@@ -14,15 +14,14 @@ look in:
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
+from secretkit.doors.inprocess import pinned_session
 from secretkit.doors.protocols import HttpRequest, HttpResponse
 
 ACCESS_KEY = "AKIDEXAMPLE0000000001"
@@ -43,22 +42,11 @@ class _Raw:
         return self._stream.read(*args)
 
 
-def _session() -> botocore.session.Session:
-    pinned = {
-        "profile": (None, None, None, None),
-        "config_file": (None, None, os.devnull, None),
-        "credentials_file": (None, None, os.devnull, None),
-        "data_path": (None, None, None, None),
-        "region": (None, None, None, None),
-    }
-    return botocore.session.Session(session_vars=pinned)
-
-
 class Harness:
     """One client of ``service``; set :attr:`respond` before a call, read what was captured after."""
 
     def __init__(self, service: str) -> None:
-        self.client = _session().create_client(
+        self.client = pinned_session().create_client(
             service,
             region_name=REGION,
             endpoint_url="http://127.0.0.1:9",

@@ -1,5 +1,5 @@
-"""Shared helpers for the Lambda tests: a Cloud with a Lambda service, and zips built the
-way a student builds them (``lambda_function.py`` at the root of the archive)."""
+"""Shared helpers for the Lambda tests: a Cloud's Lambda service, and zips built the way a
+student builds them (``lambda_function.py`` at the root of the archive)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,16 @@ from typing import Any
 
 import secretkit
 from secretkit.awslambda.code import build_zip
-from secretkit.awslambda.routing import factory_from
 from secretkit.awslambda.service import Lambda
-from secretkit.doors.inprocess import CLIENT_SERVICES, make_client
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-exec"
 HANDLER = "lambda_function.lambda_handler"
 
 
 def lambda_service(cloud: secretkit.Cloud, region: str = "us-east-1") -> Lambda:
-    """The Lambda service of ``region``, its functions' boto3 routed to ``cloud``."""
-    return Lambda(cloud.env(region), client_factory=factory_from(make_client, cloud, CLIENT_SERVICES),
-                  request_ids=cloud.request_ids)
+    """The Lambda service of ``region`` as the Cloud registers it: its functions' boto3
+    clients reach ``cloud``."""
+    return cloud.awslambda(region)
 
 
 def zip_of(source: str, more: dict[str, str] | None = None) -> bytes:

@@ -20,7 +20,6 @@ from secretkit.awslambda import guard
 from secretkit.awslambda.environ import Credentials
 from secretkit.awslambda.routing import factory_from
 from secretkit.awslambda.service import Lambda
-from secretkit.doors.inprocess import CLIENT_SERVICES, make_client
 
 from _lambda_support import ROLE, call, deploy, lambda_service, zip_of
 
@@ -235,7 +234,7 @@ def test_boto3_outside_functions_is_untouched(lam: Lambda) -> None:
 
 def test_the_factory_gets_the_execution_roles_credentials(cloud: secretkit.Cloud) -> None:
     seen: list[tuple[str, str, Credentials]] = []
-    inner = factory_from(make_client, cloud, CLIENT_SERVICES)
+    inner = factory_from(lambda c, name, region: c.client(name, region_name=region), cloud, cloud.service_names)
 
     def recording(service: str, region: str, credentials: Credentials):  # type: ignore[no-untyped-def]
         seen.append((service, region, credentials))

@@ -8,7 +8,7 @@ import json
 import pytest
 from _rotation_support import APP_PW, make_setup
 
-ENGINES = ("postgres", "aurora-postgresql", "mysql", "aurora-mysql", "redshift", "docdb")
+ENGINES = ("postgres", "aurora-postgresql", "mysql", "aurora-mysql", "mariadb", "redshift", "docdb")
 STRATEGIES = ("single-user", "alternating-users")
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 

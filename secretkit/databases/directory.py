@@ -25,6 +25,16 @@ class Databases:
         db = self.by_host[host] = Database(self.clock, engine, host, master_username, master_password, dbname)
         return db
 
+    def alias(self, host: str, database: Database) -> None:
+        """Make ``host`` answer for ``database`` too (a cluster's reader endpoint, its instances)."""
+        if host in self.by_host:
+            raise ValueError(f"a database already answers at {host!r}")
+        self.by_host[host] = database
+
+    def drop(self, host: str) -> None:
+        """``host`` stops answering (its server was deleted); an unknown host is ignored."""
+        self.by_host.pop(host, None)
+
     def get(self, host: str) -> Database:
         """The server at ``host``; an unknown host is as unreachable as a real one."""
         db = self.by_host.get(host)

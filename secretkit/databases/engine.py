@@ -46,6 +46,7 @@ ENGINES: dict[str, Engine] = {
     "redshift": Engine("redshift", 5439, 127, "membership", "dev"),
     "mysql": Engine("mysql", 3306, 16, "grant-replay", None),
     "aurora-mysql": Engine("aurora-mysql", 3306, 16, "grant-replay", None),
+    "mariadb": Engine("mariadb", 3306, 16, "grant-replay", None),
     "docdb": Engine("docdb", 27017, 63, "grant-replay", None),
 }
 
@@ -111,12 +112,7 @@ class Session:
         db = self.database
         if username != self.username and not db.users[self.username].is_master:
             raise DatabaseError(f"permission denied to alter role {username!r}")
-        user = db.users.get(username)
-        if user is None:
-            raise DatabaseError(f'role "{username}" does not exist')
-        user.salt = os.urandom(16)
-        user.digest = _digest(user.salt, password)
-        db.record_change(f"password of {username} changed")
+        db.reset_password(username, password, "changed")
 
     def create_user(self, username: str, password: str) -> None:
         """``CREATE USER``/``CREATE ROLE ... LOGIN`` (master only)."""
@@ -177,6 +173,17 @@ class Database:
         salt = os.urandom(16)
         self.users[username] = _User(salt, _digest(salt, password), set(grants))
         self.record_change(f"user {username} created")
+
+    def reset_password(self, username: str, password: str, how: str = "reset") -> None:
+        """Set a user's password: what ``ALTER USER`` does inside the server, and what RDS does
+        from outside it for its master user (ModifyDBInstance ``MasterUserPassword``, managed
+        rotation). Open sessions stay open."""
+        user = self.users.get(username)
+        if user is None:
+            raise DatabaseError(f'role "{username}" does not exist')
+        user.salt = os.urandom(16)
+        user.digest = _digest(user.salt, password)
+        self.record_change(f"password of {username} {how}")
 
     def record_change(self, what: str) -> None:
         self.changes.append((self.clock.now, what))

@@ -3,9 +3,24 @@
 botocore does everything it does against AWS — parameter validation, idempotency tokens,
 serialisation, paginators, waiters, exception classes — up to the moment it would open a
 connection. There a handler on its ``before-call`` event takes the serialised request,
-decodes it, hands it to the model, and returns the model's answer as the parsed response.
-Errors come back as AWS error responses, so botocore raises its own
-``client.exceptions.<Code>``; an outage surfaces as ``EndpointConnectionError``.
+decodes it with the same protocol codecs the HTTP door uses (:mod:`secretkit.doors.protocols`:
+JSON 1.1 for Secrets Manager, Parameter Store and KMS; query for IAM, STS, CloudFormation
+and RDS; REST-JSON for Lambda) and hands it to the model. The model's answer goes back in
+one of two ways:
+
+* **JSON 1.1**: as the parsed response itself, since for these services a boto3-shaped dict
+  is exactly what botocore's parser would make of the JSON (and they carry the hot paths);
+* **query and REST-JSON**: written by the codec as the HTTP response AWS would send (XML;
+  headers, status and body) and read back by botocore's own parser, so what the caller gets
+  is what botocore makes of AWS's bytes, its after-call handlers included (IAM's policy
+  documents arrive URL-encoded and leave as dicts, a JSON template body as a dict).
+
+Either way the status is the one the service's model gives the operation (Lambda's
+``CreateFunction`` answers 201, an asynchronous ``Invoke`` 202), and a streamed output,
+such as ``Invoke``'s ``Payload``, arrives as botocore's ``StreamingBody``, to be ``.read()``
+as against AWS. Errors come back as AWS error responses, with the code as the service sends
+it and the status its model gives, so botocore raises its own ``client.exceptions.<Code>``;
+an outage surfaces as ``EndpointConnectionError``.
 
 Two deliberate differences from a plain ``boto3.client``:
 
@@ -16,29 +31,30 @@ Two deliberate differences from a plain ``boto3.client``:
 
 from __future__ import annotations
 
-import base64
-import json
+import functools
+import io
 import os
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
 from botocore import handlers as _handlers
+from botocore.awsrequest import HeadersDict
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
-from botocore.model import Shape
+from botocore.parsers import create_parser
+from botocore.response import StreamingBody
 
 from ..core.context import caller, root_principal
 from ..core.errors import ClientError
 from ..core.service import RegionUnavailableError
+from .protocols import SERVED, AwsError, HttpResponse, as_aws_error, codec_for, decode_request, protocol_of
+from .protocols.models import resolve_error
 
 if TYPE_CHECKING:
     from ..cloud import Cloud
 
-__all__ = ["make_client", "CLIENT_SERVICES"]
-
-CLIENT_SERVICES = ("secretsmanager", "kms", "ssm")
+__all__ = ["make_client", "pinned_session"]
 
 _botocore_session: botocore.session.Session | None = None
 _CONFIG = Config(
@@ -46,9 +62,10 @@ _CONFIG = Config(
     ignore_configured_endpoint_urls=True,
     parameter_validation=True,
 )
+_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "query": "text/xml", "rest-json": "application/json"}
 
 
-def _session() -> botocore.session.Session:
+def pinned_session() -> botocore.session.Session:
     """One botocore session for every client: service models load once per process.
 
     Its settings are pinned so that nothing in the user's environment (``AWS_PROFILE``,
@@ -71,30 +88,11 @@ def _session() -> botocore.session.Session:
 class _Http:
     """The little of an HTTP response that botocore looks at after ``before-call``."""
 
-    def __init__(self, status_code: int, request_id: str) -> None:
+    def __init__(self, status_code: int, headers: dict[str, str]) -> None:
         self.status_code = status_code
-        self.headers = {"x-amzn-requestid": request_id, "content-type": "application/x-amz-json-1.1"}
+        self.headers = headers
         self.content = b""
         self.raw = None
-
-
-def _decode(value: Any, shape: Shape | None) -> Any:
-    """Turn a JSON-protocol request value back into Python: blobs to bytes, timestamps to datetimes."""
-    if shape is None or value is None:
-        return value
-    kind = shape.type_name
-    if kind == "structure":
-        members = shape.members
-        return {k: _decode(v, members.get(k)) for k, v in value.items()}
-    if kind == "list":
-        return [_decode(v, shape.member) for v in value]
-    if kind == "map":
-        return {k: _decode(v, shape.value) for k, v in value.items()}
-    if kind == "blob":
-        return base64.b64decode(value)
-    if kind == "timestamp":
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    return value
 
 
 class _Dispatcher:
@@ -102,59 +100,126 @@ class _Dispatcher:
 
     Each request is served inside :class:`~secretkit.core.context.caller`, with the
     principal the client's credentials stand for: the account's root user, until access
-    control is modelled.
+    control is enforced.
     """
 
-    def __init__(self, cloud: "Cloud", service_name: str, region: str) -> None:
+    def __init__(self, cloud: Cloud, service_name: str, region: str) -> None:
         self.cloud = cloud
         self.service_name = service_name
         self.region = region
         self.principal = root_principal(cloud.account_id)
+        self.protocol = protocol_of(service_name)
+        self.content_type = _CONTENT_TYPES[self.protocol]
+        # Query and REST-JSON answers go over the wire format and back through botocore's parser.
+        self.wire = self.protocol != "json"
+        self._methods: dict[str, Any] = {}  # operation -> the model's bound method
+
+    def _method(self, name: str) -> Any:
+        """The model's method for operation ``name``, or None. A region's service object, once
+        made, serves it for good, so each method is looked up once."""
+        method = self._methods.get(name)
+        if method is None:
+            service = self.cloud.service(self.service_name, self.region)
+            method = getattr(service, botocore.xform_name(name), None)
+            if method is None or getattr(method, "aws_operation", None) != name:
+                return None
+            self._methods[name] = method
+        return method
 
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> tuple[_Http, dict[str, Any]]:
-        body = params.get("body") or b"{}"
-        args = _decode(json.loads(body), model.input_shape) if model.input_shape is not None else {}
         request_id = self.cloud.request_ids.uuid()
         try:
-            service = self.cloud.service(self.service_name, self.region)
-            method = getattr(service, botocore.xform_name(model.name), None)
-            if method is None or getattr(method, "aws_operation", None) != model.name:
-                return self._error(
-                    request_id, 400, "UnsupportedOperation", f"secretkit does not model {model.name} (yet)."
-                )
+            name, args = decode_request(self.service_name, params)
+            method = self._method(name)
+            if method is None:
+                return self._error(request_id, AwsError("UnsupportedOperation", f"secretkit does not model {name} (yet).", 400), model)
             with caller(self.principal):
                 result = method(**args)
         except ClientError as exc:
-            return self._error(request_id, exc.status, exc.code, exc.message, **exc.extra)
+            return self._error(request_id, as_aws_error(exc), model)  # type: ignore[arg-type]
+        except AwsError as exc:  # a request the codec could not read (botocore's never are)
+            return self._error(request_id, exc, model)
         except RegionUnavailableError as exc:
             raise EndpointConnectionError(endpoint_url=exc.endpoint_url) from None
         except TypeError as exc:
             # An argument the model does not accept (new in botocore, or not modelled).
-            return self._error(request_id, 400, "ValidationException", f"secretkit could not serve this request: {exc}")
-        response = dict(result)
-        response["ResponseMetadata"] = self._metadata(request_id, 200)
-        return _Http(200, request_id), response
+            return self._error(request_id, AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400), model)
+        if self.wire:
+            return self._parsed(model, codec_for(self.service_name).encode(name, result, request_id))
+        return self._success(model, request_id, dict(result))
 
-    def _metadata(self, request_id: str, status: int) -> dict[str, Any]:
-        return {
-            "RequestId": request_id,
-            "HTTPStatusCode": status,
-            "HTTPHeaders": {"x-amzn-requestid": request_id, "content-type": "application/x-amz-json-1.1"},
-            "RetryAttempts": 0,
-        }
+    def _parsed(self, model: Any, response: HttpResponse) -> tuple[_Http, dict[str, Any]]:
+        """What botocore makes of ``response`` (as its endpoint would, modelled error fields included)."""
+        headers = HeadersDict()
+        for name, value in response.headers:
+            headers[name] = value
+        body: Any = response.body
+        if model.has_streaming_output and response.status < 300:
+            body = StreamingBody(io.BytesIO(response.body), len(response.body))
+        response_dict = {"status_code": response.status, "headers": headers, "body": body}
+        parser = create_parser(model.service_model.resolved_protocol)
+        parsed = parser.parse(response_dict, model.output_shape)
+        if response.status >= 300:
+            code = parsed.get("Error", {}).get("Code")
+            error_shape = model.service_model.shape_for_error_code(code) if code else None
+            if error_shape is not None:
+                parsed.update(parser.parse(response_dict, error_shape))
+        parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
+        return _Http(response.status, dict(parsed["ResponseMetadata"].get("HTTPHeaders", {}))), parsed
 
-    def _error(self, request_id: str, status: int, code: str, message: str, **extra: Any) -> tuple[_Http, dict[str, Any]]:
-        parsed = {"Error": {"Code": code, "Message": message, **extra}, "ResponseMetadata": self._metadata(request_id, status)}
-        return _Http(status, request_id), parsed
+    def _success(self, model: Any, request_id: str, response: dict[str, Any]) -> tuple[_Http, dict[str, Any]]:
+        status, status_member, streamed = _response_plan(model)
+        if status_member is not None and status_member in response:
+            status = int(response[status_member])  # Invoke: 200, 202 (Event) or 204 (DryRun)
+        if streamed is not None:
+            data = bytes(response.get(streamed) or b"")
+            response[streamed] = StreamingBody(io.BytesIO(data), len(data))
+        headers = self._headers(request_id)
+        response["ResponseMetadata"] = self._metadata(request_id, status, headers)
+        return _Http(status, headers), response
+
+    def _headers(self, request_id: str) -> dict[str, str]:
+        return {"x-amzn-requestid": request_id, "content-type": self.content_type}
+
+    def _metadata(self, request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:
+        return {"RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0}
+
+    def _error(self, request_id: str, error: AwsError, model: Any = None) -> tuple[_Http, dict[str, Any]]:
+        """An error response as botocore parses one: the wire code, and the status the model gives it."""
+        if self.wire and model is not None:
+            return self._parsed(model, codec_for(self.service_name).encode_error(error, request_id, model.name))
+        code, status, sender, _ = resolve_error(self.service_name, error)
+        body: dict[str, Any] = {"Code": code, "Message": error.message, **error.fields}
+        if self.protocol == "query":
+            body = {"Type": "Sender" if sender else "Receiver", **body}
+        headers = self._headers(request_id)
+        parsed = {"Error": body, "ResponseMetadata": self._metadata(request_id, status, headers)}
+        return _Http(status, headers), parsed
 
 
-def make_client(cloud: "Cloud", service_name: str, region_name: str = "us-east-1") -> Any:
+@functools.lru_cache(maxsize=1024)  # each client has its own models: bounded, not forever
+def _response_plan(model: Any) -> tuple[int, str | None, str | None]:
+    """For one operation: its success status, the output member that overrides it (a
+    ``statusCode`` location) and the streamed payload member, read once from its model."""
+    status = int(model.http.get("responseCode", 200))
+    output = model.output_shape
+    if output is None:
+        return status, None, None
+    status_member = next(
+        (name for name, member in output.members.items() if member.serialization.get("location") == "statusCode"), None
+    )
+    streamed = output.serialization.get("payload") if model.has_streaming_output else None
+    return status, status_member, streamed
+
+
+def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1") -> Any:
     """Build a boto3 client for ``service_name`` in ``region_name`` served by ``cloud``."""
-    if service_name not in CLIENT_SERVICES:
-        raise ValueError(f"secretkit serves clients for {', '.join(CLIENT_SERVICES)}, not {service_name!r}")
+    served = [name for name in cloud.service_names if name in SERVED]
+    if service_name not in served:
+        raise ValueError(f"secretkit serves clients for {', '.join(served)}, not {service_name!r}")
     cloud.env(region_name)  # validates the region with a clear message
     session = boto3.session.Session(
-        botocore_session=_session(),
+        botocore_session=pinned_session(),
         aws_access_key_id="secretkit",
         aws_secret_access_key="secretkit-not-a-real-key",
         region_name=region_name,

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..core.checks import decode_token, encode_token
 from ..core.clock import SimClock
+from ..core.context import CALLER, caller, current
 from ..core.errors import ClientError, SecretkitError, error_class
 from ..core.events import EventLog
 from ..core.ids import Ids
@@ -38,6 +39,8 @@ __all__ = [
     "Service",
     "SimClock",
     "aws_error",
+    "caller",
+    "current_principal",
     "decode_token",
     "encode_token",
     "operation",
@@ -106,6 +109,12 @@ _SHARED: dict[str, dict[str, tuple[str, int]]] = {
         "rest-json": ("InvalidSignatureException", 403),
     },
 }
+
+
+def current_principal() -> str | None:
+    """The ARN (or service principal) making the call under way, or the one a door set; else ``None``."""
+    ctx = current()
+    return ctx.principal if ctx is not None else CALLER.get()
 
 
 def aws_error(code: str, message: str, status: int | None = None, **extra: Any) -> ClientError:

@@ -3,11 +3,13 @@ policy simulator. Operations are named as boto3 names them, take AWS's arguments
 boto3-shaped dicts; each is authorised as its caller (``iam:CreateUser`` on the new
 user's ARN, and so on), and refused with IAM's ``AccessDenied`` (HTTP 403) otherwise.
 
-IAM is global: one object serves every region of its account. Who is calling comes from
-outside; until requests carry their caller, :meth:`Iam.invoke` takes it explicitly::
+IAM is global: one object serves every region of its account. Who is calling is the
+principal of the request under way (:mod:`~secretkit.iam.calling`): the account's root user
+unless a door or an enclosing call says otherwise. :meth:`Iam.invoke` runs one operation as
+a given principal record::
 
     iam.invoke("create_user", principal=alice, UserName="bob")   # as alice
-    iam.create_user(UserName="bob")                               # as the root user
+    iam.create_user(UserName="bob")                               # as the current caller: root
 
 A failed call changes nothing: every check runs before the first change.
 """
@@ -18,6 +20,7 @@ from typing import Any, Callable
 
 from .authorizer import Authorizer
 from .bridge import Env, Service, aws_error, operation
+from .calling import CallerOf
 from .checks import (check_arn, check_bool, check_document, check_int, check_name, check_optional_text, check_path,
                      check_tags, page, validation)
 from .directory import Directory
@@ -41,13 +44,13 @@ class Iam(Service):
         self.account = directory.account(env.account_id)
         self.entities = Entities(directory, self.account)
         self.store = PolicyStore(directory, self.account)
-        self._caller: Caller | None = None
+        self._callers = CallerOf(directory, env.account_id)
 
     # ------------------------------------------------------------------ callers
     @property
     def caller(self) -> Caller:
         """Who is making the current call (the account's root user unless told otherwise)."""
-        return self._caller if self._caller is not None else self.account.root
+        return self._callers()
 
     def invoke(self, name: str, principal: Caller | None = None, **params: Any) -> Any:
         """Call operation ``name`` (``create_user`` or ``CreateUser``) as ``principal``."""
@@ -56,11 +59,7 @@ class Iam(Service):
             raise ValueError(f"IAM has no operation {name!r}")
         if principal is not None and principal.account_id != self.account.account_id:
             raise ValueError(f"{principal.arn} belongs to another account; each account has its own IAM")
-        previous, self._caller = self._caller, principal
-        try:
-            return method(**params)
-        finally:
-            self._caller = previous
+        return self._callers.invoke(method, principal, params)
 
     def _by_aws_name(self, name: str) -> Callable[..., Any] | None:
         for attr in dir(type(self)):

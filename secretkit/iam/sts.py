@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from .authorizer import Authorizer
 from .bridge import Env, Service, aws_error, operation
+from .calling import CallerOf
 from .checks import check_document, check_int, check_name, validation
 from .directory import Directory
 from .documents import PolicyKind, iam_size, load_policy
@@ -45,12 +46,12 @@ class Sts(Service):
         super().__init__(env)
         self.directory = directory
         self.authorizer = authorizer
-        self._caller: Caller | None = None
+        self._callers = CallerOf(directory, env.account_id)
 
     @property
     def caller(self) -> Caller:
-        """Who is making the current call (the default account's root user unless told)."""
-        return self._caller if self._caller is not None else self.directory.root(self.env.account_id)
+        """Who is making the current call (the account's root user unless told otherwise)."""
+        return self._callers()
 
     def invoke(self, name: str, principal: Caller | None = None, **params: Any) -> Any:
         """Call operation ``name`` (``assume_role`` or ``AssumeRole``) as ``principal``."""
@@ -60,11 +61,7 @@ class Sts(Service):
         method = methods.get(name)
         if method is None:
             raise ValueError(f"STS has no operation {name!r}")
-        previous, self._caller = self._caller, principal
-        try:
-            return method(**params)
-        finally:
-            self._caller = previous
+        return self._callers.invoke(method, principal, params)
 
     def _deny(self, role_arn: str, reason: str | None = None) -> Exception:
         caller = self.caller

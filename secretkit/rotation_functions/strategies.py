@@ -22,10 +22,11 @@ __all__ = ["ENGINE_FAMILIES", "USERNAME_LIMITS", "AlternatingUsers", "SingleUser
 ENGINE_FAMILIES: dict[str, tuple[str, ...]] = {
     "postgres": ("postgres", "aurora-postgresql"),
     "mysql": ("mysql", "aurora-mysql"),
+    "mariadb": ("mariadb",),  # AWS's MariaDB templates accept only "mariadb"
     "redshift": ("redshift",),
     "docdb": ("docdb",),
 }
-USERNAME_LIMITS = {"postgres": 63, "aurora-postgresql": 63, "mysql": 16, "aurora-mysql": 16, "redshift": 127, "docdb": 63}
+USERNAME_LIMITS = {"postgres": 63, "aurora-postgresql": 63, "mysql": 16, "aurora-mysql": 16, "mariadb": 16, "redshift": 127, "docdb": 63}
 
 
 def alternate_username(username: str, engine: str) -> str:

@@ -52,7 +52,7 @@ def _matches(secret: Secret, key: str, value: str) -> bool:
     if key == "primary-region":
         return (secret.primary_region or "").startswith(value) if secret.primary_region else False
     if key == "owning-service":
-        return False  # no secret in the model is owned by another service
+        return secret.owning_service is not None and secret.owning_service.startswith(value)
     low = value.lower()
     if key == "description":
         desc = (secret.description or "").lower()

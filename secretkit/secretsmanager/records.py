@@ -74,6 +74,8 @@ class Secret:
     # replication (see replication.py)
     primary_region: str | None = None  # set on a replica: the region of its primary
     replicas: dict[str, Any] = field(default_factory=dict)  # region -> ReplicaLink (sync.py) on a primary
+    # the AWS service that made and manages this secret ("rds"), None for the account's own (owned.py)
+    owning_service: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ label algebra
@@ -165,4 +167,6 @@ def describe(secret: Secret, *, stages_key: str = "VersionIdsToStages") -> dict[
     out["CreatedDate"] = secret.created
     if secret.primary_region is not None:
         out["PrimaryRegion"] = secret.primary_region
+    if secret.owning_service is not None:
+        out["OwningService"] = secret.owning_service
     return out

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..core.checks import check_bool, check_length, check_str, fail
 from ..core.context import note
@@ -41,6 +41,9 @@ from .checks import check_token
 from .records import CURRENT, PENDING, Secret, Version
 from .schedule import check_rules, is_day_based, next_window
 from .store import Part, SecretStore
+
+if TYPE_CHECKING:
+    from .owned import OwnedSecrets
 
 __all__ = ["RETRY_DELAYS", "STEPS", "Functions", "Rotation"]
 
@@ -88,6 +91,7 @@ class Rotation(Part):
         self.functions = functions  # the account's functions (None: rotation cannot invoke any)
         self._new_client = client  # makes the client a rotation function gets in its context
         self._client: Any = None
+        self.owned: OwnedSecrets | None = None  # rotates the secrets other services own (owned.py)
 
     # ------------------------------------------------------------------ operations
     @operation("RotateSecret")
@@ -102,12 +106,15 @@ class Rotation(Part):
         ExternalSecretRotationMetadata: list[dict[str, str]] | None = None,
         ExternalSecretRotationRoleArn: str | None = None,
     ) -> dict[str, Any]:
-        secret = self.store.writable(SecretId)
+        secret = self.store.writable(SecretId, owned_ok=True)
         token = check_token(ClientRequestToken) if ClientRequestToken is not None else self.env.ids.uuid()
         if RotationLambdaARN is not None:
             check_length(check_str(RotationLambdaARN, "RotationLambdaARN"), "rotationLambdaARN", 0, 2048)
         rules = check_rules(RotationRules) if RotationRules is not None else None
         check_bool(RotateImmediately, "RotateImmediately")
+        if secret.owning_service is not None and self.owned is not None:
+            self.owned.refuse_function(RotationLambdaARN)  # managed rotation: no function
+            return self.owned.rotate_request(secret, token, rules, RotateImmediately)
         function_arn = RotationLambdaARN or secret.rotation_lambda_arn
         if not function_arn:
             raise fail("InvalidRequestException", NO_FUNCTION)
@@ -132,7 +139,7 @@ class Rotation(Part):
             self._start_rotation(secret, token)
         else:
             self._dry_run(secret, token)
-            self._schedule_next(secret, self._rotation_base(secret))
+            self._schedule_next(secret, self.rotation_base(secret))
         return {"ARN": secret.arn, "Name": secret.name, "VersionId": token}
 
     @operation("CancelRotateSecret")
@@ -230,7 +237,7 @@ class Rotation(Part):
             return
         secret.extra.pop("rotation_run", None)
         if secret.rotation_enabled:
-            self._schedule_next(secret, self._rotation_base(secret), retry_from=now)
+            self._schedule_next(secret, self.rotation_base(secret), retry_from=now)
 
     def _dry_run(self, secret: Secret, token: str) -> None:
         """RotateImmediately=False: testSecret against a temporary AWSPENDING copy of the current value."""
@@ -254,7 +261,15 @@ class Rotation(Part):
                 secret.versions.pop(token, None)
 
     # ------------------------------------------------------------------ schedule
-    def _rotation_base(self, secret: Secret) -> datetime:
+    def reschedule(self, secret: Secret, base: datetime) -> None:
+        """Arm the next rotation counted from ``base`` (managed rotation uses this too)."""
+        self._schedule_next(secret, base)
+
+    def retry_later(self, secret: Secret) -> None:
+        """After a failed rotation: NextRotationDate stays overdue, the next window tries again."""
+        self._schedule_next(secret, self.rotation_base(secret), retry_from=self.env.clock.now)
+
+    def rotation_base(self, secret: Secret) -> datetime:
         """Day-based schedules count from the last rotation, or the last manual change of the value."""
         base = secret.extra.get("rotation_base") or secret.last_rotated or secret.created
         return max(base, secret.last_rotated or base)
@@ -292,7 +307,11 @@ class Rotation(Part):
         if not self.store.alive(secret) or not secret.rotation_enabled or secret.extra.get("rotation_run") is not None:
             return
         if self.env.down:
-            self._schedule_next(secret, self._rotation_base(secret), retry_from=self.env.clock.now)
+            self._schedule_next(secret, self.rotation_base(secret), retry_from=self.env.clock.now)
+            return
+        if secret.owning_service is not None:
+            if self.owned is not None:
+                self.owned.run(secret)  # managed rotation: the owner applies the new value
             return
         if self.rotation_in_progress(secret):
             secret.extra["rotation_run"] = RotationRun(secret.labels[PENDING])

@@ -10,7 +10,9 @@ handed that store:
   itself in :mod:`.sync`;
 * :mod:`.listing` (``ListSecrets``, ``ListSecretVersionIds``, ``BatchGetSecretValue``);
 * :mod:`.tags`, :mod:`.policies` (resource policies) and :mod:`.passwords`
-  (``GetRandomPassword``).
+  (``GetRandomPassword``);
+* :mod:`.owned` (``facade.owned``): the secrets another service owns (RDS's master user
+  secrets), the calls their owner makes, and their managed rotation.
 
 The operations on a secret and its values (create, read, write, label, describe, delete,
 restore) are written here; each of the others is served by its part (see
@@ -42,12 +44,13 @@ from .checks import (
     check_value,
 )
 from .listing import Listing
+from .owned import OwnedSecrets
 from .passwords import Passwords
 from .policies import ResourcePolicies
 from .records import CURRENT, Secret, Version, describe
 from .replication import Replication
 from .rotation import Functions, Rotation
-from .store import MARKED_FOR_DELETION, ON_REPLICA, SecretStore
+from .store import MANAGED_BY_SERVICE, MARKED_FOR_DELETION, ON_REPLICA, SecretStore
 from .tags import Tags, check_tags
 
 __all__ = ["SecretsManager"]
@@ -81,6 +84,7 @@ class SecretsManager(Service):
         self.tags = Tags(store)
         self.policies = ResourcePolicies(store)
         self.passwords = Passwords(store)
+        self.owned = self.rotation.owned = OwnedSecrets(store, self.rotation)  # secrets other services own
         store.on_change = self.replication.after_change
         store.on_purge = self.replication.after_purge
 
@@ -379,6 +383,8 @@ class SecretsManager(Service):
                 name = sid.rsplit(":", 1)[-1] if sid.startswith("arn:") else sid
                 return {"ARN": sid if sid.startswith("arn:") else self._arn(f"secret:{name}"), "Name": name, "DeletionDate": self.env.clock.now}
             raise
+        if secret.owning_service is not None:
+            raise fail("InvalidRequestException", MANAGED_BY_SERVICE)
         if secret.is_replica:
             raise fail("InvalidParameterException", ON_REPLICA)
         if secret.replicas:

@@ -31,10 +31,21 @@ from ..kms import Kms, KmsKey
 from .checks import TOKEN_MAX, TOKEN_MIN
 from .records import CURRENT, Sealed, Secret, Version
 
-__all__ = ["CANT_DECRYPT", "CANT_ENCRYPT", "MARKED_FOR_DELETION", "NOT_FOUND", "ON_REPLICA", "Part", "SecretStore"]
+__all__ = [
+    "CANT_DECRYPT",
+    "CANT_ENCRYPT",
+    "MANAGED_BY_SERVICE",
+    "MARKED_FOR_DELETION",
+    "NOT_FOUND",
+    "ON_REPLICA",
+    "Part",
+    "SecretStore",
+]
 
 NOT_FOUND = "Secrets Manager can't find the specified secret."
 MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion."
+#: What the account's own callers get when they try to change a secret another service owns.
+MANAGED_BY_SERVICE = "The secret is managed by another service, and you must use that service to update it."
 ON_REPLICA = "Operation not permitted on a replica secret. Call must be made in primary secret's region."
 CANT_ENCRYPT = (
     "Secrets Manager can't encrypt the protected secret text using the provided KMS key. "
@@ -85,9 +96,12 @@ class SecretStore:
             raise fail("InvalidRequestException", MARKED_FOR_DELETION)
         return secret
 
-    def writable(self, secret_id: object) -> Secret:
-        """A secret that may be changed here: not a replica, not scheduled for deletion."""
+    def writable(self, secret_id: object, *, owned_ok: bool = False) -> Secret:
+        """A secret that may be changed here: not a replica, not scheduled for deletion, and
+        (unless ``owned_ok``) not owned by another service (see :mod:`.owned`)."""
         secret = self.find(secret_id)
+        if secret.owning_service is not None and not owned_ok:
+            raise fail("InvalidRequestException", MANAGED_BY_SERVICE)
         if secret.is_replica:
             raise fail("InvalidParameterException", ON_REPLICA)
         if secret.pending_deletion:

@@ -40,21 +40,43 @@ class JsonCodec:
         self.service = service
         self.model = service_model(service)
         self.target_prefix = str(self.model.metadata["targetPrefix"])
+        self._operations = frozenset(self.model.operation_names)  # botocore keeps a list
+        self._inputs: dict[str, Any] = {}  # operation -> its input shape (None: no input)
 
     def operation_of(self, request: HttpRequest) -> str:
         """The operation named by ``X-Amz-Target``; ``UnknownOperationException`` if none fits."""
-        target = request.header("x-amz-target") or ""
+        return self._operation(request.header("x-amz-target") or "")
+
+    def _operation(self, target: str) -> str:
         prefix, _, name = target.rpartition(".")
-        if prefix != self.target_prefix or name not in self.model.operation_names:
+        if prefix != self.target_prefix or name not in self._operations:
             raise AwsError("UnknownOperationException", f"Unknown operation {target or '(no X-Amz-Target)'}.", status=400)
         return name
 
     def decode(self, request: HttpRequest, operation: str | None = None) -> tuple[str, dict[str, Any]]:
         """``(operation, params)`` from a JSON 1.1 request, params as a boto3 caller passes them."""
-        name = operation or self.operation_of(request)
-        shape = self.model.operation_model(name).input_shape
+        return self._decode(operation or self.operation_of(request), request.body)
+
+    def decode_botocore(self, request_dict: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """:meth:`decode` of botocore's serialised request dict, read in place.
+
+        The in-process door hands every call over this way; a JSON 1.1 request needs only its
+        target header and its body, so no :class:`HttpRequest` is built for it.
+        """
+        headers = request_dict.get("headers") or {}
+        target = headers.get("X-Amz-Target")
+        if target is None:
+            target = next((v for k, v in headers.items() if str(k).lower() == "x-amz-target"), "")
+        body = request_dict.get("body")
+        return self._decode(self._operation(str(target)), body if type(body) is bytes else HttpRequest.body_of(body))
+
+    def _decode(self, name: str, raw: bytes) -> tuple[str, dict[str, Any]]:
         try:
-            body = loads(request.body)
+            shape = self._inputs[name]
+        except KeyError:
+            shape = self._inputs[name] = self.model.operation_model(name).input_shape
+        try:
+            body = loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise serialization_error(f"The request body is not valid JSON: {exc}") from None
         if shape is None:

@@ -56,7 +56,16 @@ def codec_for(service: str) -> Codec:
 
 
 def decode_request(service: str, request: HttpRequest | dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """``(operation, params)`` from a raw :class:`HttpRequest` or botocore's serialised request dict."""
-    if not isinstance(request, HttpRequest):
-        request = HttpRequest.from_botocore(request)
-    return codec_for(service).decode(request)
+    """``(operation, params)`` from a raw :class:`HttpRequest` or botocore's serialised request dict.
+
+    A codec that can read botocore's dict in place (JSON 1.1: a header and a body) does so;
+    for the others the dict becomes an :class:`HttpRequest` first. Either way the answer is
+    the same.
+    """
+    codec = codec_for(service)
+    if isinstance(request, HttpRequest):
+        return codec.decode(request)
+    in_place = getattr(codec, "decode_botocore", None)
+    if in_place is not None:
+        return in_place(request)  # type: ignore[no-any-return]
+    return codec.decode(HttpRequest.from_botocore(request))

@@ -31,11 +31,14 @@ class ShapeError(ValueError):
         self.problem = problem
 
 
+_DECODER = json.JSONDecoder(parse_float=Decimal)  # made once: json.loads builds one per call
+
+
 def loads(body: bytes) -> Any:
     """Parse a JSON body (empty means ``{}``); numbers with a fraction become ``Decimal``."""
     if not body.strip():
         return {}
-    return json.loads(body.decode("utf-8"), parse_float=Decimal)
+    return _DECODER.decode(body.decode("utf-8"))
 
 
 def _default(value: Any) -> Any:
@@ -57,21 +60,37 @@ def _is_document(shape: Any) -> bool:
     return bool(getattr(shape, "is_document_type", False))
 
 
+# structure shape -> its body members as (name, wire name, shape). Shapes live as long as the
+# models they belong to (loaded once per process), so each is read once, not on every call.
+_BODY_MEMBERS: dict[Any, tuple[tuple[str, str, Any], ...]] = {}
+
+
+def _body_members(shape: Any) -> tuple[tuple[str, str, Any], ...]:
+    found = _BODY_MEMBERS.get(shape)
+    if found is None:
+        found = _BODY_MEMBERS[shape] = tuple(
+            (name, member.serialization.get("name", name), member)
+            for name, member in shape.members.items()
+            if not member.serialization.get("location")  # a REST header, label or query member
+        )
+    return found
+
+
 def decode_value(shape: Any, value: Any, path: str = "") -> Any:
     """Wire JSON ``value`` of ``shape`` as the Python value a boto3 caller would pass."""
     kind = shape.type_name
+    if kind == "string" and type(value) is str:  # the commonest case, first
+        return value
     if kind == "structure":
         if _is_document(shape):
             return value
         if not isinstance(value, dict):
             raise ShapeError(path, "Start of structure or map found where not expected." if isinstance(value, list) else f"expected an object, got {type(value).__name__}")
         out = {}
-        for name, member in shape.members.items():
-            if member.serialization.get("location"):
-                continue  # a REST header, label or query member: not read from the body
-            wire_name = member.serialization.get("name", name)
-            if wire_name in value and value[wire_name] is not None:
-                out[name] = decode_value(member, value[wire_name], _join(path, name))
+        for name, wire_name, member in _body_members(shape):
+            item = value.get(wire_name)
+            if item is not None:
+                out[name] = decode_value(member, item, f"{path}.{name}" if path else name)
         return out
     if kind == "list":
         if not isinstance(value, list):

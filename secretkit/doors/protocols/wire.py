@@ -66,6 +66,8 @@ def _header_text(value: Any) -> str:
 
 
 def _body_bytes(body: Any) -> bytes:
+    if type(body) is bytes:
+        return body
     if body is None:
         return b""
     if isinstance(body, bytes):
@@ -133,7 +135,7 @@ class HttpRequest:
         """Build from the dict botocore's serializer made (as ``before-call`` hands it over)."""
         url_path = str(request_dict.get("url_path") or "/")
         path, _, static_query = url_path.partition("?")
-        pairs: list[tuple[str, str]] = _parse_query(static_query)
+        pairs: list[tuple[str, str]] = _parse_query(static_query) if static_query else []
         query_string = request_dict.get("query_string") or {}
         if isinstance(query_string, str):
             pairs.extend(_parse_query(query_string))
@@ -141,7 +143,11 @@ class HttpRequest:
             for key, value in dict(query_string).items():
                 values = value if isinstance(value, (list, tuple)) else [value]
                 pairs.extend((str(key), _text(v)) for v in values)
-        headers = {str(k).lower(): _text(v) for k, v in dict(request_dict.get("headers") or {}).items()}
+        # Every in-process call passes here: plain str headers (botocore's usual) skip _text.
+        headers = {
+            (k if type(k) is str else str(k)).lower(): v if type(v) is str else _text(v)
+            for k, v in (request_dict.get("headers") or {}).items()
+        }
         body = request_dict.get("body")
         form = None
         if isinstance(body, Mapping):
@@ -149,7 +155,7 @@ class HttpRequest:
             body_bytes = encode_form(form).encode("utf-8")
         else:
             body_bytes = _body_bytes(body)
-        raw_query = encode_form(pairs)
+        raw_query = encode_form(pairs) if pairs else ""
         return cls(
             method=str(request_dict.get("method") or "POST").upper(),
             path=path or "/",
@@ -159,6 +165,11 @@ class HttpRequest:
             raw_query=raw_query,
             form=form,
         )
+
+    @staticmethod
+    def body_of(body: Any) -> bytes:
+        """A request body as bytes, from whatever botocore or a server holds it in."""
+        return _body_bytes(body)
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """A header's value by case-insensitive name."""
