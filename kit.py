@@ -10,6 +10,9 @@
                                                serve the course's dashboards with Voila (instructor mode)
     python3 kit.py grade SUBMISSIONS [--lab N] [--out DIR]
                                                grade submitted lab notebooks with the kit's checks
+    python3 kit.py serve [--port 4566] [--seed N] [--host H]
+                                               serve a fresh Cloud to the AWS CLI and SDKs (Ctrl+C to stop)
+    python3 kit.py clock [show | advance 30d]  read or move a served Cloud's clock ($AWS_ENDPOINT_URL)
 
 Standard library only. Everything it installs goes into ``.venv`` next to this file; nothing
 is registered globally. Set-up is idempotent: packages are installed again only when
@@ -166,6 +169,19 @@ def lab_args(state: Path) -> list[str]:
     return [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}"]
 
 
+def terminal_args() -> list[str]:
+    """JupyterLab's terminals run the user's shell as an interactive, non-login shell, so they
+    keep the PATH kit.py sets (``.venv``'s programs first: ``aws``, ``python``). Left alone,
+    Jupyter starts a login shell whenever it has no terminal of its own (started from a
+    launcher or a script), and a login shell's /etc/profile resets PATH on many systems."""
+    if os.name == "nt":
+        return []
+    import shlex
+
+    shell = os.environ.get("SHELL") or shutil.which("sh") or "sh"
+    return [f"--ServerApp.terminado_settings=shell_command={shlex.quote(shell)} -i"]
+
+
 def root_flag(args: list[str]) -> list[str]:
     """``--allow-root`` when running as root (a container?) and the user did not pass it."""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
@@ -182,7 +198,7 @@ def lab_command(args: list[str], root: Path = ROOT) -> list[str]:
     its folder the server's root, hiding ``labs/``.)
     """
     argv = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-            *lab_args(root / LAB_STATE_DIR)]
+            *lab_args(root / LAB_STATE_DIR), *terminal_args()]
     if (root / START_NOTEBOOK).is_file():
         argv.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
     return [*argv, *root_flag(args), *args]
@@ -634,6 +650,126 @@ COMMANDS = {
     "browser": cmd_browser,
     "present": cmd_present,
 }
+
+
+# --------------------------------------------------------------------------- the Cloud on an endpoint
+# ``serve`` runs a fresh Cloud's HTTP endpoint (cloud.serve()) in the venv until Ctrl+C, for the
+# AWS CLI and any SDK; ``clock`` reads or moves that Cloud's simulated clock over HTTP and needs
+# only this file.
+
+SERVE_PORT = 4566  # the port local AWS emulators conventionally use, so existing setups find it
+CLOCK_PATH = "/_secretkit/clock"
+CLOCK_STEP = re.compile(r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
+
+
+def serve_parser():
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="kit.py serve", description="Serve a fresh Cloud to the AWS CLI and SDKs.")
+    parser.add_argument("--port", type=int, default=SERVE_PORT, help=f"port to listen on (default {SERVE_PORT}; 0 picks one)")
+    parser.add_argument("--seed", type=int, default=0, help="the Cloud's seed (default 0)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    parser.add_argument("--load", metavar="FILE", help="serve a saved Cloud (not available yet)")
+    return parser
+
+
+def serve_inside(args: list[str]) -> int:
+    """``kit.py serve`` proper; runs with the venv's Python."""
+    import signal
+    import threading
+    import warnings
+
+    from secretkit import Cloud
+
+    options = serve_parser().parse_args(args)
+    cloud = Cloud(seed=options.seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            serving = cloud.serve(port=options.port, host=options.host, quiet=True)
+        except OSError as exc:
+            fail(f"cannot listen on {options.host}:{options.port} ({exc.strerror or exc}); "
+                 "is another kit.py serve running? Choose another port with --port")
+    try:  # from here on, Ctrl+C at any moment stops the endpoint's threads before exiting
+        for warning in caught:
+            print(f"kit: warning: {warning.message}", file=sys.stderr, flush=True)
+        say(f"serving a fresh Cloud (seed {options.seed}, its clock at {cloud.clock.now.isoformat()}) "
+            f"at {serving.endpoint_url}; Ctrl+C to stop")
+        say("paste these two lines into another terminal, then use aws as against AWS:")
+        print(serving.exports(), flush=True)
+        say("move the Cloud's clock with: python3 kit.py clock advance 30d")
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # a plain kill stops it as Ctrl+C does
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        serving.stop()
+    say("stopped")
+    return 0
+
+
+def cmd_serve(args: list[str]) -> int:
+    if os.environ.get(INNER_FLAG) == "1" and inside_venv():
+        return serve_inside(args)
+    options = serve_parser().parse_args(args)  # errors before anything is installed
+    if options.load is not None:
+        fail("--load needs a saved Cloud, and saving and restoring a Cloud is not built yet; "
+             "serve a fresh one (optionally --seed N) instead", code=2)
+    setup("lab")  # the AWS CLI comes with the lab extra
+    os.environ[INNER_FLAG] = "1"
+    return run_in_venv([str(venv_python()), str(ROOT / "kit.py"), "serve", *args], for_tests=False, exec_=True)
+
+
+def clock_step(text: str) -> dict[str, float]:
+    """``30d``, ``2h30m``, ``90s``, ``1.5h``: the ``advance`` object the endpoint takes."""
+    match = CLOCK_STEP.fullmatch(text.strip().lower())
+    if not text.strip() or match is None:
+        fail(f"cannot read the step {text!r}: write it as days, hours, minutes, seconds, e.g. 30d, 2h30m, 90s", code=2)
+    units = ("days", "hours", "minutes", "seconds")
+    return {unit: float(value) for unit, value in zip(units, match.groups()) if value is not None}
+
+
+def cmd_clock(args: list[str]) -> int:
+    """Read (``show``) or advance the simulated clock of a running ``kit.py serve`` or ``cloud.serve()``."""
+    import argparse
+    import urllib.error
+    import urllib.request
+
+    parser = argparse.ArgumentParser(prog="kit.py clock", description="Read or move a served Cloud's simulated clock.")
+    parser.add_argument("action", nargs="?", choices=("show", "advance"), default="show")
+    parser.add_argument("step", nargs="?", help="with advance: how far, e.g. 30d, 2h30m, 90s")
+    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"),
+                        help="the endpoint (default: $AWS_ENDPOINT_URL)")
+    options = parser.parse_args(args)
+    if not options.endpoint_url:
+        fail("which endpoint? Set AWS_ENDPOINT_URL (kit.py serve prints it) or pass --endpoint-url", code=2)
+    if options.action == "advance" and options.step is None:
+        fail("advance by how much? e.g. python3 kit.py clock advance 30d", code=2)
+    if options.action == "show" and options.step is not None:
+        fail("show takes no step; to move the clock: python3 kit.py clock advance " + options.step, code=2)
+    url = options.endpoint_url.rstrip("/") + CLOCK_PATH
+    if options.action == "advance":
+        body = json.dumps({"advance": clock_step(options.step)}).encode()
+        request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+    else:
+        request = urllib.request.Request(url, method="GET")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            document = json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            reason = json.loads(exc.read()).get("error", exc.reason)
+        except ValueError:
+            reason = exc.reason
+        fail(f"the endpoint refused: {reason} (HTTP {exc.code})")
+    except (urllib.error.URLError, OSError) as exc:
+        fail(f"nothing answers at {options.endpoint_url} ({getattr(exc, 'reason', exc)}); is kit.py serve running?")
+    print(document["now"])
+    return 0
+
+
+COMMANDS["serve"] = cmd_serve
+COMMANDS["clock"] = cmd_clock
 
 
 # --------------------------------------------------------------------------- teaching a class

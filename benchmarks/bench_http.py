@@ -2,9 +2,15 @@
 round trip with boto3 over HTTP on 127.0.0.1, with moto's server measured in the same run
 as the peer (issue #18).
 
-For now the endpoint serves a minimal in-memory backend (a dict of secret strings), so the
-figure is the cost of the door itself — HTTP, SigV4 verification, decoding, encoding —
-plus boto3's own; phase 2 puts the Cloud behind it (decryption included). moto's server
+Three rows of each figure, measured in the same run:
+
+* **a Cloud's ``cloud.serve()``**: what a student's SDK or CLI meets — HTTP, SigV4 checked
+  against the key the Cloud issued, the codecs, the one lock, and the model's
+  ``GetSecretValue`` with its real AES-256-GCM decryption of the data key and the value;
+* **the endpoint over a minimal backend** (a dict of secret strings): the door's own cost;
+* **moto's server**, the peer, which stores values unencrypted.
+
+moto's server
 (``moto.server.ThreadedMotoServer``, a Flask app) needs ``flask`` and ``flask-cors``, which
 the dev extra installs; without them its rows read ``n/a``.
 """
@@ -87,6 +93,14 @@ def _door() -> list[tuple[str, float, str]]:
         return _rows("secretkit endpoint (minimal backend)", _measure(_client(endpoint.endpoint_url, KEY_ID, SECRET)))
 
 
+def _cloud() -> list[tuple[str, float, str]]:
+    from secretkit import Cloud
+
+    with Cloud(seed=0).serve(quiet=True) as served:
+        client = _client(served.endpoint_url, served.access_key_id, served.secret_access_key)
+        return _rows("secretkit cloud.serve() (the model, decryption)", _measure(client))
+
+
 def _moto() -> list[tuple[str, float, str]]:
     try:
         from moto.server import ThreadedMotoServer
@@ -104,7 +118,7 @@ def _moto() -> list[tuple[str, float, str]]:
 
 
 def run() -> list[tuple[str, float, str]]:
-    return _door() + _moto()
+    return _cloud() + _door() + _moto()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@
 'hello'
 
 ``cloud.client("secretsmanager", region_name="us-east-1")`` gives a genuine boto3 client
-over the same model (see :mod:`secretkit.doors.inprocess`). ``cloud.clock.advance(days=30)``
+over the same model (see :mod:`secretkit.doors.inprocess`), and ``cloud.serve()`` serves it
+over HTTP to the AWS CLI and any SDK (see :mod:`secretkit.doors.serving`). ``cloud.clock.advance(days=30)``
 moves time and runs everything that falls due: purges, key deletions, rotations, replication.
 
 The Cloud is the one place that knows every service. It builds each one (per region, on
@@ -45,6 +46,7 @@ from .ssm import ParameterStore
 if TYPE_CHECKING:
     from .awslambda.service import Lambda
     from .cloudformation import CloudFormation
+    from .doors.serving import Serving
     from .iam import Authorizer, Directory, Iam, Sts
     from .rds import Rds
 
@@ -269,6 +271,16 @@ class Cloud:
         if found is None:
             found = self._function_clients[key] = self.client(service_name, region_name)
         return found
+
+    def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Serving:
+        """Serve this Cloud over HTTP on ``host:port`` (``port=0``: a free one) in a background
+        thread, for the AWS CLI and any SDK, through the same backend as :meth:`client`;
+        prints the ``export`` lines a terminal needs. Returns a
+        :class:`~secretkit.doors.serving.Serving` with ``endpoint_url`` and ``stop()`` (also a
+        context manager). See :mod:`secretkit.doors.serving`."""
+        from .doors.serving import serve
+
+        return serve(self, port=port, host=host, **options)
 
     def __repr__(self) -> str:
         return f"Cloud(seed={self.seed}, now={self.clock.now.isoformat()}, regions={self.regions})"

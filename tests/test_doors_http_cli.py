@@ -1,41 +1,33 @@
 """The real AWS CLI (v1) against the endpoint: each protocol arrives decoded, and the CLI
 prints answers and errors as it does against AWS.
 
-The CLI runs as a subprocess — it bundles its own botocore, which must never be imported
-into this process — with a private HOME, empty config and credentials files and the
-endpoint in ``AWS_ENDPOINT_URL``, exactly as a student's terminal would set it. The
-backend is a small fake (phase 2 runs these against the Cloud); what is asserted is what
-the door delivered to it and what the CLI printed.
+The CLI runs as a subprocess (see ``_aws_cli``), exactly as a student's terminal would set
+it up. The backend here is a small fake, so that what the door delivered to it can be
+asserted exactly; ``test_serve_cli`` runs the CLI against a real Cloud.
 """
 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import _fake_backend as fake
+from _aws_cli import needs_cli, private_home, run_cli
 from secretkit.doors.http import Endpoint
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("awscli") is None, reason="the AWS CLI is not installed (it comes with secretkit[lab])"
-)
+pytestmark = needs_cli
 
 
 @pytest.fixture(scope="module")
 def door(tmp_path_factory: pytest.TempPathFactory) -> Any:
     backend = fake.FakeBackend(page_size=2)
     endpoint = Endpoint(backend, fake.keys).start()
-    home = tmp_path_factory.mktemp("home")
-    (home / "config").write_text("")
-    (home / "credentials").write_text("")
+    home = private_home(tmp_path_factory.mktemp("home"))
     yield endpoint, backend, home
     endpoint.stop()
 
@@ -43,24 +35,7 @@ def door(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def run(door: Any, *args: str, key: str = fake.ACCESS_KEY, secret: str = fake.SECRET_KEY, token: str | None = None,
         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     endpoint, _, home = door
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "AWS_CONFIG_FILE": str(home / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-        "AWS_ENDPOINT_URL": endpoint.endpoint_url,
-        "AWS_DEFAULT_REGION": "eu-west-2",
-        "AWS_ACCESS_KEY_ID": key,
-        "AWS_SECRET_ACCESS_KEY": secret,
-        "AWS_MAX_ATTEMPTS": "1",
-        "AWS_PAGER": "",
-    }
-    if token:
-        env["AWS_SESSION_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, "-m", "awscli", *args, "--output", "json"],
-        env=env, capture_output=True, text=True, timeout=60, cwd=cwd or home,
-    )
+    return run_cli(home, endpoint.endpoint_url, key, secret, *args, region="eu-west-2", token=token, cwd=cwd)
 
 
 def last_call(door: Any, operation: str) -> tuple[str, str, dict[str, Any], Any, str]:

@@ -1,5 +1,8 @@
 """Load: 8 concurrent clients x 1,000 mixed calls, in bounded time, nothing lost, no server error.
 
+Once against a fake backend (the door alone) and once against a real Cloud's
+``cloud.serve()`` (the door, the one lock and the model).
+
 Each client keeps one HTTP/1.1 connection and mixes the three protocols: JSON 1.1 writes
 and reads of its own secrets (every acknowledged write must read back, now and at the
 end), query-protocol IAM reads, and REST-JSON Lambda invocations. Requests are signed per
@@ -18,6 +21,8 @@ from urllib.parse import urlsplit
 
 import _fake_backend as fake
 from _raw_http import sign
+from _lambda_support import HANDLER, ROLE, zip_of
+from secretkit import Cloud
 from secretkit.doors.http import Endpoint
 
 CLIENTS = 8
@@ -26,7 +31,8 @@ SECRETS_PER_CLIENT = 5
 BOUND_SECONDS = 60  # generous for a shared CI machine; the figure itself is printed
 
 
-def _one_client(url: str, number: int) -> tuple[dict[str, str], list[int], int]:
+def _one_client(url: str, number: int, key: str = fake.ACCESS_KEY, secret: str = fake.SECRET_KEY,
+                account: str = fake.ACCOUNT) -> tuple[dict[str, str], list[int], int]:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     acknowledged: dict[str, str] = {}
@@ -34,7 +40,7 @@ def _one_client(url: str, number: int) -> tuple[dict[str, str], list[int], int]:
     mismatches = 0
 
     def call(method: str, path: str, headers: dict[str, str], body: bytes, service: str) -> tuple[int, bytes]:
-        signed = sign(method, url + path, headers, body, service)
+        signed = sign(method, url + path, headers, body, service, key=key, secret=secret)
         connection.request(method, path, body=body, headers=signed)
         answer = connection.getresponse()
         data = answer.read()
@@ -68,7 +74,7 @@ def _one_client(url: str, number: int) -> tuple[dict[str, str], list[int], int]:
             if status != 404 or b"<Code>NoSuchEntity</Code>" not in data:
                 mismatches += 1
         else:
-            path = f"/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-2%3A{fake.ACCOUNT}%3Afunction%3Afn/invocations"
+            path = f"/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-2%3A{account}%3Afunction%3Afn/invocations"
             status, data = call("POST", path, {}, b'{"n": %d}' % i, "lambda")
             if status != 200 or data != b'{"echo": {"n": %d}}' % i:
                 mismatches += 1
@@ -96,4 +102,38 @@ def test_eight_clients_a_thousand_mixed_calls_each() -> None:
             assert backend.secrets[name] == value  # nothing acknowledged was lost
     assert len(backend.calls) == CLIENTS * CALLS
     assert elapsed < BOUND_SECONDS
+    assert set(threading.enumerate()) - before == set()
+
+
+ECHO = """
+def lambda_handler(event, context):
+    return {"echo": event}
+"""
+
+
+def test_eight_clients_a_thousand_mixed_calls_each_against_a_real_cloud() -> None:
+    before = set(threading.enumerate())
+    cloud = Cloud(seed=11)
+    cloud.awslambda("eu-west-2").create_function(FunctionName="fn", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+                                                 Code={"ZipFile": zip_of(ECHO)})
+    served = cloud.serve(quiet=True)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = list(pool.map(lambda n: _one_client(served.endpoint_url, n, served.access_key_id,
+                                                      served.secret_access_key, cloud.account_id), range(CLIENTS)))
+    elapsed = time.perf_counter() - started
+    served.stop()
+    print(f"\nreal Cloud: {CLIENTS} x {CALLS} mixed calls in {elapsed:.2f} s ({CLIENTS * CALLS / elapsed:,.0f} calls/s)")
+
+    statuses = [s for _, st, _ in results for s in st]
+    assert len(statuses) == CLIENTS * CALLS
+    assert all(s < 500 for s in statuses)
+    assert sum(m for _, _, m in results) == 0
+    notebook = cloud.client("secretsmanager", region_name="eu-west-2")
+    for acknowledged, _, _ in results:
+        for name, value in acknowledged.items():
+            assert notebook.get_secret_value(SecretId=name)["SecretString"] == value
+    served_calls = [e for e in cloud.events.calls() if e.principal == f"arn:aws:iam::{cloud.account_id}:root"]
+    assert len(served_calls) >= CLIENTS * CALLS  # every call reached the model (and the reads above)
+    assert elapsed < BOUND_SECONDS * 2  # the model does real work (AES-GCM, a Python handler) on a shared machine
     assert set(threading.enumerate()) - before == set()

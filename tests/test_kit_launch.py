@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import sys
 from importlib import metadata
@@ -207,3 +208,12 @@ def test_kit_lab_installs_what_every_notebook_imports() -> None:
             missing[module] = sorted(where)
     assert missing == {}, f"not installed by kit.py lab (secretkit[course]): {missing}"
     assert kit.EXTRAS_RANK["course"] > kit.EXTRAS_RANK["lab"]
+
+
+def test_lab_terminals_are_not_login_shells_so_they_keep_kits_path(monkeypatch) -> None:
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    argv = kit.lab_command([])
+    if os.name == "nt":
+        assert not any(a.startswith("--ServerApp.terminado_settings") for a in argv)
+    else:
+        assert "--ServerApp.terminado_settings=shell_command=/bin/bash -i" in argv

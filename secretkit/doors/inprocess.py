@@ -45,9 +45,10 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.parsers import create_parser
 from botocore.response import StreamingBody
 
-from ..core.context import caller, root_principal
+from ..core.context import root_principal
 from ..core.errors import ClientError
 from ..core.service import RegionUnavailableError
+from .backend import backend_of
 from .protocols import SERVED, AwsError, HttpResponse, as_aws_error, codec_for, decode_request, protocol_of
 from .protocols.models import resolve_error
 
@@ -98,9 +99,9 @@ class _Http:
 class _Dispatcher:
     """The ``before-call`` handler: serves one client's requests from the model.
 
-    Each request is served inside :class:`~secretkit.core.context.caller`, with the
-    principal the client's credentials stand for: the account's root user, until access
-    control is enforced.
+    Each request goes to the Cloud's :class:`~secretkit.doors.backend.CloudBackend`, the
+    function the HTTP endpoint calls too, as the principal the client's credentials stand
+    for: the account's root user (an in-process client has no access key of its own).
     """
 
     def __init__(self, cloud: Cloud, service_name: str, region: str) -> None:
@@ -112,38 +113,19 @@ class _Dispatcher:
         self.content_type = _CONTENT_TYPES[self.protocol]
         # Query and REST-JSON answers go over the wire format and back through botocore's parser.
         self.wire = self.protocol != "json"
-        self._methods: dict[str, Any] = {}  # operation -> the model's bound method
-
-    def _method(self, name: str) -> Any:
-        """The model's method for operation ``name``, or None. A region's service object, once
-        made, serves it for good, so each method is looked up once."""
-        method = self._methods.get(name)
-        if method is None:
-            service = self.cloud.service(self.service_name, self.region)
-            method = getattr(service, botocore.xform_name(name), None)
-            if method is None or getattr(method, "aws_operation", None) != name:
-                return None
-            self._methods[name] = method
-        return method
+        self.backend = backend_of(cloud)  # the function the HTTP door calls too
 
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> tuple[_Http, dict[str, Any]]:
-        request_id = self.cloud.request_ids.uuid()
+        request_id = self.backend.serialised(self.cloud.request_ids.uuid)
         try:
             name, args = decode_request(self.service_name, params)
-            method = self._method(name)
-            if method is None:
-                return self._error(request_id, AwsError("UnsupportedOperation", f"secretkit does not model {name} (yet).", 400), model)
-            with caller(self.principal):
-                result = method(**args)
+            result = self.backend(self.service_name, name, args, self.principal, self.region)
         except ClientError as exc:
             return self._error(request_id, as_aws_error(exc), model)  # type: ignore[arg-type]
-        except AwsError as exc:  # a request the codec could not read (botocore's never are)
+        except AwsError as exc:  # an operation not modelled, or a request the codec could not read
             return self._error(request_id, exc, model)
         except RegionUnavailableError as exc:
             raise EndpointConnectionError(endpoint_url=exc.endpoint_url) from None
-        except TypeError as exc:
-            # An argument the model does not accept (new in botocore, or not modelled).
-            return self._error(request_id, AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400), model)
         if self.wire:
             return self._parsed(model, codec_for(self.service_name).encode(name, result, request_id))
         return self._success(model, request_id, dict(result))

@@ -144,6 +144,21 @@ class Directory:
         self.keys[session.key_id] = session
         return session
 
+    def signing_key(self, access_key_id: str) -> tuple[str, str | None, bool, Caller] | None:
+        """What a door needs to check a request signed with ``access_key_id``: the secret key,
+        the session token the request must carry (temporary credentials only), whether the
+        credentials have expired on the simulated clock, and the caller they stand for.
+        ``None`` for a key id the Cloud never issued, has deleted, or that is inactive (AWS
+        answers all three alike: the security token is invalid)."""
+        owner = self.keys.get(access_key_id)
+        if owner is None:
+            return None
+        if isinstance(owner, Session):
+            return owner.secret, owner.token, self.clock.now >= owner.expires, owner
+        if owner.status != "Active":
+            return None
+        return owner.secret, None, False, owner.owner
+
     def resolve(self, access_key_id: object, secret_access_key: object = None, session_token: object = None,
                 *, service: str = "sts", now: datetime | None = None) -> Caller:
         """The caller these credentials belong to, or the AWS error ``service`` answers

@@ -11,7 +11,7 @@ The wire formats themselves live in :mod:`secretkit.doors.protocols`.
 """
 
 from .clockapi import CLOCK_PATH, ClockControl
-from .dispatch import Backend, Dispatcher, sequential_request_ids
+from .dispatch import Backend, Dispatcher, Unreachable, sequential_request_ids
 from .server import Endpoint, ExposedEndpointWarning
 from .sigv4 import Caller, IssuedKey, KeyLookup, SignatureFailure
 
@@ -26,5 +26,6 @@ __all__ = [
     "IssuedKey",
     "KeyLookup",
     "SignatureFailure",
+    "Unreachable",
     "sequential_request_ids",
 ]

@@ -17,8 +17,11 @@ The Cloud is not imported. It comes in as a **backend**, one callable::
 ``params`` are what a boto3 caller passes (``bytes``, ``datetime``), ``caller`` says who
 signed (:class:`~.sigv4.Caller`), ``region`` is the credential scope's. A failed call
 raises :class:`~secretkit.doors.protocols.AwsError` (or anything shaped like one, such as
-secretkit's ``ClientError``); any other exception is answered as AWS answers its own
-faults, HTTP 500 ``InternalFailure`` (``ServiceException`` in Lambda), and logged.
+secretkit's ``ClientError``); a backend that cannot be reached at all (a simulated
+region outage) raises :class:`Unreachable`, and the server then drops the connection
+without an answer, which is what a client sees of an endpoint that is down; any other
+exception is answered as AWS answers its own faults, HTTP 500 ``InternalFailure``
+(``ServiceException`` in Lambda), and logged.
 """
 
 from __future__ import annotations
@@ -37,12 +40,16 @@ from .clockapi import CLOCK_PATH, ClockControl, clock_response
 from .routing import DEFAULT_BODY_LIMIT, body_limit, error_codec, guess_protocol, route
 from .sigv4 import Caller, KeyLookup, SignatureFailure, verify
 
-__all__ = ["Backend", "Dispatcher", "Plan", "sequential_request_ids"]
+__all__ = ["Backend", "Dispatcher", "Plan", "Unreachable", "sequential_request_ids"]
 
 log = logging.getLogger("secretkit.doors.http")
 
 Backend = Callable[[str, str, dict[str, Any], Caller, str], dict[str, Any] | None]
 CLOCK_BODY_LIMIT = 64 * 1024
+
+
+class Unreachable(Exception):
+    """Raised by a backend whose service cannot be reached: the request gets no answer."""
 
 
 def sequential_request_ids() -> Callable[[], str]:
@@ -102,6 +109,8 @@ class Dispatcher:
         """The response to a complete request; a fault of the door's own is answered as AWS answers one."""
         try:
             return self._handle(request, plan or self.plan(request))
+        except Unreachable:
+            raise
         except Exception:
             log.exception("the endpoint failed on %s %s", request.method, request.path)
             codec = plan.codec if plan is not None and plan.codec is not None else error_codec(guess_protocol(request))
@@ -147,6 +156,8 @@ class Dispatcher:
         try:
             result = self.backend(codec.service, operation, params, caller, region)
             return codec.encode(operation, result or {}, request_id)
+        except Unreachable:
+            raise
         except Exception as exc:  # the backend's AWS errors are answers; anything else is our fault
             error = as_aws_error(exc)
             if error is None:

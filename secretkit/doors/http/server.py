@@ -43,7 +43,7 @@ from typing import Any
 from ..protocols.errors import AwsError
 from ..protocols.wire import HttpRequest, HttpResponse
 from .clockapi import ClockControl
-from .dispatch import Backend, Dispatcher, Plan
+from .dispatch import Backend, Dispatcher, Plan, Unreachable
 from .routing import error_codec, guess_protocol, too_large
 from .sigv4 import KeyLookup
 
@@ -127,7 +127,11 @@ class _Handler(BaseHTTPRequestHandler):
             response = dispatcher.fault(head, AwsError("BadRequest", str(exc), status=400), plan)
             self.close_connection = True
         else:
-            response = dispatcher.handle(dataclasses.replace(head, body=body, form=None), plan)
+            try:
+                response = dispatcher.handle(dataclasses.replace(head, body=body, form=None), plan)
+            except Unreachable:  # the region is down: no answer at all, as from a dead endpoint
+                self.close_connection = True
+                return
         self._write(response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve

@@ -1,0 +1,106 @@
+"""The one function behind every door: an AWS operation, by name, served by the Cloud's model.
+
+Both doors — the in-process boto3 client (:mod:`.inprocess`) and the HTTP endpoint
+(:mod:`.serving`) — decode a request with the same protocol codecs and then call the same
+:class:`CloudBackend`::
+
+    backend(service, operation, params, principal, region) -> result dict
+
+so what a boto3 client in the notebook gets and what the AWS CLI in a terminal gets can
+never disagree: there is one place where an operation name becomes a model method.
+
+* ``params`` are what a boto3 caller passes (``bytes``, ``datetime``), already decoded;
+* ``principal`` is who is calling: an ARN (the account's root user for the in-process
+  door), or the principal record the IAM directory holds for the access key a request
+  was signed with (the endpoint). It is made the caller of the call through
+  :class:`~secretkit.core.context.caller`, so access control sees it, and a principal of
+  another account of the Cloud is served by that account's services;
+* a failed call raises the model's ``ClientError`` (or an
+  :class:`~secretkit.doors.protocols.AwsError`); a region taken down by
+  ``cloud.outage(region)`` raises :class:`~secretkit.core.service.RegionUnavailableError`,
+  which each door turns into what its clients would see of an unreachable endpoint.
+
+**One lock.** The model is not yet safe to call from several threads at once, and the
+endpoint serves each connection in a thread of its own. So every call through a door holds
+the backend's lock (re-entrant: a rotation that invokes a Lambda function whose code calls
+Secrets Manager through a client of the same Cloud takes it again in the same thread).
+Calls made directly on the model (``cloud.secretsmanager().get_secret_value(...)``) and
+``cloud.clock.advance(...)`` from the notebook do not take it: do not drive the Cloud
+from the notebook while a load test is hammering its endpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from ..core.context import caller
+from .protocols.errors import AwsError
+
+if TYPE_CHECKING:
+    from ..cloud import Cloud
+
+__all__ = ["CloudBackend", "backend_of"]
+
+_EXTENSION = "doors.backend"
+
+
+class CloudBackend:
+    """Serves AWS operations from one Cloud's model, one call at a time."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        self.cloud = cloud
+        self.lock = threading.RLock()
+        # (service, region, operation) -> the model's bound method. A region's service
+        # object, once made, serves it for good, so each method is looked up once.
+        self._methods: dict[tuple[str, str, str], Any] = {}
+
+    def method(self, service: str, region: str, operation: str, account_id: str | None = None) -> Any:
+        """The model's method for ``operation`` of ``service`` in ``region`` (of the Cloud's
+        own account, or of ``account_id``), or ``None`` when the kit does not model it."""
+        key = (service, region, operation, account_id)
+        found = self._methods.get(key)
+        if found is None:
+            from botocore import xform_name  # botocore's own operation -> method name rule
+
+            if account_id is None or account_id == self.cloud.account_id:
+                model = self.cloud.service(service, region)
+            else:  # a Cloud of several accounts serves each its own services
+                model = self.cloud.service(service, region, account_id)
+            found = getattr(model, xform_name(operation), None)
+            if found is None or getattr(found, "aws_operation", None) != operation:
+                return None
+            self._methods[key] = found
+        return found
+
+    def __call__(self, service: str, operation: str, params: dict[str, Any], principal: Any,
+                 region: str) -> dict[str, Any]:
+        """Run ``operation`` as ``principal`` (an ARN or a principal record; ``None``: no
+        caller set, the account's root user) and return the model's answer; AWS errors are raised."""
+        with self.lock:
+            method = self.method(service, region, operation, getattr(principal, "account_id", None))
+            if method is None:
+                raise AwsError("UnsupportedOperation", f"secretkit does not model {operation} (yet).", 400)
+            try:
+                if principal is None:
+                    result = method(**params)
+                else:
+                    with caller(principal if isinstance(principal, str) else principal.arn):
+                        result = method(**params)
+            except TypeError as exc:
+                # An argument the model does not accept (new in botocore, or not modelled).
+                raise AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400) from None
+        return result if result is not None else {}
+
+    def serialised(self, action: Any) -> Any:
+        """Run ``action()`` holding the lock (the endpoint's clock and request ids)."""
+        with self.lock:
+            return action()
+
+
+def backend_of(cloud: Cloud) -> CloudBackend:
+    """The Cloud's one backend (made on first use), shared by all its doors and their lock."""
+    found = cloud.extensions.get(_EXTENSION)
+    if found is None:
+        found = cloud.extensions[_EXTENSION] = CloudBackend(cloud)
+    return found  # type: ignore[no-any-return]
