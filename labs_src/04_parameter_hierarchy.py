@@ -19,6 +19,7 @@
 from datetime import timedelta
 
 from secretkit import Cloud
+from secretkit.labs import carry_on
 from secretkit.labs.lab04 import check
 
 cloud = Cloud(seed=4)
@@ -117,15 +118,18 @@ check("q3", rotate_password)
 #
 # Write `schedule_rotation(cloud, every_days, job)`: like a `rate(every_days days)` rule, it
 # calls `job()` every `every_days` days of simulated time — the first time after one
-# interval — for as long as the clock runs. A timer fires once; a rule keeps firing.
+# interval — for as long as the clock runs. A timer fires once; a rule keeps firing, and it
+# fires again at its next time even when one run fails (a rotation whose database was down).
+# `schedule_rotation` only arranges the calls: the caller moves the clock.
 
 # %%
 def schedule_rotation(cloud, every_days, job):
     """Call job() every every_days days, starting one interval from now."""
     # BEGIN SOLUTION
     def fire():
-        job()
+        # the next run is armed first, so a job that fails does not end the schedule
         cloud.clock.call_later(timedelta(days=every_days), fire, label="rotate parameter")
+        job()
 
     cloud.clock.call_later(timedelta(days=every_days), fire, label="rotate parameter")
     # END SOLUTION
@@ -139,21 +143,26 @@ check("q4", schedule_rotation)
 # Your `schedule_rotation` is what a scheduled rule does. On AWS you would not write the
 # timer: you create an EventBridge rule `rate(30 days)` that invokes a Lambda function.
 # `cloud.register_function(...)` plays Lambda and `cloud.put_rule(...)` plays the rule.
-# Once exercises 1 and 3 pass, this builds the hierarchy, lets the rule rotate the
-# production password for 95 days, and lists the parameter's versions.
+# Once exercises 1 and 3 pass, this builds the hierarchy in an account of its own (so the
+# cell gives the same output however often it runs), lets the rule rotate the production
+# password for 95 days, and lists the parameter's versions.
 
 # %%
 if check("q1", create_hierarchy).passed and check("q3", rotate_password).passed:
-    create_hierarchy(ssm)
+    shop = Cloud(seed=40)
+    shop_ssm = shop.client("ssm", region_name="us-east-1")
+    shop_sm = shop.client("secretsmanager", region_name="us-east-1")
 
     def rotation_handler(event, context):
-        rotate_password(ssm, sm, "/shop/prod/db/password")
+        rotate_password(shop_ssm, shop_sm, "/shop/prod/db/password")
 
-    function_arn = cloud.register_function("rotate-shop-db-password", rotation_handler)
-    cloud.put_rule("rotate-shop-db-password-every-30-days", "rate(30 days)", function_arn)
-    cloud.clock.advance(days=95)
-    for version in ssm.get_parameter_history(Name="/shop/prod/db/password")["Parameters"]:
-        print(f"version {version['Version']}  written {version['LastModifiedDate']:%Y-%m-%d}  {version['Type']}")
+    with carry_on():
+        create_hierarchy(shop_ssm)
+        function_arn = shop.register_function("rotate-shop-db-password", rotation_handler)
+        shop.put_rule("rotate-shop-db-password-every-30-days", "rate(30 days)", function_arn)
+        shop.clock.advance(days=95)
+        for version in shop_ssm.get_parameter_history(Name="/shop/prod/db/password")["Parameters"]:
+            print(f"version {version['Version']}  written {version['LastModifiedDate']:%Y-%m-%d}  {version['Type']}")
 else:
     print("finish exercises 1 and 3 first")
 

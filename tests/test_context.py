@@ -3,6 +3,7 @@ the event log records who made every call."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 
@@ -90,6 +91,35 @@ def test_a_nested_call_has_its_own_context_and_inherits_the_principal(probe):
     # The inner call touched its own resource; the outer call's record is not disturbed by it.
     assert (inner_event.resource, outer_event.resource) == ("arn:outer/inner", "arn:outer")
     assert (inner_event.principal, outer_event.principal) == (ALICE, ALICE)
+
+
+def test_the_decorator_fills_in_every_field_of_the_context(probe):
+    # The decorator sets each field itself instead of calling RequestContext(...) (see
+    # core.service): a field added to RequestContext must be set there too, or reading it fails.
+    probe.touch(Arn="arn:x")
+    ctx = probe.seen[0]
+    assert isinstance(ctx, context.RequestContext) and repr(ctx).startswith("RequestContext(")
+    made = context.RequestContext("probe", "Touch", "us-west-2", "123456789012", ROOT, None)
+    made.resource, made.detail = "arn:x", {"step": 1, "more": "yes"}
+    for field in dataclasses.fields(context.RequestContext):
+        assert getattr(ctx, field.name) == getattr(made, field.name), field.name
+
+
+def test_touch_one_sets_the_resource_and_adds_one_fact(probe):
+    class One(Service):
+        service_name = "probe"
+
+        @operation("One")
+        def one(self) -> dict:
+            context.note(first=1)
+            context.touch_one("arn:one", "tier", "Advanced")
+            return {}
+
+    One(probe.env).one()
+    event = probe.env.events[-1]
+    assert (event.resource, dict(event.detail)) == ("arn:one", {"first": 1, "tier": "Advanced"})
+    context.touch_one("arn:outside", "tier", "Standard")  # outside a call: nothing happens
+    assert len(probe.env.events) == 1 and context.current() is None
 
 
 def test_touch_and_note_do_nothing_outside_a_call():

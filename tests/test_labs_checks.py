@@ -2,17 +2,17 @@
 
 Every wrong answer here is a small, deliberate version of a mistake students make; the test
 asserts the check names *that* mistake, and that no check message gives the answer away.
+Labs with a table of wrong answers of their own have a file each (``test_labs_labNN.py``);
+this file holds the framework's tests and the labs that have none yet.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 
 from secretkit.labs import Checks, Mistake, Result, call, does_nothing, expect, lab01, lab02, lab03, lab04, lab05
-from secretkit.pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload
 
 
 # --------------------------------------------------------------------------- the framework
@@ -104,78 +104,6 @@ def test_ipython_shows_the_same_line():
 def test_mistake_is_an_exception_with_the_hint():
     with pytest.raises(Mistake, match="the hint"):
         expect(False, "the hint")
-
-
-# --------------------------------------------------------------------------- lab 1
-
-def _store_ok(client, name, username, password):
-    return client.create_secret(Name=name, SecretString=json.dumps({"username": username, "password": password}))["ARN"]
-
-
-def _read_ok(client, name):
-    return json.loads(client.get_secret_value(SecretId=name)["SecretString"])["password"]
-
-
-def _read_or_none_ok(client, name):
-    try:
-        return client.get_secret_value(SecretId=name)["SecretString"]
-    except client.exceptions.ResourceNotFoundException:
-        return None
-
-
-@pytest.mark.parametrize("answer, hint", [
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretString=str({"username": u, "password": p}))["ARN"],
-     "SecretString is not JSON: build it with json.dumps, not str() or an f-string"),
-    (lambda c, n, u, p: c.create_secret(Name=n, Description=f"password {p}",
-                                        SecretString=json.dumps({"username": u, "password": p}))["ARN"],
-     "the password is visible in the secret's metadata (Description or Tags are not encrypted)"),
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretBinary=json.dumps({"username": u, "password": p}).encode())["ARN"],
-     "the value was stored as SecretBinary: credentials are text, use SecretString"),
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretString=json.dumps({"user": u, "password": p}))["ARN"],
-     "the JSON is missing a field: store both 'username' and 'password'"),
-    (lambda c, n, u, p: c.create_secret(Name=n, SecretString=json.dumps({"username": u, "password": p}))["Name"],
-     "return the secret's ARN from create_secret's response"),
-])
-def test_lab01_q1_mistakes(answer, hint):
-    result = lab01.check("q1", answer)
-    assert (result.status, result.message) == ("failed", hint)
-    assert lab01.check("q1", _store_ok).passed
-
-
-@pytest.mark.parametrize("answer, hint", [
-    (lambda c, n: c.get_secret_value(SecretId=n), "returned the whole response: the value is in its SecretString field"),
-    (lambda c, n: c.get_secret_value(SecretId=n)["SecretString"],
-     "returned the JSON text: parse SecretString with json.loads and pick the field"),
-    (lambda c, n: json.loads(c.get_secret_value(SecretId=n, VersionStage="AWSPREVIOUS")["SecretString"])["password"],
-     "read an older version: without VersionStage you get AWSCURRENT, the one to use"),
-])
-def test_lab01_q2_mistakes(answer, hint):
-    assert lab01.check("q2", answer).message == hint
-    assert lab01.check("q2", _read_ok).passed
-
-
-def test_lab01_q3_mistakes():
-    def catch_all(client, name):
-        try:
-            return client.get_secret_value(SecretId=name)["SecretString"]
-        except Exception:
-            return None
-
-    def no_catch(client, name):
-        return client.get_secret_value(SecretId=name)["SecretString"]
-
-    assert lab01.check("q3", catch_all).message.startswith("an error other than ResourceNotFoundException was swallowed")
-    assert lab01.check("q3", no_catch).message == (
-        "ResourceNotFoundException escaped: catch it (and only it) and return None")
-    assert lab01.check("q3", _read_or_none_ok).passed
-
-
-def test_lab01_q4_mistakes():
-    forced = lab01.check("q4", lambda c, n: c.delete_secret(SecretId=n, ForceDeleteWithoutRecovery=True))
-    assert forced.message == "deleted without recovery: the secret is gone for good and cannot be restored"
-    kept = lab01.check("q4", lambda c, n: c.describe_secret(SecretId=n))
-    assert kept.message == "the secret was not deleted: call delete_secret"
-    assert lab01.check("q4", lambda c, n: c.delete_secret(SecretId=n, RecoveryWindowInDays=7)).passed
 
 
 # --------------------------------------------------------------------------- lab 2
@@ -280,217 +208,6 @@ def test_lab02_database_rules():
     db.down = True
     with pytest.raises(ConnectionError):
         db.login("u", "p2")
-
-
-# --------------------------------------------------------------------------- lab 3
-
-def _failover(catch="outage", order=1, reraise=True):
-    from botocore.exceptions import EndpointConnectionError
-
-    def read_with_failover(clients, secret_id):
-        last = None
-        for region, client in clients[::order]:
-            try:
-                return region, client.get_secret_value(SecretId=secret_id)["SecretString"]
-            except EndpointConnectionError as error:
-                last = error
-                if catch is None:
-                    raise
-            except Exception as error:
-                if catch != "all":
-                    raise
-                last = error
-        if reraise:
-            raise last
-        return None, None
-    return read_with_failover
-
-
-def test_lab03_q1_mistakes():
-    assert lab03.check("q1", _failover(catch=None)).message == (
-        "EndpointConnectionError escaped: when a region is unreachable, try the next one")
-    assert lab03.check("q1", _failover(order=-1)).message.startswith("read the fallback region although")
-    assert lab03.check("q1", _failover(catch="all")).message.startswith("a missing secret is not an outage")
-    assert lab03.check("q1", _failover(reraise=False)).message.startswith("with every region down")
-    assert lab03.check("q1", _failover()).passed
-
-
-def test_lab03_q2_mistakes():
-    read = _failover()
-
-    def no_recover(cloud, clients, secret_id):
-        report = [("before", read(clients, secret_id)[0])]
-        cloud.outage(clients[0][0])
-        report.append(("outage", read(clients, secret_id)[0]))
-        return report + [("recovered", clients[0][0])]
-
-    def good(cloud, clients, secret_id):
-        report = [("before", read(clients, secret_id)[0])]
-        cloud.outage(clients[0][0])
-        report.append(("outage", read(clients, secret_id)[0]))
-        cloud.recover(clients[0][0])
-        return report + [("recovered", read(clients, secret_id)[0])]
-
-    assert lab03.check("q2", no_recover).message.startswith("the drill left the preferred region down")
-    assert lab03.check("q2", good).passed
-
-
-def test_lab03_q3_checklist_order():
-    steps = lab03.CHECKLIST_STEPS
-    good = [steps[i] for i in (1, 2, 3, 5, 4, 0)]
-    assert lab03.check("q3", good).passed
-    assert lab03.check("q3", [steps[i] for i in (2, 1, 3, 5, 4, 0)]).message.startswith(
-        "take the region down only after confirming the fallback is in sync")
-    assert lab03.check("q3", [steps[i] for i in (1, 2, 4, 3, 5, 0)]).message.startswith(
-        "confirm the fallback serves before bringing the preferred region back")
-    assert lab03.check("q3", good[:-1]).message == "a step is missing from the checklist"
-    assert lab03.check("q3", [*good[:-1], "restart everything"]).message == "copy each step exactly from CHECKLIST_STEPS"
-
-
-def test_lab03_q4_replica_in_sync_mistakes():
-    def statuses(client, secret_id):
-        return client.describe_secret(SecretId=secret_id).get("ReplicationStatus", [])
-
-    def first_only(client, secret_id):
-        replicas = statuses(client, secret_id)
-        return bool(replicas) and replicas[0]["Status"] == "InSync"
-
-    def any_status(client, secret_id):
-        return bool(statuses(client, secret_id))
-
-    def empty_is_fine(client, secret_id):
-        return all(r["Status"] == "InSync" for r in statuses(client, secret_id))
-
-    def good(client, secret_id):
-        replicas = statuses(client, secret_id)
-        return bool(replicas) and all(r["Status"] == "InSync" for r in replicas)
-
-    assert lab03.check("q4", any_status).message.startswith("a replica still InProgress")
-    assert lab03.check("q4", first_only).message.startswith("check every replica, not only the first")
-    assert lab03.check("q4", empty_is_fine).message.startswith("a secret with no replica has no fallback")
-    assert lab03.check("q4", good).passed
-
-
-# --------------------------------------------------------------------------- lab 4
-
-def _hierarchy(secure=True, flat=False, tier="Standard"):
-    def create(ssm):
-        for env in ("prod", "dev"):
-            base = f"shop-{env}-db-" if flat else f"/shop/{env}/db/"
-            ssm.put_parameter(Name=base + "host", Value=f"db.{env}.internal", Type="String", Tier=tier)
-            ssm.put_parameter(Name=base + "password", Value="x" * 20,
-                              Type="SecureString" if secure else "String", Tier=tier)
-    return create
-
-
-def _read_config(decrypt=True, recursive=True, per_name=False):
-    def read(ssm, env):
-        if per_name:
-            return {key: ssm.get_parameter(Name=f"/shop/{env}/db/{key}", WithDecryption=True)["Parameter"]["Value"]
-                    for key in ("host", "password")}
-        response = ssm.get_parameters_by_path(Path=f"/shop/{env}", Recursive=recursive, WithDecryption=decrypt)
-        return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in response["Parameters"]}
-    return read
-
-
-def test_lab04_q1_mistakes():
-    assert lab04.check("q1", _hierarchy(secure=False)).message == (
-        "a password is stored as a plain String: anyone allowed to read it sees it in the clear")
-    assert lab04.check("q1", _hierarchy(flat=True)).message.startswith("flat names cannot be read or granted by path")
-    assert lab04.check("q1", _hierarchy(tier="Advanced")).message.startswith("Advanced parameters cost")
-    assert lab04.check("q1", _hierarchy()).passed
-
-
-def test_lab04_q2_mistakes():
-    assert lab04.check("q2", _read_config(decrypt=False)).message == "read without WithDecryption returns ciphertext"
-    assert lab04.check("q2", _read_config(recursive=False)).message.startswith(
-        "GetParametersByPath without Recursive=True")
-    assert lab04.check("q2", _read_config(per_name=True)).message.startswith("one GetParametersByPath call")
-    assert lab04.check("q2", _read_config()).passed
-
-
-def test_lab04_q3_mistakes():
-    def fresh(sm):
-        return sm.get_random_password(PasswordLength=20)["RandomPassword"]
-
-    no_overwrite = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="SecureString")
-    plain = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="String", Overwrite=True)
-    fixed = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value="the-same-Pa55word", Type="SecureString", Overwrite=True)
-    good = lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="SecureString", Overwrite=True)
-    assert lab04.check("q3", no_overwrite).message == "ParameterAlreadyExists: writing a new version needs Overwrite=True"
-    assert lab04.check("q3", plain).message.startswith("the new password was written as a plain String")
-    assert lab04.check("q3", fixed).message.startswith("two rotations wrote the same password")
-    assert lab04.check("q3", good).passed
-
-
-def test_lab04_q4_mistakes():
-    def once(cloud, days, job):
-        cloud.clock.call_later(timedelta(days=days), job)
-
-    def at_once(cloud, days, job):
-        def fire():
-            job()
-            cloud.clock.call_later(timedelta(days=days), fire)
-        cloud.clock.call_later(timedelta(0), fire)
-
-    def never(cloud, days, job):
-        return days  # "Parameter Store will rotate it": nothing is scheduled
-
-    def every(cloud, days, job):
-        def fire():
-            job()
-            cloud.clock.call_later(timedelta(days=days), fire)
-        cloud.clock.call_later(timedelta(days=days), fire)
-
-    assert lab04.check("q4", once).message.startswith("the job ran once: a scheduled rule repeats")
-    assert lab04.check("q4", at_once).message.startswith("the first rotation ran at once")
-    assert lab04.check("q4", never).message.startswith("Parameter Store has no built-in rotation: schedule it yourself")
-    assert lab04.check("q4", every).passed
-
-
-# --------------------------------------------------------------------------- lab 5
-
-DB = dict(secrets=3, replica_regions=("us-west-2",), reads_per_day=2_000, rotation_days=30)
-
-
-@pytest.mark.parametrize("changes, hint", [
-    (dict(replica_regions=()), "the replica in us-west-2 is missing: each replica is billed as a secret of its own"),
-    (dict(reads_per_day=6_000), "reads_per_day is per secret, not the total for all three"),
-    (dict(rotation_days=None),
-     "the rotation schedule is missing: each rotation costs function invocations and API calls"),
-    (dict(secrets=1), "the number of secrets does not match the three credentials"),
-])
-def test_lab05_q1_mistakes(changes, hint):
-    assert lab05.check("q1", Workload(**{**DB, **changes})).message == hint
-    assert lab05.check("q1", Workload(**DB)).passed
-    assert lab05.check("q1", {"secrets": 3}).message == "describe the credentials as a secretkit.pricing.Workload"
-
-
-def test_lab05_q2_mistakes():
-    good = {"db credentials": SECRETS_MANAGER, "config values": PARAMETER_STORE, "api keys": PARAMETER_STORE}
-    assert lab05.check("q2", {**good, "db credentials": PARAMETER_STORE}).message.startswith(
-        "Parameter Store has no built-in rotation (schedule it yourself)")
-    assert lab05.check("q2", {**good, "config values": SECRETS_MANAGER}).message.startswith(
-        "plain configuration in Secrets Manager")
-    assert lab05.check("q2", {**good, "api keys": SECRETS_MANAGER}).message.startswith(
-        "the API keys need neither rotation nor replication")
-    assert lab05.check("q2", {"db credentials": SECRETS_MANAGER}).message.startswith("placement has no entry for")
-    assert lab05.check("q2", good).passed
-
-
-def test_lab05_q3_mistakes():
-    db = Workload(**DB)
-    config = Workload(standard_parameters=20, parameter_reads_per_day=5_000)
-    keys = Workload(standard_parameters=4, parameter_reads_per_day=1_000)
-    advanced = Workload(advanced_parameters=20, parameter_reads_per_day=5_000)
-    keys_as_secrets = Workload(secrets=4, reads_per_day=1_000)
-    assert lab05.check("q3", [db, advanced, keys]).message.startswith("Advanced parameters cost $0.05 a month each")
-    assert lab05.check("q3", [db, config, keys_as_secrets]).message.startswith(
-        "the plan should hold exactly the database credentials")
-    assert lab05.check("q3", [Workload(secrets=3, reads_per_day=2_000), config, keys]).message.startswith(
-        "the secrets in the plan lost their replica")
-    assert lab05.check("q3", [db, config]).message.startswith("the plan should hold the 20 configuration values")
-    assert lab05.check("q3", [db, config, keys]).passed
 
 
 # --------------------------------------------------------------------------- never the answer

@@ -1,4 +1,4 @@
-"""recommend(): the lecture's guidance on choosing Secrets Manager, Parameter Store or both."""
+"""recommend(): lecture 6's guidance on choosing Secrets Manager, Parameter Store or both."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Estimates: the lecture's figures, the e-commerce example, the reference's worked example,
-each dimension of a workload, and the estimate agreeing with the meter on a synthetic log."""
+"""Estimates: single prices, the e-commerce example (storage only and in full), the reference's
+worked example, each dimension of a workload, and the estimate agreeing with the meter on a
+synthetic log."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from secretkit.core.events import EventLog
 from secretkit.pricing import (
     ECOMMERCE,
-    LECTURE_ECOMMERCE,
+    ECOMMERCE_STORAGE_ONLY,
     REFERENCE_EXAMPLE,
     Workload,
     bill,
@@ -24,7 +25,7 @@ from secretkit.pricing import (
 D = Decimal
 
 
-# ----------------------------------------------------------------------- the lecture's figures
+# ----------------------------------------------------------------------- single prices
 def test_a_secret_is_forty_cents_a_month():
     assert monthly(Workload(secrets=1)).total == D("0.40")
 
@@ -39,9 +40,9 @@ def test_an_advanced_parameter_is_five_cents_a_month():
     assert monthly(Workload(advanced_parameters=1)).total == D("0.05")
 
 
-def test_lecture_ecommerce_counts_storage_only():
-    """The lecture: prod-db-credentials ($0.40) and one Advanced parameter among four ($0.05)."""
-    b = monthly(LECTURE_ECOMMERCE)
+def test_the_storage_only_estimate_of_the_shop():
+    """prod-db-credentials ($0.40) and one Advanced parameter among four ($0.05)."""
+    b = monthly(ECOMMERCE_STORAGE_ONLY)
     assert cents(b.total) == D("0.45")
     assert cents(b.by_service()["secretsmanager"]) == D("0.40")
     assert b.by_service()["ssm"] == D("0.05")
@@ -49,7 +50,7 @@ def test_lecture_ecommerce_counts_storage_only():
     assert b.total - D("0.45") < D("0.0001")
 
 
-def test_ecommerce_itemised_with_what_the_lecture_leaves_out():
+def test_ecommerce_itemised_with_what_storage_alone_leaves_out():
     b = monthly(ECOMMERCE)
     by_region = {(line.region, line.dimension): line.amount for line in b.lines if line.dimension.endswith("month")}
     assert by_region[("us-west-2", "secretsmanager:secret-month")] == D("0.40")     # the replica
@@ -60,7 +61,7 @@ def test_ecommerce_itemised_with_what_the_lecture_leaves_out():
     assert b.by_dimension()["ssm:standard-parameter-month"] == 0
     # $0.40 + $0.40 replica + $0.219 reads + $0.05 + $0.219 interactions + rotation (< $0.0001)
     assert cents(b.total) == D("1.29")
-    assert cents(b.total - monthly(LECTURE_ECOMMERCE).total) == D("0.84")
+    assert cents(b.total - monthly(ECOMMERCE_STORAGE_ONLY).total) == D("0.84")
     assert cents(yearly(ECOMMERCE).total) == D("15.46")
 
 

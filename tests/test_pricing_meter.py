@@ -284,7 +284,7 @@ def test_table_shows_lines_groups_and_the_total():
     calls(log, 30_000, "kms", "Decrypt", KEY, {"key_manager": "CUSTOMER"})
     b = month_bill(log)
     text = b.table()
-    assert "prices as of 2026-11-28" in text and "secret:db-AbC123" in text
+    assert "Prices as of 2026-11-28" in text and "secret:db-AbC123" in text
     assert text.splitlines()[-1].startswith("TOTAL $0.43")
     assert "free tier" in text and "-$0.0600" in text
     assert "kms:requests" in b.table(by="dimension")

@@ -80,7 +80,7 @@ def test_free_tiers():
 
 def test_prices_as_of_is_the_latest_check_and_is_printed_so():
     assert PRICES_AS_OF == date(2026, 11, 28)
-    assert prices_as_of() == "prices as of 2026-11-28 (us-east-1 list prices, USD)"
+    assert prices_as_of() == "Prices as of 2026-11-28 (us-east-1 list prices, USD)"
     table = price_table()
     assert table.startswith(prices_as_of())
     assert all(d in table for d in PRICES)

@@ -159,9 +159,10 @@ def test_stop_stale_stops_a_crashed_owners_server(server):
 
 def test_unavailable_explains_what_to_do(monkeypatch):
     monkeypatch.setattr(postgres, "candidate_binaries", lambda: [])
-    with pytest.raises(postgres.RealDBUnavailable, match="pip install") as info:
+    with pytest.raises(postgres.RealDBUnavailable, match="python3 kit.py lab") as info:
         postgres.start()
     assert "apt-get install postgresql" in str(info.value)
+    assert "pip install" not in str(info.value)  # the kit manages its own .venv
 
 
 @pytest.mark.parametrize(("value", "required"), [("1", True), ("true", True), ("", False),

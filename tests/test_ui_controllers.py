@@ -209,7 +209,7 @@ def test_cost_twin_states_the_numbers_and_the_price_date():
     ce = CostExplorer()
     twin = ce.text_twin()
     m = ce.monthly_totals()
-    assert f"${m['Secrets Manager']:,.2f}" in twin and "prices as of" in twin
+    assert f"${m['Secrets Manager']:,.2f}" in twin and "Prices as of" in twin
 
 
 def test_cost_reset_restores_the_starting_settings():

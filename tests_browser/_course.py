@@ -74,10 +74,18 @@ COURSE = [
 DASHBOARDS = [e for e in COURSE if e.poke is not None]
 
 
-def saved_counts(path: Path) -> tuple[int, int]:
-    """(charts, dashboards) in a notebook's saved outputs; a dashboard holds one chart."""
+# Cells with this tag repeat a dashboard's chart, text twin and log for readers of the saved
+# file; the kit's Voila template runs them but does not draw them (the live dashboard is there).
+SAVED_COPY = "saved-copy"
+
+
+def saved_counts(path: Path, *, in_voila: bool = False) -> tuple[int, int]:
+    """(charts, dashboards) in a notebook's saved outputs; a dashboard holds one chart.
+    ``in_voila`` leaves out the cells Voila does not draw."""
     plots = widgets = 0
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if in_voila and SAVED_COPY in cell.get("metadata", {}).get("tags", []):
+            continue
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             plots += "application/vnd.plotly.v1+json" in data
@@ -169,12 +177,24 @@ FIT_JS = """async (dashboard) => {
 }"""
 
 
+# Each slider's track (the part a student drags) against the whole slider.
+WIDTHS_JS = """(dashboard) => Array.from(dashboard.querySelectorAll('.widget-slider')).map(el => {
+  const track = el.querySelector('.slider-container');
+  return [(el.querySelector('.widget-label') || {}).innerText,
+          track ? Math.round(track.getBoundingClientRect().width) : 0, Math.round(el.getBoundingClientRect().width)];
+})"""
+MIN_TRACK_SHARE = 0.4  # a slider's track is at least this share of the slider
+
+
 def check_fits(dashboard: Locator) -> None:
-    """The dashboard's controls and its chart are visible together, and no title is covered."""
+    """The dashboard's controls and its chart are visible together, no title is covered, and
+    every slider has a track long enough to drag."""
     fit = dashboard.evaluate(FIT_JS)
     assert fit["controls"] and fit["charts"], f"no controls or chart found: {fit}"
     assert fit["outside"] == [], f"not visible with the rest of the dashboard in {fit['visible']} px: {fit['outside']}"
     assert fit["covered"] == [], f"plotly's toolbar covers the title: {fit['covered']}"
+    short = [(label, track) for label, track, whole in dashboard.evaluate(WIDTHS_JS) if track < MIN_TRACK_SHARE * whole]
+    assert not short, f"sliders with short tracks (label, track px): {short}"
 
 # A chart counts as drawn once it is taller than this many pixels (an empty one is flat).
 MIN_CHART_HEIGHT = 50

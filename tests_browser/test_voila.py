@@ -14,6 +14,7 @@ import pytest
 
 from _course import (
     COURSE,
+    ROOT,
     DASHBOARDS,
     FONTS_JS,
     MIN_CHART_HEIGHT,
@@ -21,6 +22,7 @@ from _course import (
     check_fits,
     check_fonts,
     check_poke,
+    saved_counts,
     scroll_to,
     settle,
 )
@@ -68,9 +70,14 @@ def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, 
     try:
         tab.goto(voila_server.url(f"/voila/render/{expect.file}"), timeout=180_000)
         tab.wait_for_function(RENDERED_JS, timeout=180_000, polling=250)
+        # What Voila draws: the saved outputs, less the cells that only repeat a dashboard
+        # for readers of the saved file (each dashboard, and so its text twin and log, once).
+        wanted = saved_counts(ROOT / expect.notebook, in_voila=True)
         shown = settle(tab, lambda: tab.evaluate(SHOWN_JS, MIN_CHART_HEIGHT),
-                       lambda s: (s["charts"], s["widgets"]) == (expect.charts, expect.dashboards))
-        assert (shown["charts"], shown["widgets"]) == (expect.charts, expect.dashboards)
+                       lambda s: (s["charts"], s["widgets"]) == wanted)
+        assert (shown["charts"], shown["widgets"]) == wanted
+        twin = tab.locator('[data-test-widget="0"] [role="status"]').first.inner_text()
+        assert shown["text"].count(twin.strip()) == 1, "the text twin is shown more than once"
         assert shown["code"] == 0, "Voila should hide the code cells"
         for broken in ("Error displaying widget", "Loading widget...", "There was an error when executing"):
             assert broken not in shown["text"]

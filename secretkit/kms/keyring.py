@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..core.checks import check_length, fail
-from ..core.context import touch
+from ..core.context import touch_one
 from ..core.service import Env
 from .keys import MANAGED_ALIASES, KmsKey
 
@@ -32,7 +32,7 @@ class Alias:
 
 def touch_key(key: KmsKey) -> None:
     """The current call touched ``key``: its ARN and its key manager go to the log."""
-    touch(key.arn, key_manager=key.manager)
+    touch_one(key.arn, "key_manager", key.manager)
 
 
 class KeyRing:

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from ..core import crypto
 from ..core.checks import check_int, check_length, check_list, fail
-from ..core.context import on_behalf
+from ..core.context import on_behalf, on_behalf_principal
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
 from .aliases import Aliases
@@ -136,11 +136,13 @@ class Kms(Service):
         return plaintext
 
     def _log_internal(self, operation_name: str, key: KmsKey, via: str) -> None:
+        # The record on_behalf's context would write, written directly: this runs on every
+        # read and write of a secret, and the context would be thrown away at once.
         env = self.env
-        call = on_behalf("kms", operation_name, env.region, env.account_id, via)
-        call.resource = key.arn
-        call.detail["key_manager"] = key.manager  # type: ignore[index]  # on_behalf starts it with "via"
-        call.record(env.events, env.clock.now, "OK")
+        env.events.record(
+            env.clock.now, "call", env.region, "kms", operation_name, "OK", key.arn,
+            {"via": via, "key_manager": key.manager}, on_behalf_principal(via),
+        )
 
     # --------------------------------------------------------------------- operations
     @operation("CreateKey")

@@ -51,16 +51,39 @@ Rules that keep checks honest:
 * A hint names the mistake and the idea behind it; it never contains the expected value.
 * Try the answer on the cases that tell mistakes apart (a retry, an outage, a missing
   secret), not just on the happy path.
-* ``tests/test_labs_checks.py`` feeds every named mistake to its question and asserts the
-  hint; add yours there.
+* Keep a table of the wrong answers students write, each with the message it must get, in
+  ``tests/test_labs_labNN.py``: the test feeds every one to its question and asserts the
+  hint word for word (``tests/test_labs_checks.py`` tests this framework).
 
 The framework handles the rest: placeholders are detected before the question runs; a
 question that receives a callable calls it through :func:`call` (which turns ``...``
 bodies and ``NotImplementedError`` into "not answered yet"); any other exception raised
-by the *student's* code becomes a failed result naming the exception type and its
-message, and an answer of the wrong shape (a question reading ``answer["Parameter"]``
-from a string) becomes "the check could not read your answer". A check cell never
-raises, so a half-finished notebook still runs top to bottom.
+by the *student's* code (``SystemExit`` included) becomes a failed result naming the
+exception type and its message. A check cell never raises, so a half-finished notebook
+still runs top to bottom.
+
+"Your code raised X" and "the check could not read your answer" are the last resort, not
+the message a question should give for a mistake it can foresee. A question tells apart
+the wrong answers students really write and names each one:
+
+* **wrong shapes and types first**: a whole response where a field was asked for, a
+  string where a bool was, a dict where a list was (:func:`type_name` says which);
+* **the AWS error a mistake causes**: catch the student's :class:`StudentError`, read its
+  code with :func:`error_code`, and say what the code means for *this* exercise
+  (``ParameterAlreadyExists`` on a rotation means "no ``Overwrite=True``");
+* **what the code did, not only what it returned**: :func:`count_calls` reads the check's
+  own event log, which tells "used the notebook's client instead of the one passed in"
+  (the check's account saw no call at all) from "called the wrong operation";
+* **scenarios that expose a misconception**: call the function a second time (a cache
+  that never refreshes, a value hard-coded from the first call), after a change (a new
+  version, a recovered region), during a failure (an outage, a job that raises), with
+  other arguments than the notebook's (another environment, a third region).
+
+The lab's own cells that *use* an answer after its check (a demonstration run on the
+notebook's account) run it inside ``with carry_on():`` (:func:`carry_on`): a wrong answer
+then prints one line instead of stopping "Run All" at that cell, and the cell puts back
+whatever shared state the answer may have changed (a region left down) or works on an
+account of its own, so the cells after it still work.
 
 The notebooks around the checks
 -------------------------------
@@ -79,10 +102,26 @@ No widget or plotting library is ever imported here.
 from __future__ import annotations
 
 import dis
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
-__all__ = ["Checks", "Mistake", "Result", "StudentError", "Unanswered", "call", "does_nothing", "expect", "is_placeholder"]
+__all__ = [
+    "Checks",
+    "Mistake",
+    "Result",
+    "StudentError",
+    "Unanswered",
+    "call",
+    "carry_on",
+    "count_calls",
+    "does_nothing",
+    "error_code",
+    "expect",
+    "is_placeholder",
+    "type_name",
+]
 
 Status = Literal["passed", "failed", "unanswered"]
 
@@ -158,11 +197,70 @@ def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise Unanswered() from exc
     except (Mistake, Unanswered):
         raise
-    except Exception as exc:  # the student's bug, reported rather than raised
+    except (Exception, SystemExit) as exc:  # the student's bug (an exit() too), reported rather than raised
         raise StudentError(exc) from exc
     if value is Ellipsis:
         raise Unanswered()
     return value
+
+
+def error_code(error: BaseException) -> str | None:
+    """The AWS error code an exception carries, or None for any other exception.
+
+    Reads botocore's ``ClientError`` (``error.response["Error"]["Code"]``) and the model's
+    own :class:`~secretkit.core.errors.ClientError` (``error.code``) without importing
+    either, so this package stays free of boto3 until a lab module needs it.
+    """
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+    else:
+        code = getattr(error, "code", None)
+    return code if isinstance(code, str) else None
+
+
+def count_calls(cloud: Any, operation: str | None = None, *, service: str | None = None,
+                region: str | None = None) -> int:
+    """How many API calls (failed ones too) matching the filters ``cloud``'s event log holds.
+
+    A check compares a count before and after the student's code ran: no new call at all
+    means the code used some other client (the notebook's, made for another account)
+    instead of the one the check passed in.
+    """
+    return len(cloud.events.select(kind="call", operation=operation, service=service, region=region))
+
+
+def type_name(value: object) -> str:
+    """``a dict``, ``an int``, ``None``: how a hint names what the student's code returned."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return ("an " if name[:1] in "aeiou" else "a ") + name
+
+
+@contextmanager
+def carry_on() -> Iterator[None]:
+    """A ``with`` block for the lab's own cells that use an answer: a failure ends the block, not the notebook.
+
+    ::
+
+        with carry_on():
+            for phase, region in drill(cloud, clients, "shop/prod/db"):
+                print(phase, region)
+
+    An exception raised inside the block (the student's code failing on the notebook's own
+    data) is not re-raised: one line names it, and "Run All" goes on to the next cell. A
+    placeholder that raises ``NotImplementedError`` ends the block silently. The cell puts
+    back, after the block, any shared state the answer may have left changed (a region
+    left down), so the cells below still work. ``KeyboardInterrupt`` is never caught.
+    """
+    try:
+        yield
+    except NotImplementedError:
+        pass
+    except (Exception, SystemExit) as error:
+        print(f"✗ this cell stopped early: {_describe(error)}. Your code raised it; its check names the "
+              "mistake. The cells below still run.")
 
 
 def _describe(error: BaseException) -> str:

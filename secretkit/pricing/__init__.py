@@ -30,11 +30,11 @@ from .choose import (
     Recommendation,
     recommend,
 )
-from .estimate import Comparison, Workload, compare, monthly, yearly
+from .estimate import PARAMETER_STORE_DEFAULT_TPS, Comparison, Workload, compare, monthly, yearly
 from .examples import (
     ECOMMERCE,
     ECOMMERCE_PARAMETERS,
-    LECTURE_ECOMMERCE,
+    ECOMMERCE_STORAGE_ONLY,
     REFERENCE_EXAMPLE,
 )
 from .meter import bill, bill_cloud
@@ -54,10 +54,11 @@ __all__ = [
     "BOTH",
     "ECOMMERCE",
     "ECOMMERCE_PARAMETERS",
+    "ECOMMERCE_STORAGE_ONLY",
     "FREE_TIERS",
     "HOURS_PER_MONTH",
-    "LECTURE_ECOMMERCE",
     "PARAMETER_STORE",
+    "PARAMETER_STORE_DEFAULT_TPS",
     "PRICES",
     "PRICES_AS_OF",
     "REFERENCE_EXAMPLE",

@@ -122,7 +122,7 @@ class Bill:
         ``"service"``, ``"region"``, ``"resource"`` or ``"dimension"``."""
         if by not in _GROUPS:
             raise ValueError(f"by must be one of {', '.join(_GROUPS)}; got {by!r}")
-        head = f"{self.label} - {_hours(self.hours)} - {prices_as_of()}"
+        head = f"{self.label}, {_hours(self.hours)}. {prices_as_of()}"
         if by == "line":
             rows = [("service", "region", "resource", "dimension", "quantity", "price", "amount")]
             for line in self.lines:

@@ -68,7 +68,7 @@ class Recommendation:
 
 
 def recommend(needs: Needs | Mapping[str, Any]) -> Recommendation:
-    """Weigh ``needs`` the way the lecture does and say which service to use, and why."""
+    """Weigh ``needs`` the way lecture 6's choosing table does and say which service to use, and why."""
     n = needs if isinstance(needs, Needs) else Needs(**needs)
     secret_month = price("secretsmanager:secret-month").usd
     cost = secret_month * n.secrets * (1 + n.replicas_per_secret)

@@ -38,12 +38,14 @@ from decimal import ROUND_CEILING, Decimal
 from .bill import Bill, LineItem, cents, merge
 from .prices import FREE_TIERS, HOURS_PER_MONTH
 
-__all__ = ["Comparison", "Workload", "compare", "monthly", "yearly"]
+__all__ = ["PARAMETER_STORE_DEFAULT_TPS", "Comparison", "Workload", "compare", "monthly", "yearly"]
 
 _MONTH = Decimal(HOURS_PER_MONTH)
 _OTHER = "other regions"
 _ALL_REGIONS = "all regions"
-_PS_DEFAULT_TPS = 40  # Parameter Store's default throughput per account and region
+#: Parameter Store's default throughput (reads a second, per account and region); above it
+#: "higher throughput" must be on, and every read is billed as an API interaction.
+PARAMETER_STORE_DEFAULT_TPS = 40
 
 
 def _count(n: int, noun: str) -> str:
@@ -190,12 +192,12 @@ def monthly(workload: Workload) -> Bill:
     """The itemised cost of ``workload`` for one 730-hour billing month."""
     w = workload
     lines = _secrets_manager_lines(w) + _parameter_lines(w) + _kms_lines(w)
-    return Bill("estimate: one month", tuple(lines), _MONTH)
+    return Bill("Estimate: one month", tuple(lines), _MONTH)
 
 
 def yearly(workload: Workload) -> Bill:
     """Twelve months of :func:`monthly` (each month gets its own free tier)."""
-    return merge("estimate: one year", _MONTH * 12, monthly(workload).lines, scale=12)
+    return merge("Estimate: one year", _MONTH * 12, monthly(workload).lines, scale=12)
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,10 @@ class Comparison:
     secrets_manager: Bill
     parameter_store: Bill
     notes: tuple[str, ...]
+    #: The workload's reads of its secrets, per second on average over the month.
+    reads_per_second: Decimal = Decimal(0)
+    #: Whether the Parameter Store side needs higher throughput (so its reads are billed).
+    higher_throughput: bool = False
 
     @property
     def cheaper(self) -> str:
@@ -255,7 +261,7 @@ def compare(workload: Workload) -> Comparison:
     copies = w.secrets * (1 + w.replicas_per_secret)
     reads = w.secrets * w.per_month(w.reads_per_day)
     tps = _dec(w.secrets) * _dec(w.reads_per_day) / 86_400
-    high = w.high_throughput or tps > _PS_DEFAULT_TPS
+    high = w.high_throughput or tps > PARAMETER_STORE_DEFAULT_TPS
     ps_lines: list[LineItem] = []
     if copies:
         ps_lines.append(LineItem.priced(w.region, _count(copies, "Standard SecureString parameter"),
@@ -277,10 +283,10 @@ def compare(workload: Workload) -> Comparison:
     if w.replicas_per_secret:
         notes.append("Parameter Store has no replication: each replica is a separate parameter you must "
                      "write and keep in sync in every region yourself.")
-    if tps > _PS_DEFAULT_TPS and not w.high_throughput:
+    if tps > PARAMETER_STORE_DEFAULT_TPS and not w.high_throughput:
         notes.append(f"About {tps:.0f} reads a second on average exceeds Parameter Store's default "
-                     f"{_PS_DEFAULT_TPS} TPS, so higher throughput (and its per-call price) is assumed.")
+                     f"{PARAMETER_STORE_DEFAULT_TPS} TPS, so higher throughput (and its per-call price) is assumed.")
     notes.append("Standard parameters hold at most 4 KB; a bigger value needs the Advanced tier ($0.05 a month).")
     notes.append("KMS requests that Parameter Store makes with aws/ssm are treated as free, like those "
                  "Secrets Manager makes with aws/secretsmanager.")
-    return Comparison(sm, ps, tuple(notes))
+    return Comparison(sm, ps, tuple(notes), tps, high)

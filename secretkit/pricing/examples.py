@@ -1,18 +1,19 @@
-"""Ready-made workloads: the lecture's e-commerce example and the reference's worked example.
+"""Ready-made workloads: lecture 6's e-commerce shop, and the reference's worked example.
 
-The lecture prices its e-commerce shop as storage only: ``prod-db-credentials`` (rotated
-every 90 days) at $0.40 and one Advanced parameter among four ``/ecommerce/prod/...``
-parameters at $0.05, so $0.45 a month. Two things are missing from that figure:
+A first estimate of the shop often counts storage only (:data:`ECOMMERCE_STORAGE_ONLY`):
+``prod-db-credentials`` (rotated every 90 days) at $0.40 and one Advanced parameter among
+four ``/ecommerce/prod/...`` parameters at $0.05, so $0.45 a month. Two things are missing
+from that figure:
 
 * the **replica** of the secret in ``us-west-2``, which AWS bills as a secret of its own
   (another $0.40 a month);
 * the **API calls**. Reads of a secret cost $0.05 per 10,000, and so do reads of an
-  Advanced parameter. The lecture gives no traffic, so :data:`ECOMMERCE` assumes one, and
-  says so: the shop's servers between them fetch the credentials and each parameter
+  Advanced parameter. A storage-only estimate has no traffic, so :data:`ECOMMERCE` assumes
+  one, and says so: the shop's servers between them fetch the credentials and each parameter
   **1,440 times a day** (a cached copy refreshed once a minute).
 
 >>> from secretkit.pricing import cents, monthly
->>> cents(monthly(LECTURE_ECOMMERCE).total), cents(monthly(ECOMMERCE).total)
+>>> cents(monthly(ECOMMERCE_STORAGE_ONLY).total), cents(monthly(ECOMMERCE).total)
 (Decimal('0.45'), Decimal('1.29'))
 """
 
@@ -20,9 +21,9 @@ from __future__ import annotations
 
 from .estimate import Workload
 
-__all__ = ["ECOMMERCE", "ECOMMERCE_PARAMETERS", "LECTURE_ECOMMERCE", "REFERENCE_EXAMPLE"]
+__all__ = ["ECOMMERCE", "ECOMMERCE_PARAMETERS", "ECOMMERCE_STORAGE_ONLY", "REFERENCE_EXAMPLE"]
 
-#: The four parameters of the lecture's shop; the last one is Advanced (it carries a policy).
+#: The four parameters of the shop; the last one is Advanced (it carries a policy).
 ECOMMERCE_PARAMETERS = (
     "/ecommerce/prod/db/host",
     "/ecommerce/prod/db/port",
@@ -30,10 +31,10 @@ ECOMMERCE_PARAMETERS = (
     "/ecommerce/prod/api/payment-config",
 )
 
-#: What the lecture counts: one rotated secret, three Standard and one Advanced parameter.
-LECTURE_ECOMMERCE = Workload(secrets=1, rotation_days=90, standard_parameters=3, advanced_parameters=1)
+#: What a storage-only estimate counts: one rotated secret, three Standard and one Advanced parameter.
+ECOMMERCE_STORAGE_ONLY = Workload(secrets=1, rotation_days=90, standard_parameters=3, advanced_parameters=1)
 
-#: The same shop with what the lecture leaves out: the us-west-2 replica and the reads.
+#: The same shop with what storage alone leaves out: the us-west-2 replica and the reads.
 ECOMMERCE = Workload(
     secrets=1,
     replica_regions=("us-west-2",),

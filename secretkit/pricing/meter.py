@@ -180,7 +180,7 @@ def bill(
         lines += _credit("lambda:gb-seconds", [(m[1], m[3]) for m in fn_months.values()])
     lines.sort(key=lambda line: (line.service, line.quantity < 0, line.region, line.resource, line.dimension))
     span = Decimal((t1 - t0) // _US) / _HOUR_US
-    label = f"bill {t0:%Y-%m-%d %H:%M} to {t1:%Y-%m-%d %H:%M} UTC"
+    label = f"Bill {t0:%Y-%m-%d %H:%M} to {t1:%Y-%m-%d %H:%M} UTC"
     return Bill(label, tuple(lines), span, t0, t1)
 
 

@@ -207,8 +207,12 @@ def price(dimension: str) -> Price:
 
 
 def prices_as_of() -> str:
-    """The line every notebook prints above a cost: ``prices as of 2026-11-28 (us-east-1, USD)``."""
-    return f"prices as of {PRICES_AS_OF.isoformat()} (us-east-1 list prices, USD)"
+    """The line every notebook prints above a cost: ``Prices as of 2026-11-28 (us-east-1, USD)``.
+
+    A sentence of its own, so it starts with a capital wherever it is printed (alone, at the
+    end of a bill's header, or after a dashboard's text twin).
+    """
+    return f"Prices as of {PRICES_AS_OF.isoformat()} (us-east-1 list prices, USD)"
 
 
 def price_table() -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core import crypto
 from ..core.checks import fail
-from ..core.context import touch
+from ..core.context import touch_one
 from ..core.errors import ClientError
 from ..core.service import Env, Service
 from ..kms import Kms, KmsKey
@@ -61,7 +61,7 @@ class Parameters:
     @staticmethod
     def touch(param: Parameter) -> None:
         """The current call touched ``param``: its ARN and tier go to the log."""
-        touch(param.arn, tier=param.tier)
+        touch_one(param.arn, "tier", param.tier)
 
     def still_here(self, param: Parameter) -> bool:
         return self.params.get(param.key) is param
@@ -75,7 +75,7 @@ class Parameters:
         param = self.params.get(base if base[:1] == "/" else key_of(base))
         if param is None:
             raise not_found(ref)
-        touch(param.arn, tier=param.tier)
+        touch_one(param.arn, "tier", param.tier)
         if selector is None:
             return param, param.latest, None
         number = int(selector) if selector.isdigit() else param.labels.get(selector)

@@ -10,6 +10,14 @@ True
 Every number comes from :func:`secretkit.pricing.compare`, which prices the *same* secret
 values both ways: in Secrets Manager, and as Standard ``SecureString`` parameters with a
 rotation function you would write and schedule yourself.
+
+Parameter Store's reads are free up to its default throughput (40 reads a second per
+account and region). Above it, *higher throughput* must be on, and then every read is a
+paid API interaction at the same price as Secrets Manager's reads: that is why its cost
+jumps from nothing to nearly Secrets Manager's as the sliders pass that point (at 20,000
+reads a day each, 150 secrets are about 35 reads a second and cost nothing there; 200 are
+about 46 and cost $608 a month). The text twin says so whenever it applies, and the chart
+labels the bar.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..pricing import Workload, cents, compare, prices_as_of
+from ..pricing import PARAMETER_STORE_DEFAULT_TPS, Workload, cents, compare, prices_as_of
 from ..pricing.bill import Bill
 
 __all__ = ["COMPONENTS", "COST_SETTINGS", "CostExplorer"]
@@ -72,8 +80,17 @@ class CostExplorer:
             raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
         self.settings[name] = value
 
+    def keep_as_start(self) -> None:
+        """Make the current settings the ones :meth:`reset` returns to.
+
+        A notebook that builds an explorer and then moves its sliders has set up the state
+        its text talks about; a dashboard calls this when it is first shown, so Reset goes
+        back there rather than to the sliders' defaults.
+        """
+        self._initial = dict(self.settings)
+
     def reset(self) -> None:
-        """Back to the settings this explorer started with."""
+        """Back to the settings this explorer started with (see :meth:`keep_as_start`)."""
         initial = getattr(self, "_initial", None)
         self.settings = dict(initial) if initial else {k: v[0] for k, v in COST_SETTINGS.items()}
 
@@ -100,6 +117,11 @@ class CostExplorer:
         return {"Secrets Manager": float(cents(c.secrets_manager.total)),
                 "Parameter Store": float(cents(c.parameter_store.total))}
 
+    def higher_throughput(self) -> tuple[bool, float]:
+        """Whether this month's reads need Parameter Store's higher throughput, and the reads a second."""
+        c = compare(self.workload())
+        return c.higher_throughput, float(c.reads_per_second)
+
     def secrets_in_month(self, month: int) -> int:
         """How many secrets month ``month`` (1-based) holds when they grow by ``growth_pct``."""
         growth = Decimal(1) + Decimal(self.settings["growth_pct"]) / 100
@@ -122,10 +144,18 @@ class CostExplorer:
         """The charts in one paragraph, for screen readers and for comparing saved outputs."""
         s, m, p = self.settings, self.monthly_totals(), self.projection()
         rotation = f"rotated every {s['rotation_days']} days" if s["rotation_days"] else "never rotated"
+        high, per_second = self.higher_throughput()
+        throughput = (
+            f" Together the secrets are read about {per_second:,.0f} times a second, more than Parameter Store's "
+            f"default throughput of {PARAMETER_STORE_DEFAULT_TPS} a second: higher throughput must be on, and then "
+            "every read is billed."
+            if high else ""
+        )
         return (
             f"{s['secrets']} secrets, each read {s['reads_per_day']:,} times a day, "
             f"{s['replicas_per_secret']} replica region(s), {rotation}: "
-            f"Secrets Manager ${m['Secrets Manager']:,.2f} a month, Parameter Store ${m['Parameter Store']:,.2f}. "
+            f"Secrets Manager ${m['Secrets Manager']:,.2f} a month, Parameter Store ${m['Parameter Store']:,.2f}."
+            f"{throughput} "
             f"Over 12 months ({s['growth_pct']}% growth a month): Secrets Manager ${p['Secrets Manager'][-1]:,.2f}, "
             f"Parameter Store ${p['Parameter Store'][-1]:,.2f}. Parameter Store's figure leaves out the rotation "
             f"and replication code you would write yourself. {prices_as_of()}."

@@ -12,6 +12,12 @@ be reached. The controls are what an operator has in a real incident:
   it a standalone secret that accepts writes;
 * :meth:`write` tries to store a new value, primary first: while the primary is down and
   the replica is not promoted, no region accepts it.
+
+Some controls make no sense at some moments: taking down a region that is already down,
+bringing back one that is up, promoting a replica that is already standalone or whose
+region cannot be reached. :meth:`unavailable` says which, and why, so a dashboard can
+disable those buttons and show the reason; called anyway, :meth:`outage` and
+:meth:`recover` change nothing and log nothing, and :meth:`promote` reports AWS's answer.
 """
 
 from __future__ import annotations
@@ -75,17 +81,42 @@ class FailoverDrill:
         self.cloud.clock.advance(minutes=minutes)
 
     def outage(self, region: str) -> None:
-        if not self.cloud.is_down(self._region(region)):
-            self.outages.append([region, self.minutes, None])
+        """Take ``region`` down (nothing changes if it is down already)."""
+        if self.cloud.is_down(self._region(region)):
+            return
+        self.outages.append([region, self.minutes, None])
         self.cloud.outage(region)
         self.log.append(f"{self._stamp()} {region} is down")
 
     def recover(self, region: str) -> None:
-        self.cloud.recover(self._region(region))
+        """Bring ``region`` back (nothing changes if it is up)."""
+        if not self.cloud.is_down(self._region(region)):
+            return
+        self.cloud.recover(region)
         for period in self.outages:
             if period[0] == region and period[2] is None:
                 period[2] = self.minutes
         self.log.append(f"{self._stamp()} {region} is back")
+
+    def unavailable(self) -> dict[str, str]:
+        """The controls that make no sense right now, each with the reason.
+
+        Keys are ``"outage <region>"``, ``"recover <region>"`` and ``"promote"``; letting
+        time pass and writing are always possible (a write may be refused: that is the
+        lesson, not a mistake).
+        """
+        reasons: dict[str, str] = {}
+        for region in self.regions:
+            if self.cloud.is_down(region):
+                reasons[f"outage {region}"] = f"{region} is already down"
+            else:
+                reasons[f"recover {region}"] = f"{region} is not down"
+        if self.promoted:
+            reasons["promote"] = f"the replica in {self.replica} is already promoted: it is a standalone secret"
+        elif self.cloud.is_down(self.replica):
+            reasons["promote"] = (f"{self.replica} is down: StopReplicationToReplica is called in the replica's "
+                                  "region, which cannot be reached")
+        return reasons
 
     def promote(self) -> str:
         """Promote the replica to a standalone secret; returns what happened, in one line."""

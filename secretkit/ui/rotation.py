@@ -15,8 +15,11 @@ against Secrets Manager, exactly as a Lambda function would call it:
 A successful rotation leaves ``AWSPENDING`` either on the new current version or on no
 version (AWS documents both); the stepper removes it, so on its chart a pending label
 always means a rotation that has not finished. A rotation that fails part-way leaves
-``AWSCURRENT`` where it was and ``AWSPENDING`` on the new version; the next attempt finds
-that version in createSecret and carries on with the password it already holds.
+``AWSCURRENT`` where it was and ``AWSPENDING`` on the new version; the next attempt (on
+the next rotation day) finds that version in createSecret and carries on with the password
+it already holds. The story normally ends on day :attr:`RotationStepper.days`; a failure
+injected into a rotation moves the end (:attr:`RotationStepper.last_day`) on, so the attempt
+that finishes it is always part of the story.
 
 Two strategies show why "alternating users" exists:
 
@@ -100,7 +103,7 @@ class RotationStepper:
         self.versions: list[str] = []  # version ids in creation order; number = index + 1
         self.log: list[str] = []
         self.rotations = 0
-        self._fail_next = False
+        self._fail_days: set[int] = set()  # rotation days whose setSecret fails
         password = self._password()
         self.db.set_password("app_user", password)
         out = self.sm.create_secret(Name=SECRET_NAME, SecretString=json.dumps({"username": "app_user", "password": password}))
@@ -117,34 +120,50 @@ class RotationStepper:
         self.reset()
 
     def fail_next_rotation(self) -> None:
-        """Make setSecret of the next rotation fail (the database is unreachable)."""
-        self._fail_next = True
+        """Make setSecret of the next rotation fail (the database is unreachable).
+
+        The failure is remembered by the day it happens on, so going back and replaying
+        (:meth:`goto`) fails the same rotation again, and the story runs on to the retry.
+        """
+        self._fail_days.add(self.next_rotation_day)
 
     @property
     def day(self) -> int:
         return len(self.history) - 1
 
+    @property
+    def next_rotation_day(self) -> int:
+        """The day of the next rotation attempt after today."""
+        return (self.day // self.rotation_days + 1) * self.rotation_days
+
+    @property
+    def last_day(self) -> int:
+        """Where the story ends: :attr:`days`, or later when an injected failure needs its retry."""
+        retry = max(self._fail_days, default=0) + self.rotation_days if self._fail_days else 0
+        return max(self.days, retry)
+
     def step(self, days: int = 1) -> None:
-        """Advance ``days`` days (never past :attr:`days`)."""
+        """Advance ``days`` days (never past :attr:`last_day`)."""
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise ValueError(f"days must be a whole number >= 1, got {days!r}")
-        for _ in range(min(days, self.days - self.day)):
+        for _ in range(min(days, self.last_day - self.day)):
             self._one_day()
 
     def goto(self, day: int) -> None:
-        """Jump to ``day``; going back replays from day 0 (the story is deterministic)."""
-        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= self.days:
-            raise ValueError(f"day must be a whole number from 0 to {self.days}, got {day!r}")
+        """Jump to ``day``; going back replays from day 0 (the story is deterministic, and the
+        failures injected so far happen again on their days)."""
+        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= self.last_day:
+            raise ValueError(f"day must be a whole number from 0 to {self.last_day}, got {day!r}")
         if day < self.day:
-            fail_next = self._fail_next
+            fail_days = set(self._fail_days)
             self.reset()
-            self._fail_next = fail_next
+            self._fail_days = fail_days
         if day > self.day:
             self.step(day - self.day)
 
     def play(self) -> None:
         """Run to the last day."""
-        self.goto(self.days)
+        self.goto(self.last_day)
 
     # ------------------------------------------------------------------ the story
     def _password(self) -> str:
@@ -206,8 +225,7 @@ class RotationStepper:
             n = len(self.versions)
             notes.append(f"{when} createSecret: v{n} ({user}) labelled AWSPENDING")
         user = new["username"]
-        if self._fail_next:
-            self._fail_next = False
+        if day in self._fail_days:
             self.db.broken = True
         try:
             self.db.set_password(user, new["password"])
@@ -281,7 +299,7 @@ class RotationStepper:
         accepted = ", ".join(f"v{n}" for n in r.accepted) or "nothing"
         requests = sum(x.ok + x.failed for x in self.history)
         return (
-            f"Day {r.day} of {self.days} ({self.strategy}, rotation every {self.rotation_days} days): "
+            f"Day {r.day} of {self.last_day} ({self.strategy}, rotation every {self.rotation_days} days): "
             f"{len(self.versions)} version(s); AWSCURRENT on v{cur}"
             + (f", AWSPREVIOUS on v{prev}" if prev else "")
             + (f", AWSPENDING on v{r.labels['AWSPENDING']}" if r.labels["AWSPENDING"] else "")

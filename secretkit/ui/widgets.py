@@ -40,6 +40,17 @@ from .rotation import STRATEGIES, RotationStepper
 __all__ = ["CostDashboard", "FailoverDashboard", "RotationDashboard"]
 
 _BIG = {"font_size": "16px"}
+# The cost sliders' labels: short, so the track beside each is long enough to drag in a
+# half-width column (the full meaning is the slider's tooltip), and all as wide as the
+# longest, so the tracks line up.
+_COST_LABELS = {
+    "secrets": "secrets stored",
+    "reads_per_day": "reads a day, each",
+    "replicas_per_secret": "replicas per secret",
+    "rotation_days": "rotate every (days)",
+    "growth_pct": "growth a month (%)",
+}
+_COST_LABEL_WIDTH = "10em"
 _BUTTON = W.Layout(width="auto", height="40px")
 
 
@@ -129,8 +140,7 @@ class RotationDashboard(_Dashboard):
 
     def _to_rotation(self) -> None:
         c = self.controller
-        target = min(c.days, (c.day // c.rotation_days + 1) * c.rotation_days)
-        self._run(lambda: c.goto(target))
+        self._run(lambda: c.goto(min(c.last_day, c.next_rotation_day)))
 
     def _on_day(self, change: dict[str, Any]) -> None:
         if not self._syncing:
@@ -144,10 +154,18 @@ class RotationDashboard(_Dashboard):
         c = self.controller
         self._syncing = True
         try:
+            # The story ends later when an injected failure needs its retry (and back on
+            # day `days` after Reset). A slider clamps its value to its range, so a range
+            # that grows is set before the value, one that shrinks after it.
+            grow = c.last_day >= self.day.max
+            if grow:
+                self.play.max = self.day.max = c.last_day
             # The Play button too: the browser links it to the slider and, on drawing the
             # dashboard, copies its value onto the slider, which would rewind to its old day.
             self.play.value = c.day
             self.day.value = c.day
+            if not grow:
+                self.play.max = self.day.max = c.last_day
             self.strategy.value = c.strategy
         finally:
             self._syncing = False
@@ -172,12 +190,18 @@ class FailoverDashboard(_Dashboard):
         self.replica_up = _button(f"Bring {r} back", f"{r} recovers", lambda: self._run(lambda: c.recover(r)), "success")
         self.promote = _button("Promote replica", f"StopReplicationToReplica in {r}", lambda: self._run(c.promote), "info")
         self.write = _button("Write new value", "PutSecretValue, primary region first", lambda: self._run(c.write))
+        #: The buttons that are sometimes impossible, by the key FailoverDrill.unavailable uses.
+        self._guarded = {f"outage {p}": self.primary_down, f"recover {p}": self.primary_up,
+                         f"outage {r}": self.replica_down, f"recover {r}": self.replica_up,
+                         "promote": self.promote}
+        self._tooltips = {key: button.tooltip for key, button in self._guarded.items()}
+        self.why = W.HTML()
         self.figure = failover_figure(c, widget=True)
         self.events = W.HTML()
         self.box = W.VBox([
             W.HBox([self.advance, self.write, self.promote, self.reset_button]),
             W.HBox([self.primary_down, self.primary_up, self.replica_down, self.replica_up]),
-            self.figure, self.twin, self.events,
+            self.why, self.figure, self.twin, self.events,
         ])
         self.refresh()
 
@@ -187,6 +211,15 @@ class FailoverDashboard(_Dashboard):
 
     def refresh(self) -> None:
         c = self.controller
+        # A button whose action is impossible now is disabled, and says why (in its tooltip
+        # and in one line under the buttons), instead of doing nothing or logging an error.
+        reasons = c.unavailable()
+        for key, button in self._guarded.items():
+            button.disabled = key in reasons
+            button.tooltip = f"Not now: {reasons[key]}" if key in reasons else self._tooltips[key]
+        why = "; ".join(f"{self._guarded[key].description}: {reason}" for key, reason in reasons.items())
+        self.why.value = (f'<p style="font-size:15px;margin:2px 0">Not available now. {html.escape(why)}.</p>'
+                          if why else "")
         update_failover(self.figure, c)
         self.twin.value = _twin_html(c.text_twin())
         self.events.value = _log_html(c.log)
@@ -200,11 +233,12 @@ class CostDashboard(_Dashboard):
         self.controller = explorer or CostExplorer()
         c = self.controller
         self._syncing = False
+        self._shown = False
         self.sliders: dict[str, W.IntSlider] = {}
         for name, (_, low, high, step, meaning) in COST_SETTINGS.items():
-            slider = W.IntSlider(value=c.settings[name], min=low, max=high, step=step, description=meaning,
-                                 tooltip=meaning, continuous_update=False,
-                                 layout=W.Layout(width="98%"), style={"description_width": "initial"})
+            slider = W.IntSlider(value=c.settings[name], min=low, max=high, step=step,
+                                 description=_COST_LABELS.get(name, meaning), tooltip=meaning, continuous_update=False,
+                                 layout=W.Layout(width="98%"), style={"description_width": _COST_LABEL_WIDTH})
             slider.observe(self._on_slider(name), names="value")
             self.sliders[name] = slider
         self.figure = cost_figure(c, widget=True)
@@ -219,6 +253,14 @@ class CostDashboard(_Dashboard):
             self.figure, self.twin,
         ])
         self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        # The first time it is shown, the dashboard is where the notebook set it up (a cell
+        # may move sliders before showing it): Reset returns there.
+        if not self._shown:
+            self._shown = True
+            self.controller.keep_as_start()
+        return super()._repr_mimebundle_(**kwargs)
 
     def _on_slider(self, name: str) -> Callable[[dict[str, Any]], None]:
         def changed(change: dict[str, Any]) -> None:
