@@ -23,6 +23,7 @@ import pytest
 from _aws_cli import needs_cli, private_home, run_cli
 from _lambda_support import zip_of
 from secretkit import Cloud
+from secretkit.databases import databases
 
 pytestmark = needs_cli
 ACCOUNT = "123456789012"
@@ -277,3 +278,70 @@ def test_a_region_that_is_down_answers_nothing_and_one_that_does_not_exist_is_re
     unknown = aws(served, "secretsmanager", "list-secrets", region="xx-nowhere-1")
     assert refused(unknown) == ("An error occurred (InvalidSignatureException) when calling the ListSecrets operation: "
                                 "Credential should be scoped to a valid region, not 'xx-nowhere-1'.")
+
+
+def rds_cli(served: Any, *args: str, region: str = "us-east-1") -> subprocess.CompletedProcess[str]:
+    """``aws rds ...`` with ``--endpoint-url`` given: in us-east-1 the CLI v1 sends ``rds`` calls
+    to ``https://rds.amazonaws.com`` whatever ``AWS_ENDPOINT_URL`` says (a fixed override of
+    the CLI's, which only the command-line option beats); other regions follow the variable."""
+    return aws(served, "rds", *args, "--endpoint-url", served[1].endpoint_url, region=region)
+
+
+def test_rds_instances_with_a_managed_master_password_paged_modified_and_deleted(served: Any) -> None:
+    cloud, _, _ = served
+    made = ok(rds_cli(served, "create-db-instance", "--db-instance-identifier", "cli-db", "--engine", "postgres",
+                  "--db-instance-class", "db.t3.micro", "--allocated-storage", "20", "--master-username", "master",
+                  "--manage-master-user-password"))["DBInstance"]
+    assert made["DBInstanceArn"] == f"arn:aws:rds:us-east-1:{ACCOUNT}:db:cli-db"
+    assert made["DBInstanceStatus"] == "creating" and made["MasterUserSecret"]["SecretStatus"] == "creating"
+    secret_arn = made["MasterUserSecret"]["SecretArn"]
+    assert secret_arn.startswith(f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:rds!db-")
+
+    described = ok(rds_cli(served, "describe-db-instances", "--db-instance-identifier", "cli-db"))["DBInstances"]
+    assert described[0]["DBInstanceStatus"] == "available"
+    assert described[0]["MasterUserSecret"] == {**made["MasterUserSecret"], "SecretStatus": "active"}
+    assert described[0]["Endpoint"]["Port"] == 5432
+    # The secret RDS keeps, read by the CLI through the same endpoint: the password the server accepts.
+    got = ok(aws(served, "secretsmanager", "get-secret-value", "--secret-id", secret_arn))
+    value = json.loads(got["SecretString"])
+    assert got["Name"].startswith("rds!db-") and value["username"] == "master"
+    server = databases(cloud).by_host[described[0]["Endpoint"]["Address"]]
+    assert server.accepts("master", value["password"]) and not server.accepts("master", value["password"] + "x")
+
+    rds = cloud.client("rds")
+    for i in range(20):  # a notebook makes the rest; the CLI pages through them all
+        rds.create_db_instance(DBInstanceIdentifier=f"cli-page-{i:02}", Engine="mysql", DBInstanceClass="db.t3.micro",
+                               AllocatedStorage=20, MasterUsername="admin", MasterUserPassword="Page-pw-12345")
+    before = len(calls(cloud, "DescribeDBInstances"))
+    listed = ok(rds_cli(served, "describe-db-instances", "--page-size", "20"))["DBInstances"]
+    assert [i["DBInstanceIdentifier"] for i in listed] == ["cli-db"] + [f"cli-page-{i:02}" for i in range(20)]
+    assert len(calls(cloud, "DescribeDBInstances")) - before == 2  # 20 records, then the Marker's page of one
+    first = ok(rds_cli(served, "describe-db-instances", "--max-items", "3"))
+    rest = ok(rds_cli(served, "describe-db-instances", "--starting-token", first["NextToken"], "--max-items", "100"))
+    assert [i["DBInstanceIdentifier"] for i in first["DBInstances"] + rest["DBInstances"]] == [
+        i["DBInstanceIdentifier"] for i in listed]
+    assert len(first["DBInstances"]) == 3 and "NextToken" not in rest
+    small = rds_cli(served, "describe-db-instances", "--max-records", "5")
+    assert refused(small) == ("An error occurred (InvalidParameterValue) when calling the DescribeDBInstances "
+                              "operation: Invalid value 5 for MaxRecords. Must be between 20 and 100")
+
+    modified = ok(rds_cli(served, "modify-db-instance", "--db-instance-identifier", "cli-db",
+                      "--db-instance-class", "db.t3.small", "--deletion-protection"))["DBInstance"]
+    assert modified["PendingModifiedValues"] == {"DBInstanceClass": "db.t3.small"}  # waits for the maintenance window
+    assert modified["DeletionProtection"] is True
+    protected = rds_cli(served, "delete-db-instance", "--db-instance-identifier", "cli-db", "--skip-final-snapshot")
+    assert refused(protected) == (
+        "An error occurred (InvalidParameterCombination) when calling the DeleteDBInstance operation: "
+        "Cannot delete protected DB Instance, please disable deletion protection and try again.")
+    ok(rds_cli(served, "modify-db-instance", "--db-instance-identifier", "cli-db", "--no-deletion-protection",
+           "--db-instance-class", "db.t3.small", "--apply-immediately"))
+    assert rds.describe_db_instances(DBInstanceIdentifier="cli-db")["DBInstances"][0]["DBInstanceClass"] == "db.t3.small"
+
+    deleted = ok(rds_cli(served, "delete-db-instance", "--db-instance-identifier", "cli-db", "--skip-final-snapshot"))
+    assert deleted["DBInstance"]["DBInstanceStatus"] == "deleting"
+    assert refused(rds_cli(served, "describe-db-instances", "--db-instance-identifier", "cli-db")) == (
+        "An error occurred (DBInstanceNotFound) when calling the DescribeDBInstances operation: DBInstance cli-db not found."
+    )
+    assert ok(aws(served, "rds", "describe-db-instances", region="eu-west-2")) == {"DBInstances": []}  # the variable alone
+    gone = aws(served, "secretsmanager", "get-secret-value", "--secret-id", secret_arn)
+    assert refused(gone).startswith("An error occurred (ResourceNotFoundException) when calling the GetSecretValue")

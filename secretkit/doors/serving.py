@@ -21,6 +21,11 @@ list-secrets`` lists the secrets the notebook made. What happens to one request:
    access control looks for it), in the region the request was signed for;
 3. it encodes the model's answer, or its AWS error, as AWS would send it.
 
+The AWS CLI v1 ignores ``AWS_ENDPOINT_URL`` for ``aws rds`` in us-east-1 (it has a fixed
+``https://rds.amazonaws.com`` for that one region, which only ``--endpoint-url`` on the
+command line overrides); in every other region, and for every other service, the printed
+variable is enough.
+
 The key printed is an access key of the account's **root user**, issued by the Cloud the
 first time it is served (and reused after). Keys made with ``iam create-access-key`` work
 the same way, for their users.
