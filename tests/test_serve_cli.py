@@ -345,3 +345,64 @@ def test_rds_instances_with_a_managed_master_password_paged_modified_and_deleted
     assert ok(aws(served, "rds", "describe-db-instances", region="eu-west-2")) == {"DBInstances": []}  # the variable alone
     gone = aws(served, "secretsmanager", "get-secret-value", "--secret-id", secret_arn)
     assert refused(gone).startswith("An error occurred (ResourceNotFoundException) when calling the GetSecretValue")
+
+
+def test_eventbridge_scheduled_rules_invoke_a_lambda_function_paged_described_and_deleted(served: Any, tmp_path: Path) -> None:
+    cloud, serving, _ = served
+    package = tmp_path / "function.zip"
+    package.write_bytes(zip_of("""
+        def lambda_handler(event, context):
+            return {"source": event["source"]}
+    """))
+    role = f"arn:aws:iam::{ACCOUNT}:role/lambda-exec"
+    function_arn = ok(aws(served, "lambda", "create-function", "--function-name", "cli-nightly", "--runtime",
+                          "python3.12", "--role", role, "--handler", "lambda_function.lambda_handler", "--zip-file",
+                          f"fileb://{package}"))["FunctionArn"]
+    rule_arn = ok(aws(served, "events", "put-rule", "--name", "cli-nightly", "--schedule-expression",
+                      "cron(0 3 * * ? *)", "--description", "every night at 03:00"))["RuleArn"]
+    assert rule_arn == f"arn:aws:events:us-east-1:{ACCOUNT}:rule/cli-nightly"
+    ok(aws(served, "lambda", "add-permission", "--function-name", "cli-nightly", "--statement-id", "events",
+           "--action", "lambda:InvokeFunction", "--principal", "events.amazonaws.com", "--source-arn", rule_arn))
+    put = ok(aws(served, "events", "put-targets", "--rule", "cli-nightly", "--targets", f"Id=fn,Arn={function_arn}"))
+    assert put == {"FailedEntryCount": 0, "FailedEntries": []}
+    rule = ok(aws(served, "events", "describe-rule", "--name", "cli-nightly"))
+    assert (rule["Arn"], rule["ScheduleExpression"], rule["State"]) == (rule_arn, "cron(0 3 * * ? *)", "ENABLED")
+    assert rule["Description"] == "every night at 03:00"
+    listed_targets = ok(aws(served, "events", "list-targets-by-rule", "--rule", "cli-nightly"))["Targets"]
+    assert listed_targets == [{"Id": "fn", "Arn": function_arn}]
+
+    def fired() -> int:
+        return len([e for e in cloud.events.select(kind="invoke") if e.detail.get("rule") == rule_arn])
+
+    before = fired()
+    step = urllib.request.Request(f"{serving.endpoint_url}/_secretkit/clock", data=b'{"advance": {"days": 2}}',
+                                  method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(step, timeout=10) as answer:
+        answer.read()
+    assert fired() - before == 2  # two nights, one invocation each
+
+    for name in ("cli-z-1", "cli-z-2"):
+        ok(aws(served, "events", "put-rule", "--name", name, "--schedule-expression", "rate(1 hour)"))
+    calls_before = len(calls(cloud, "ListRules"))
+    paged = ok(aws(served, "events", "list-rules", "--name-prefix", "cli-", "--page-size", "1"))
+    assert [r["Name"] for r in paged["Rules"]] == ["cli-nightly", "cli-z-1", "cli-z-2"]
+    assert len(calls(cloud, "ListRules")) - calls_before == 3  # NextToken followed, one rule a page
+    first = ok(aws(served, "events", "list-rules", "--name-prefix", "cli-", "--max-items", "2"))
+    rest = ok(aws(served, "events", "list-rules", "--name-prefix", "cli-", "--starting-token", first["NextToken"]))
+    assert [r["Name"] for r in first["Rules"] + rest["Rules"]] == ["cli-nightly", "cli-z-1", "cli-z-2"]
+
+    assert refused(aws(served, "events", "delete-rule", "--name", "cli-nightly")) == (
+        "An error occurred (ValidationException) when calling the DeleteRule operation: "
+        "Rule can't be deleted since it has targets."
+    )
+    removed = ok(aws(served, "events", "remove-targets", "--rule", "cli-nightly", "--ids", "fn"))
+    assert removed["FailedEntryCount"] == 0
+    ok(aws(served, "events", "delete-rule", "--name", "cli-nightly"))
+    assert refused(aws(served, "events", "describe-rule", "--name", "cli-nightly")) == (
+        "An error occurred (ResourceNotFoundException) when calling the DescribeRule operation: "
+        "Rule cli-nightly does not exist on EventBus default."
+    )
+    assert "cli-nightly" not in {r["Name"] for r in cloud.client("events").list_rules()["Rules"]}
+    bad = aws(served, "events", "put-rule", "--name", "cli-bad", "--schedule-expression", "rate(1 days)")
+    assert refused(bad) == ("An error occurred (ValidationException) when calling the PutRule operation: "
+                            "Parameter ScheduleExpression is not valid.")
