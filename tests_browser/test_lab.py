@@ -25,6 +25,7 @@ from _course import (
     FONTS_JS,
     MIN_CHART_HEIGHT,
     Expect,
+    check_chart_widths,
     check_fits,
     check_fonts,
     check_poke,
@@ -184,6 +185,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, ex
             dashboard = tab.locator(f'[data-test-cell="{cell["index"]}"]')
             check_fonts(dashboard.evaluate(FONTS_JS), [], ("widget labels",))
             check_fits(dashboard)
+            check_chart_widths(dashboard)
             if expect.poke is not None:
                 scroll_to(dashboard)
                 check_poke(tab, dashboard, expect.poke)
