@@ -6,7 +6,8 @@ run from top to bottom.
 For each notebook: it opens unmodified; no cell errors (except cells tagged
 ``raises-exception``, which must raise); the expected charts and dashboards rendered; prose,
 code, outputs and widget labels at the kit's font sizes; each dashboard's controls and
-chart visible together in one screen, with plotly's toolbar clear of the chart titles;
+chart visible together in one screen, with plotly's toolbar clear of the chart titles and
+each dashboard chart drawn as wide as its output area;
 nothing broken in the browser console and no request leaving the machine; for each
 lecture dashboard, one control used and its chart and text twin seen to change. A
 screenshot of each notebook is saved in ``test-artifacts/browser/``.

@@ -2,7 +2,7 @@
 ``python3 kit.py present`` serves it (the same command line, see ``_servers.py``), at
 1280x800, renders its charts and widgets, hides its code, shows prose, outputs and widget
 labels at the kit's font sizes, fits each dashboard's controls and chart in one screen,
-and responds to a click or a slider like the JupyterLab version does. A screenshot of
+draws its chart as wide as its output area, and responds to a click or a slider like the JupyterLab version does. A screenshot of
 each is saved in ``test-artifacts/browser/``.
 """
 

@@ -14,7 +14,7 @@ the chart's view: a ``ResizeObserver`` on the element the chart is drawn into. W
 element gets a width the chart does not have (once it is attached to the page, and when
 the output area changes width later, say a side panel opens), the view re-measures
 through plotly's own ``autosizeFigure``, which leaves alone a figure whose layout sets a
-``width``. Python sees no difference: it is a ``go.FigureWidget`` like any other.
+``width``. In Python it is a ``go.FigureWidget`` like any other.
 """
 
 from __future__ import annotations
