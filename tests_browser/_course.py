@@ -196,6 +196,35 @@ def check_fits(dashboard: Locator) -> None:
     short = [(label, track) for label, track, whole in dashboard.evaluate(WIDTHS_JS) if track < MIN_TRACK_SHARE * whole]
     assert not short, f"sliders with short tracks (label, track px): {short}"
 
+# Each widget chart's drawn width (plotly's own measure, and its SVG's) against the width
+# inside the output area that holds it: a chart sized without its container measured comes
+# out at plotly's default of 700 px instead.
+CHART_WIDTHS_JS = """(root) => Array.from(root.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const area = gd.closest('.jp-OutputArea-output') || gd.parentElement;
+  const style = getComputedStyle(area);
+  const inside = area.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const svg = gd.querySelector('.main-svg');
+  return {area: Math.round(inside), layout: Math.round((gd._fullLayout || {}).width || 0),
+          svg: svg ? Math.round(svg.getBoundingClientRect().width) : 0};
+})"""
+CHART_WIDTH_SLACK = 4  # px: margins and borders of the widget boxes around a chart
+
+
+def chart_widths(dashboard: Locator) -> list[dict[str, int]]:
+    return dashboard.evaluate(CHART_WIDTHS_JS)
+
+
+def check_chart_widths(dashboard: Locator) -> None:
+    """Every chart in the dashboard is drawn as wide as its output area (within a few px)."""
+    def fits(widths: list[dict[str, int]]) -> bool:
+        return bool(widths) and all(abs(w["area"] - w[k]) <= CHART_WIDTH_SLACK for w in widths for k in ("layout", "svg"))
+
+    # Plotly re-measures a moment after the chart's element changes size; allow it that moment.
+    widths = settle(dashboard.page, lambda: chart_widths(dashboard), fits, patience=5.0)
+    assert widths, "the dashboard shows no chart"
+    assert fits(widths), f"charts not as wide as their output area (px): {widths}"
+
+
 # A chart counts as drawn once it is taller than this many pixels (an empty one is flat).
 MIN_CHART_HEIGHT = 50
 

@@ -6,7 +6,8 @@ run from top to bottom.
 For each notebook: it opens unmodified; no cell errors (except cells tagged
 ``raises-exception``, which must raise); the expected charts and dashboards rendered; prose,
 code, outputs and widget labels at the kit's font sizes; each dashboard's controls and
-chart visible together in one screen, with plotly's toolbar clear of the chart titles;
+chart visible together in one screen, with plotly's toolbar clear of the chart titles and
+each dashboard chart drawn as wide as its output area;
 nothing broken in the browser console and no request leaving the machine; for each
 lecture dashboard, one control used and its chart and text twin seen to change. A
 screenshot of each notebook is saved in ``test-artifacts/browser/``.
@@ -25,6 +26,7 @@ from _course import (
     FONTS_JS,
     MIN_CHART_HEIGHT,
     Expect,
+    check_chart_widths,
     check_fits,
     check_fonts,
     check_poke,
@@ -184,6 +186,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab_server, artifacts, ex
             dashboard = tab.locator(f'[data-test-cell="{cell["index"]}"]')
             check_fonts(dashboard.evaluate(FONTS_JS), [], ("widget labels",))
             check_fits(dashboard)
+            check_chart_widths(dashboard)
             if expect.poke is not None:
                 scroll_to(dashboard)
                 check_poke(tab, dashboard, expect.poke)

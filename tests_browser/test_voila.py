@@ -2,7 +2,7 @@
 ``python3 kit.py present`` serves it (the same command line, see ``_servers.py``), at
 1280x800, renders its charts and widgets, hides its code, shows prose, outputs and widget
 labels at the kit's font sizes, fits each dashboard's controls and chart in one screen,
-and responds to a click or a slider like the JupyterLab version does. A screenshot of
+draws its chart as wide as its output area, and responds to a click or a slider like the JupyterLab version does. A screenshot of
 each is saved in ``test-artifacts/browser/``.
 """
 
@@ -19,6 +19,7 @@ from _course import (
     FONTS_JS,
     MIN_CHART_HEIGHT,
     Expect,
+    check_chart_widths,
     check_fits,
     check_fonts,
     check_poke,
@@ -85,6 +86,7 @@ def test_dashboard_renders_and_responds_in_voila(page, voila_server, artifacts, 
         check_fonts(tab.locator("#rendered_cells").evaluate(FONTS_JS), ["prose", "outputs"], ("widget labels",))
         dashboard = tab.locator('[data-test-widget="0"]')
         check_fits(dashboard)
+        check_chart_widths(dashboard)
         scroll_to(dashboard)
         check_poke(tab, dashboard, expect.poke)
         scroll_to(dashboard)

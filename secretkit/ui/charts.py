@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from ..pricing import PARAMETER_STORE_DEFAULT_TPS
 from .cost import COMPONENTS, SERVICES, CostExplorer
 from .failover import FailoverDrill
+from .fitwidth import FittedFigureWidget
 from .rotation import LABELS, RotationStepper
 from .theme import COLORS, OKABE_ITO
 
@@ -33,7 +34,7 @@ _COMPONENT_COLORS = dict(zip(COMPONENTS, (OKABE_ITO[4], OKABE_ITO[1], OKABE_ITO[
 
 
 def _new(widget: bool, layout: dict[str, Any]) -> go.Figure:
-    fig = go.FigureWidget() if widget else go.Figure()
+    fig = FittedFigureWidget() if widget else go.Figure()
     fig.update_layout(**layout)
     return fig
 
