@@ -9,10 +9,12 @@ needed for that, so this test runs without Chromium.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -39,7 +41,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def _type_and_read(server: Server, lines: list[str], until: str, timeout: float = 90.0) -> str:
     """Open a terminal, type ``lines``, and return its output once ``until`` appears in it
     (the terminal echoes what is typed: ``until`` must be what only a command prints)."""
-    from tornado.ioloop import IOLoop
     from tornado.websocket import websocket_connect
 
     name = json.loads(server.api("POST", "/api/terminals"))["name"]
@@ -61,8 +62,11 @@ def _type_and_read(server: Server, lines: list[str], until: str, timeout: float 
         connection.close()
         return seen
 
+    # The browser tests' Playwright keeps an event loop running in this thread, so the talk
+    # gets a loop of its own in a thread of its own rather than borrowing (and stopping) that one.
     try:
-        return IOLoop.current().run_sync(talk, timeout=timeout + 10)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, asyncio.wait_for(talk(), timeout + 10)).result()
     finally:
         server.api("DELETE", f"/api/terminals/{name}")
 
