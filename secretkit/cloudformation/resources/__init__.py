@@ -5,7 +5,7 @@ CloudFormation work adds modules here (Lambda functions and permissions, EventBr
 rules, RDS instances and clusters, IAM roles) without touching the engine.
 """
 
-from . import inert, kms_alias, kms_key, rotation_schedule, secret, secret_attachment, secret_policy, ssm_parameter
+from . import events_rule, inert, kms_alias, kms_key, lambda_function, rotation_schedule, secret, secret_attachment, secret_policy, ssm_parameter
 from .base import REGISTRY, Provisioned, ResourceContext, ResourceFailure, ResourceType, StackServices, register
 
 __all__ = [
@@ -15,9 +15,11 @@ __all__ = [
     "ResourceFailure",
     "ResourceType",
     "StackServices",
+    "events_rule",
     "inert",
     "kms_alias",
     "kms_key",
+    "lambda_function",
     "register",
     "rotation_schedule",
     "secret",
