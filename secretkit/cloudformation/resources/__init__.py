@@ -5,7 +5,7 @@ CloudFormation work adds modules here (Lambda functions and permissions, EventBr
 rules, RDS instances and clusters, IAM roles) without touching the engine.
 """
 
-from . import events_rule, inert, kms_alias, kms_key, lambda_function, rotation_schedule, secret, secret_attachment, secret_policy, ssm_parameter
+from . import events_rule, iam_entities, inert, kms_alias, kms_key, lambda_function, rotation_schedule, secret, secret_attachment, secret_policy, ssm_parameter
 from .base import REGISTRY, Provisioned, ResourceContext, ResourceFailure, ResourceType, StackServices, register
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "ResourceType",
     "StackServices",
     "events_rule",
+    "iam_entities",
     "inert",
     "kms_alias",
     "kms_key",
