@@ -125,6 +125,8 @@ class ReadOperations:
         if template is None:
             raise fail("ValidationError", f"Stack with id {StackName} does not have a template")
         # Without transforms the processed template is the original one, text and all.
+        if TemplateStage == "Processed" and template.processed_body is not None:
+            return {"TemplateBody": template.processed_body, "StagesAvailable": ["Original", "Processed"]}
         return {"TemplateBody": template.body, "StagesAvailable": ["Original", "Processed"]}
 
     @operation("DescribeChangeSet")

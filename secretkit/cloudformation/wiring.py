@@ -21,8 +21,9 @@ from .basis import ClientError, Env, fail
 from .dynamic import Resolvers
 from .resources.base import ResourceFailure
 from .service import CloudFormation
+from .transform import PACKAGE_BUCKET, ROTATION_TYPES, package_key
 
-__all__ = ["ATTACHMENT_ENGINES", "CloudServices", "build", "parameter_reader", "rds_database", "resolvers_for"]
+__all__ = ["ATTACHMENT_ENGINES", "CloudServices", "build", "parameter_reader", "rds_database", "resolvers_for", "rotation_package"]
 
 Databases = Callable[[str, str, str], "dict[str, Any] | None"]
 
@@ -47,6 +48,9 @@ class CloudServices:
             return self._databases(target_type, target_id, region)
         return rds_database(self._cloud.service("rds", region), target_type, target_id)
 
+    def package(self, bucket: str, key: str) -> bytes | None:
+        return rotation_package(bucket, key)
+
 
 #: The ``engine`` a SecretTargetAttachment writes, as the rotation functions name engines.
 ATTACHMENT_ENGINES = {"mysql": "mysql", "aurora-mysql": "mysql", "mariadb": "mariadb", "postgres": "postgres",
@@ -69,6 +73,18 @@ def rds_database(rds: Any, target_type: str, target_id: str) -> dict[str, Any] |
             return None
         raise
     return {"engine": ATTACHMENT_ENGINES.get(entry["Engine"], entry["Engine"]), "host": host, "port": port}
+
+
+def rotation_package(bucket: str, key: str) -> bytes | None:
+    """The zip of the pre-built rotation function at the transform's kit-only location."""
+    if bucket != PACKAGE_BUCKET:
+        return None
+    from .. import rotation_functions  # loaded only when a stack deploys one
+
+    for engine, strategy in ROTATION_TYPES.values():
+        if key == package_key(engine, strategy):
+            return rotation_functions.package(engine, strategy)
+    return None
 
 
 def parameter_reader(cloud: Any, region: str) -> Callable[[str], str | None]:

@@ -5,7 +5,9 @@ Lambda runtime, and the resource-policy statements that let services invoke them
 a file named ``index.py`` and zips it, so ``Handler`` is ``index.<function>``. The zip is
 deployed with ``CreateFunction`` and run by the same runtime as any other function
 (environment, context, logs, boto3 reaching this Cloud). ``Code.S3Bucket``/``S3Key`` and
-``ImageUri`` fail: the kit models no S3 and no container images. Other properties:
+``ImageUri`` fail: the kit models no S3 and no container images; the one exception is the
+kit-only bucket ``secretkit-rotation-functions`` that the Secrets Manager transform
+(:mod:`..transform`) names, whose keys are the kit's pre-built rotation packages. Other properties:
 ``FunctionName`` (replacement; made up as ``<stack>-<LogicalId>-<12 random>`` when left
 out, at most 64 characters), ``Runtime`` (python3.x), ``Role``, ``Handler``, ``Timeout``
 (default 3), ``MemorySize`` (default 128), ``Environment.Variables``, ``Description``,
@@ -47,7 +49,7 @@ def inline_zip(source: str) -> bytes:
     return buffer.getvalue()
 
 
-def _code(props: dict[str, Any]) -> bytes:
+def _code(ctx: ResourceContext, props: dict[str, Any]) -> bytes:
     code = props.get("Code")
     if not isinstance(code, dict):
         raise ResourceFailure("Property Code must be an object.")
@@ -55,6 +57,10 @@ def _code(props: dict[str, Any]) -> bytes:
         return inline_zip(str(code["ZipFile"]))
     if "ImageUri" in code:
         raise ResourceFailure("secretkit models .zip packages only, not container images (Code.ImageUri).")
+    if code.get("S3Bucket") is not None and code.get("S3Key") is not None:
+        found = ctx.services.package(str(code["S3Bucket"]), str(code["S3Key"]))
+        if found is not None:  # the kit's pre-built rotation packages (the Secrets Manager transform's)
+            return found
     raise ResourceFailure("secretkit models no S3: give the function's source inline in Code.ZipFile.")
 
 
@@ -90,7 +96,7 @@ class LambdaFunction(ResourceType):
         tags = {str(t["Key"]): str(t["Value"]) for t in props.get("Tags") or []}
         if tags:
             args["Tags"] = tags
-        config = ctx.service("lambda").create_function(FunctionName=name, Code={"ZipFile": _code(props)}, **args)
+        config = ctx.service("lambda").create_function(FunctionName=name, Code={"ZipFile": _code(ctx, props)}, **args)
         return Provisioned(name, name, _attributes(config))
 
     def update(
@@ -101,7 +107,7 @@ class LambdaFunction(ResourceType):
         lam = ctx.service("lambda")
         name = current.physical_id
         if "Code" in changed:
-            lam.update_function_code(FunctionName=name, ZipFile=_code(new))
+            lam.update_function_code(FunctionName=name, ZipFile=_code(ctx, new))
         if changed & set(_CONFIG):
             lam.update_function_configuration(FunctionName=name, **_configuration(new))
         return current
