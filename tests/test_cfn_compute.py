@@ -191,6 +191,8 @@ Outputs:
     Value: !Ref Every30Days
   RuleArn:
     Value: !GetAtt Every30Days.Arn
+  RuleName:
+    Value: !GetAtt Every30Days.RuleName
 """
 
 
@@ -200,7 +202,7 @@ def test_a_scheduled_rule_rotates_a_parameter_on_the_clock(cloud, cfn):
     cfn.create_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION)
     assert stack_status(cfn, "tokens") == "CREATE_COMPLETE"
     out = outputs(cfn, "tokens")
-    assert out["Rule"].startswith("tokens-Every30Days-")
+    assert out["Rule"].startswith("tokens-Every30Days-") and out["RuleName"] == out["Rule"]
     assert out["RuleArn"] == f"arn:aws:events:us-east-1:{ACCOUNT}:rule/{out['Rule']}"
     rule = events.describe_rule(Name=out["Rule"])
     assert (rule["ScheduleExpression"], rule["State"]) == ("rate(30 days)", "ENABLED")

@@ -69,6 +69,8 @@ Outputs:
     Value: !GetAtt ReaderPolicy.PolicyId
   Extra:
     Value: !Ref ExtraPolicy
+  PolicyVersion:
+    Value: !GetAtt ReaderPolicy.DefaultVersionId
 """
 
 
@@ -110,6 +112,7 @@ def test_a_role_with_inline_managed_and_separate_policies(cfn, iam):
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert out["Policy"] == out["PolicyArn"] and out["Policy"].startswith(f"arn:aws:iam::{ACCOUNT}:policy/app-ReaderPolicy-")
     assert iam.get_policy(PolicyArn=out["Policy"])["Policy"]["PolicyId"] == out["PolicyId"]
+    assert out["PolicyVersion"] == "v1"
     attached = iam.list_attached_role_policies(RoleName=out["Role"])["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [out["Policy"]]
     assert sorted(iam.list_role_policies(RoleName=out["Role"])["PolicyNames"]) == ["describe-secrets", "write-logs"]

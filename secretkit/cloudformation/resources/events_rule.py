@@ -14,7 +14,7 @@ left out), ``ScheduleExpression``, ``State`` (default ``ENABLED``), ``Descriptio
 scheduled rules on the default bus only: ``EventPattern`` and other buses fail with
 EventBridge's own refusal. An update calls ``PutRule`` again and replaces the target list
 (``RemoveTargets`` for the ids that went, ``PutTargets`` for the rest). Deleting removes
-the targets and then the rule. Ref returns the rule's name; ``Fn::GetAtt Arn`` its ARN.
+the targets and then the rule. Ref returns the rule's name; ``Fn::GetAtt`` gives ``Arn`` and ``RuleName``.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class EventsRule(ResourceType):
         except Exception:
             events.delete_rule(Name=name)  # a failed create leaves nothing behind
             raise
-        return Provisioned(name, name, {"Arn": arn}, {"targets": [t["Id"] for t in targets]})
+        return Provisioned(name, name, {"Arn": arn, "RuleName": name}, {"targets": [t["Id"] for t in targets]})
 
     def update(
         self, ctx: ResourceContext, current: Provisioned, old: dict[str, Any], new: dict[str, Any], changed: frozenset[str]

@@ -19,10 +19,11 @@ document is put on each role and user named, and taken off when they leave the l
 the resource is deleted. ``Groups`` fail: the kit's IAM has no groups. The physical id (and
 Ref, and ``Fn::GetAtt Id``) is an id CloudFormation makes up (``<stack>-<LogicalId>-<12 random>``).
 
-**ManagedPolicy**: ``ManagedPolicyName`` (replacement; made up when left out), ``Path``,
-``Description``, ``PolicyDocument``, ``Roles``, ``Users`` (attached). Ref returns the
+**ManagedPolicy**: ``ManagedPolicyName``, ``Path`` and ``Description`` (replacement; the name is made up when left out),
+``PolicyDocument``, ``Roles``, ``Users`` (attached). Ref returns the
 policy's ARN; ``Fn::GetAtt`` gives ``PolicyArn``, ``PolicyId``, ``DefaultVersionId``,
-``AttachmentCount`` and ``IsAttachable``. Changing the attachments is an update in place;
+``AttachmentCount``, ``IsAttachable``, ``PermissionsBoundaryUsageCount``, ``CreateDate``
+and ``UpdateDate``. Changing the attachments is an update in place;
 the kit's IAM has one version per policy (no CreatePolicyVersion), so a changed
 ``PolicyDocument`` fails with that reason instead of writing version ``v2``.
 """
@@ -186,7 +187,13 @@ def _managed_attributes(policy: dict[str, Any]) -> dict[str, Any]:
     return {
         "PolicyArn": policy["Arn"], "PolicyId": policy["PolicyId"], "DefaultVersionId": policy["DefaultVersionId"],
         "AttachmentCount": policy["AttachmentCount"], "IsAttachable": policy["IsAttachable"],
+        "PermissionsBoundaryUsageCount": policy["PermissionsBoundaryUsageCount"],
+        "CreateDate": _iso(policy["CreateDate"]), "UpdateDate": _iso(policy["UpdateDate"]),
     }
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _attach(iam: Any, arn: str, roles: list[str], users: list[str], verb: str) -> None:
@@ -223,10 +230,10 @@ class IamManagedPolicy(ResourceType):
         self, ctx: ResourceContext, current: Provisioned, old: dict[str, Any], new: dict[str, Any], changed: frozenset[str]
     ) -> Provisioned:
         _no_groups(new)
-        if changed & {"PolicyDocument", "Description"}:
+        if "PolicyDocument" in changed:
             raise ResourceFailure(
                 "secretkit's IAM keeps one version per managed policy (no CreatePolicyVersion): "
-                "changing its PolicyDocument or Description is not modelled."
+                "changing its PolicyDocument is not modelled."
             )
         iam = ctx.service("iam")
         arn = current.physical_id
