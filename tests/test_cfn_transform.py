@@ -158,3 +158,10 @@ def test_the_2020_version_and_a_multi_user_function(cloud, cfn):
     role_name = config["Role"].rsplit("/", 1)[1]
     policy = cloud.client("iam").get_role_policy(RoleName=role_name, PolicyName="SecretsManagerRotationPolicy")["PolicyDocument"]
     assert "rds:DescribeDBInstances" in json.dumps(policy)
+
+
+def test_validate_template_names_the_transform_as_needing_auto_expand(cfn):
+    out = cfn.validate_template(TemplateBody=HOSTED)
+    assert out["Capabilities"] == ["CAPABILITY_AUTO_EXPAND"]
+    assert out["CapabilitiesReason"] == "The following resource(s) require capabilities: [AWS::SecretsManager-2024-09-16]"
+    assert out["DeclaredTransforms"] == ["AWS::SecretsManager-2024-09-16"]
