@@ -5,16 +5,21 @@ Lambda runtime, and the resource-policy statements that let services invoke them
 a file named ``index.py`` and zips it, so ``Handler`` is ``index.<function>``. The zip is
 deployed with ``CreateFunction`` and run by the same runtime as any other function
 (environment, context, logs, boto3 reaching this Cloud). ``Code.S3Bucket``/``S3Key`` and
-``ImageUri`` fail: the kit models no S3 and no container images; the one exception is the
+``ImageUri`` fail: the kit models no S3 and no container images. The one exception is the
 kit-only bucket ``secretkit-rotation-functions`` that the Secrets Manager transform
-(:mod:`..transform`) names, whose keys are the kit's pre-built rotation packages. Other properties:
-``FunctionName`` (replacement; made up as ``<stack>-<LogicalId>-<12 random>`` when left
-out, at most 64 characters), ``Runtime`` (python3.x), ``Role``, ``Handler``, ``Timeout``
-(default 3), ``MemorySize`` (default 128), ``Environment.Variables``, ``Description``,
-``Architectures``, ``Tags`` (``[{Key, Value}]``). AWS's ``cfnresponse`` module for custom
-resources is not provided (the kit has no custom resources). An update calls
-``UpdateFunctionCode`` when ``Code`` changed and ``UpdateFunctionConfiguration`` when any
-other property did (changing ``Tags`` fails: the kit's Lambda has no TagResource). Ref returns the function's name; ``Fn::GetAtt Arn`` its ARN.
+(:mod:`..transform`) names: its keys are the kit's pre-built rotation packages.
+
+Other properties: ``FunctionName`` (replacement; made up as ``<stack>-<LogicalId>-<12
+random>``, at most 64 characters, when left out), ``Runtime`` (python3.x), ``Role``,
+``Handler``, ``Timeout`` (default 3), ``MemorySize`` (default 128),
+``Environment.Variables``, ``Description``, ``Architectures``, ``Tags`` (``[{Key,
+Value}]``). Properties the kit's Lambda does not model (``VpcConfig``, ``Layers``,
+``TracingConfig``, ``ReservedConcurrentExecutions``...) are accepted and have no effect.
+AWS's ``cfnresponse`` module for custom resources is not provided (the kit has no custom
+resources). An update calls ``UpdateFunctionCode`` when ``Code`` or ``Architectures``
+changed, and ``UpdateFunctionConfiguration`` when the runtime, role, handler, description,
+timeout, memory or environment did; changing ``Tags`` fails (the kit's Lambda has no
+TagResource). Ref returns the function's name; ``Fn::GetAtt Arn`` its ARN.
 
 **Permission.** ``AddPermission`` on ``FunctionName`` (name or ARN) for ``Action``,
 ``Principal`` and the optional ``SourceArn``, ``SourceAccount``, ``EventSourceToken`` and
@@ -106,8 +111,9 @@ class LambdaFunction(ResourceType):
             raise ResourceFailure("secretkit's Lambda has no TagResource: changing a function's Tags is not modelled.")
         lam = ctx.service("lambda")
         name = current.physical_id
-        if "Code" in changed:
-            lam.update_function_code(FunctionName=name, ZipFile=_code(ctx, new))
+        if changed & {"Code", "Architectures"}:
+            extra = {"Architectures": [str(a) for a in new["Architectures"]]} if new.get("Architectures") else {}
+            lam.update_function_code(FunctionName=name, ZipFile=_code(ctx, new), **extra)
         if changed & set(_CONFIG):
             lam.update_function_configuration(FunctionName=name, **_configuration(new))
         return current
