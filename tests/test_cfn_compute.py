@@ -317,3 +317,35 @@ def test_a_rotation_schedule_without_the_permission_fails_with_secrets_managers_
     (logical, reason), = failures(cfn, "keys")
     assert logical == "ApiKeyRotation" and reason.startswith("Secrets Manager cannot invoke the specified Lambda function.")
     assert sm.list_secrets()["SecretList"] == []
+
+
+def test_a_permission_is_replaced_when_any_property_changes(cfn, lam):
+    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION)
+    name, before = outputs(cfn, "hello")["Name"], outputs(cfn, "hello")["Permission"]
+    changed = FUNCTION.replace("Principal: events.amazonaws.com", "Principal: secretsmanager.amazonaws.com")
+    cfn.update_stack(StackName="hello", TemplateBody=changed)
+    assert stack_status(cfn, "hello") == "UPDATE_COMPLETE"
+    after = outputs(cfn, "hello")["Permission"]
+    assert after != before
+    statements = json.loads(lam.get_policy(FunctionName=name)["Policy"])["Statement"]
+    assert [(s["Sid"], s["Principal"]) for s in statements] == [(after, {"Service": "secretsmanager.amazonaws.com"})]
+
+
+def test_rule_targets_follow_the_template_and_event_patterns_are_refused(cloud, cfn):
+    events = cloud.client("events", region_name="us-east-1")
+    cfn.create_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION)
+    rule = outputs(cfn, "tokens")["Rule"]
+    two = PARAMETER_ROTATION.replace("          Id: rotator\n", "          Id: rotator\n        - Arn: !GetAtt Rotator.Arn\n"
+                                     "          Id: audit\n          Input: '{\"why\": \"audit\"}'\n")
+    cfn.update_stack(StackName="tokens", TemplateBody=two)
+    assert sorted(t["Id"] for t in events.list_targets_by_rule(Rule=rule)["Targets"]) == ["audit", "rotator"]
+    cfn.update_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION)
+    assert [t["Id"] for t in events.list_targets_by_rule(Rule=rule)["Targets"]] == ["rotator"]
+    cfn.delete_stack(StackName="tokens")
+
+    pattern = PARAMETER_ROTATION.replace("      ScheduleExpression: rate(30 days)\n",
+                                         "      EventPattern:\n        source: [aws.secretsmanager]\n")
+    cfn.create_stack(StackName="pattern", TemplateBody=pattern)
+    assert stack_status(cfn, "pattern") == "ROLLBACK_COMPLETE"
+    reasons = [r for logical, r in failures(cfn, "pattern") if logical == "Every30Days"]
+    assert reasons and "EventPattern is not supported" in reasons[0] and "(Service: EventBridge, Status Code: 400" in reasons[0]

@@ -201,3 +201,34 @@ def test_a_password_and_a_managed_secret_together_fail_and_roll_back(cfn, rds, s
     (logical, reason), = failures(cfn, "shop")
     assert logical == "OrdersDb" and "(Service: RDS, Status Code: 400" in reason
     assert rds.describe_db_instances()["DBInstances"] == [] and secrets.list_secrets()["SecretList"] == []
+
+
+def test_instance_class_changes_in_place_and_a_new_database_name_replaces_it(cloud, cfn, rds):
+    body = """
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t4g.micro
+      AllocatedStorage: 20
+      DBName: orders
+      MasterUsername: shop_admin
+      MasterUserPassword: first-password-1
+Outputs:
+  Db:
+    Value: !Ref Db
+"""
+    cfn.create_stack(StackName="db", TemplateBody=body)
+    first = outputs(cfn, "db")["Db"]
+    cfn.update_stack(StackName="db", TemplateBody=body.replace("db.t4g.micro", "db.t4g.small"))
+    assert stack_status(cfn, "db") == "UPDATE_COMPLETE", failures(cfn, "db")
+    assert outputs(cfn, "db")["Db"] == first
+    assert rds.describe_db_instances(DBInstanceIdentifier=first)["DBInstances"][0]["DBInstanceClass"] == "db.t4g.small"
+
+    cfn.update_stack(StackName="db", TemplateBody=body.replace("DBName: orders", "DBName: sales"))
+    assert stack_status(cfn, "db") == "UPDATE_COMPLETE", failures(cfn, "db")
+    second = outputs(cfn, "db")["Db"]
+    assert second != first  # a new database, the old one deleted in the cleanup
+    assert [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]] == [second]
+    assert rds.describe_db_instances(DBInstanceIdentifier=second)["DBInstances"][0]["DBName"] == "sales"
