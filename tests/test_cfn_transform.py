@@ -165,3 +165,110 @@ def test_validate_template_names_the_transform_as_needing_auto_expand(cfn):
     assert out["Capabilities"] == ["CAPABILITY_AUTO_EXPAND"]
     assert out["CapabilitiesReason"] == "The following resource(s) require capabilities: [AWS::SecretsManager-2024-09-16]"
     assert out["DeclaredTransforms"] == ["AWS::SecretsManager-2024-09-16"]
+
+
+IN_A_VPC = """
+Transform: AWS::SecretsManager-2024-09-16
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.96.0/19
+      AvailabilityZone: !Select [0, !GetAZs '']
+  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.128.0/19
+      AvailabilityZone: !Select [1, !GetAZs '']
+  DbSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: the database
+      VpcId: !Ref Vpc
+  RotationSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: the rotation function
+      VpcId: !Ref Vpc
+  DbIngress:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbSecurityGroup.GroupId
+      IpProtocol: tcp
+      FromPort: 3306
+      ToPort: 3306
+      SourceSecurityGroupId: !GetAtt RotationSecurityGroup.GroupId
+  SecretsManagerEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.${AWS::Region}.secretsmanager
+      VpcEndpointType: Interface
+      SubnetIds: [!Ref SubnetA, !Ref SubnetB]
+      SecurityGroupIds: [!GetAtt RotationSecurityGroup.GroupId]
+  SubnetGroup:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties:
+      DBSubnetGroupDescription: two subnets
+      SubnetIds: [!Ref SubnetA, !Ref SubnetB]
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString:
+        SecretStringTemplate: '{"username": "admin"}'
+        GenerateStringKey: password
+        PasswordLength: 16
+        ExcludeCharacters: '"@/\\'
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      DBInstanceClass: db.t4g.micro
+      AllocatedStorage: 20
+      DBSubnetGroupName: !Ref SubnetGroup
+      VPCSecurityGroups: [!GetAtt DbSecurityGroup.GroupId]
+      MasterUsername: !Sub '{{resolve:secretsmanager:${DbSecret}::username}}'
+      MasterUserPassword: !Sub '{{resolve:secretsmanager:${DbSecret}::password}}'
+  Attachment:
+    Type: AWS::SecretsManager::SecretTargetAttachment
+    Properties:
+      SecretId: !Ref DbSecret
+      TargetId: !Ref Db
+      TargetType: AWS::RDS::DBInstance
+  Rotation:
+    Type: AWS::SecretsManager::RotationSchedule
+    DependsOn: Attachment
+    Properties:
+      SecretId: !Ref DbSecret
+      HostedRotationLambda:
+        RotationType: MySQLSingleUser
+        VpcSecurityGroupIds: !GetAtt RotationSecurityGroup.GroupId
+        VpcSubnetIds: !Join [',', [!Ref SubnetA, !Ref SubnetB]]
+      RotationRules:
+        AutomaticallyAfterDays: 30
+"""
+
+
+def test_an_example_in_a_vpc_deploys_with_inert_networking_and_rotates(cloud, cfn):
+    secrets = cloud.client("secretsmanager", region_name="us-east-1")
+    rds = cloud.client("rds", region_name="us-east-1")
+    cfn.create_stack(StackName="vpc-db", TemplateBody=IN_A_VPC, Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+    assert stack_status(cfn, "vpc-db") == "CREATE_COMPLETE", failures(cfn, "vpc-db")
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                 for r in cfn.list_stack_resources(StackName="vpc-db")["StackResourceSummaries"]}
+    assert resources["Vpc"].startswith("vpc-") and resources["SubnetA"].startswith("subnet-")
+    assert resources["SubnetGroup"].startswith("vpc-db-subnetgroup-")
+    entry = rds.describe_db_instances(DBInstanceIdentifier=resources["Db"])["DBInstances"][0]
+    assert entry["VpcSecurityGroups"] == [{"VpcSecurityGroupId": resources["DbSecurityGroup"], "Status": "active"}]
+    cloud.clock.advance(seconds=10)
+    arn = resources["DbSecret"]
+    value = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
+    assert value["engine"] == "mysql" and databases(cloud).get(value["host"]).accepts("admin", value["password"])
+    previous = json.loads(secrets.get_secret_value(SecretId=arn, VersionStage="AWSPREVIOUS")["SecretString"])
+    assert previous["password"] != value["password"]

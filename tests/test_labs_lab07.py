@@ -182,6 +182,10 @@ def test_a_preview_that_remembers_its_first_answer_is_caught():
                               "template_body argument")
 
 
+def test_the_short_form_without_secret_string_passes_too():
+    assert lab07.check("q3", lambda name: f"{{{{resolve:secretsmanager:{name}::password}}}}").passed
+
+
 def test_placeholders_are_not_answered_yet():
     assert lab07.check("q1", ...).status == "unanswered"
 

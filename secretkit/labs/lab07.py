@@ -233,8 +233,8 @@ def _reference(make_reference: Callable[..., Any], name: str) -> str:
                                                         "(resolve:secretsmanager)")
     parts = got[2:-2].split(":")
     expect(name in got, "the reference does not name the secret it was given: use the secret_name argument")
-    expect(len(parts) > 3 and parts[3] == "SecretString", "after the secret's name comes SecretString, then the JSON "
-                                                          "key")
+    expect(len(parts) > 3 and parts[3] in ("SecretString", ""),  # empty means SecretString, as AWS's examples write it
+           "after the secret's name comes SecretString, then the JSON key")
     expect(len(parts) > 4 and parts[4], "without a JSON key the reference gives the whole JSON document, not the "
                                         "password")
     expect(parts[4] == "password", "the JSON key picks the value the database gets: here, the password")
