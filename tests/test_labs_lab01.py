@@ -13,6 +13,7 @@ import pytest
 
 from secretkit import Cloud
 from secretkit.labs import lab01
+from _labs_support import answer_table_tests
 
 # The notebook's own account: answers that use it instead of the client passed in.
 NOTEBOOK = Cloud(seed=1).client("secretsmanager", region_name="us-east-1")
@@ -215,26 +216,8 @@ Q4 = [
 ]
 
 TABLES = {"q1": (Q1, store_ok), "q2": (Q2, read_ok), "q3": (Q3, read_or_none_ok), "q4": (Q4, retire_ok)}
-CASES = [(q, i, answer, hint) for q, (table, _) in TABLES.items() for i, (answer, hint) in enumerate(table)]
-
-
-@pytest.mark.parametrize("question, index, answer, hint", CASES, ids=[f"{q}-{i}" for q, i, _, _ in CASES])
-def test_each_wrong_answer_gets_its_own_message(question, index, answer, hint):
-    _kept.clear()
-    result = lab01.check(question, answer)
-    assert (result.status, result.message) == ("failed", hint)
-
-
-def test_the_table_is_long_enough_and_no_two_mistakes_share_a_message():
-    assert len(CASES) >= 8
-    for table, _ in TABLES.values():
-        messages = [hint for _, hint in table]
-        assert len(set(messages)) == len(messages)
-
-
-@pytest.mark.parametrize("question", list(TABLES))
-def test_the_right_answer_passes(question):
-    assert lab01.check(question, TABLES[question][1]).passed
+(test_each_wrong_answer_gets_its_own_message, test_the_table_is_long_enough_and_each_mistake_has_its_message,
+ test_the_right_answer_passes) = answer_table_tests(lab01.check, TABLES, before_each=lambda: _kept.clear())
 
 
 def test_a_password_in_a_tag_is_metadata_too():

@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from secretkit.labs import lab03
+from _labs_support import answer_table_tests
 
 STEPS = lab03.CHECKLIST_STEPS
 
@@ -48,6 +49,10 @@ def failover(catch="outage", order=1, reraise=True, shape="pair"):
 
 
 _sticky = {"index": 0}
+
+
+def _unstick() -> None:
+    _sticky["index"] = 0
 
 
 def sticky(clients, secret_id):
@@ -209,26 +214,8 @@ Q4 = [
 ]
 
 TABLES = {"q1": (Q1, failover()), "q2": (Q2, drill_ok), "q3": (Q3, GOOD), "q4": (Q4, in_sync_ok)}
-CASES = [(q, i, answer, hint) for q, (table, _) in TABLES.items() for i, (answer, hint) in enumerate(table)]
-
-
-@pytest.mark.parametrize("question, index, answer, hint", CASES, ids=[f"{q}-{i}" for q, i, _, _ in CASES])
-def test_each_wrong_answer_gets_its_own_message(question, index, answer, hint):
-    _sticky["index"] = 0
-    result = lab03.check(question, answer)
-    assert (result.status, result.message) == ("failed", hint)
-
-
-def test_the_table_is_long_enough_and_no_two_mistakes_share_a_message():
-    assert len(CASES) >= 8
-    for table, _ in TABLES.values():
-        messages = [hint for _, hint in table]
-        assert len(set(messages)) == len(messages)
-
-
-@pytest.mark.parametrize("question", list(TABLES))
-def test_the_right_answer_passes(question):
-    assert lab03.check(question, TABLES[question][1]).passed
+(test_each_wrong_answer_gets_its_own_message, test_the_table_is_long_enough_and_each_mistake_has_its_message,
+ test_the_right_answer_passes) = answer_table_tests(lab03.check, TABLES, before_each=_unstick)
 
 
 def test_a_list_pair_is_as_good_as_a_tuple():

@@ -13,6 +13,7 @@ import pytest
 
 from secretkit import Cloud
 from secretkit.labs import lab04
+from _labs_support import answer_table_tests
 
 NOTEBOOK = Cloud(seed=4)
 NOTEBOOK_SSM = NOTEBOOK.client("ssm", region_name="us-east-1")
@@ -196,25 +197,8 @@ TABLES = {"q1": (Q1, hierarchy()), "q2": (Q2, read_config()),
           "q3": (Q3, lambda ssm, sm, n: ssm.put_parameter(Name=n, Value=fresh(sm), Type="SecureString",
                                                           Overwrite=True)),
           "q4": (Q4, schedule_ok)}
-CASES = [(q, i, answer, hint) for q, (table, _) in TABLES.items() for i, (answer, hint) in enumerate(table)]
-
-
-@pytest.mark.parametrize("question, index, answer, hint", CASES, ids=[f"{q}-{i}" for q, i, _, _ in CASES])
-def test_each_wrong_answer_gets_its_own_message(question, index, answer, hint):
-    result = lab04.check(question, answer)
-    assert (result.status, result.message) == ("failed", hint)
-
-
-def test_the_table_is_long_enough_and_no_two_mistakes_share_a_message():
-    assert len(CASES) >= 8
-    for table, _ in TABLES.values():
-        messages = [hint for _, hint in table]
-        assert len(set(messages)) == len(messages)
-
-
-@pytest.mark.parametrize("question", list(TABLES))
-def test_the_right_answer_passes(question):
-    assert lab04.check(question, TABLES[question][1]).passed
+(test_each_wrong_answer_gets_its_own_message, test_the_table_is_long_enough_and_each_mistake_has_its_message,
+ test_the_right_answer_passes) = answer_table_tests(lab04.check, TABLES)
 
 
 def test_a_schedule_made_of_a_rule_and_a_function_passes_too():

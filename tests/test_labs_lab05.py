@@ -10,6 +10,7 @@ import pytest
 
 from secretkit.labs import lab05
 from secretkit.pricing import PARAMETER_STORE, SECRETS_MANAGER, Workload
+from _labs_support import answer_table_tests, cases
 
 DB = dict(secrets=3, replica_regions=("us-west-2",), reads_per_day=2_000, rotation_days=30)
 DB_OK = Workload(**DB)
@@ -91,25 +92,9 @@ Q3 = [
 ]
 
 TABLES = {"q1": (Q1, DB_OK), "q2": (Q2, PLACEMENT_OK), "q3": (Q3, PLAN_OK)}
-CASES = [(q, i, answer, hint) for q, (table, _) in TABLES.items() for i, (answer, hint) in enumerate(table)]
-
-
-@pytest.mark.parametrize("question, index, answer, hint", CASES, ids=[f"{q}-{i}" for q, i, _, _ in CASES])
-def test_each_wrong_answer_gets_its_own_message(question, index, answer, hint):
-    result = lab05.check(question, answer)
-    assert (result.status, result.message) == ("failed", hint)
-
-
-def test_the_table_is_long_enough_and_no_two_mistakes_share_a_message():
-    assert len(CASES) >= 8
-    for table, _ in TABLES.values():
-        messages = [hint for _, hint in table]
-        assert len(set(messages)) == len(messages)
-
-
-@pytest.mark.parametrize("question", list(TABLES))
-def test_the_right_answer_passes(question):
-    assert lab05.check(question, TABLES[question][1]).passed
+CASES = cases(TABLES)
+(test_each_wrong_answer_gets_its_own_message, test_the_table_is_long_enough_and_each_mistake_has_its_message,
+ test_the_right_answer_passes) = answer_table_tests(lab05.check, TABLES)
 
 
 def test_no_message_gives_the_plan_s_price_away():

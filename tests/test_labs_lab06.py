@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from secretkit.labs import lab06
+from _labs_support import answer_table_tests
 
 
 class NotebookConnector:
@@ -131,26 +132,9 @@ Q3 = [
 ]
 
 TABLES = {"q1": (Q1, can_log_in_ok), "q2": (Q2, RIGHT), "q3": (Q3, failing_ok)}
-CASES = [(q, i, answer, hint) for q, (table, _) in TABLES.items() for i, (answer, hint) in enumerate(table)]
-
-
-@pytest.mark.parametrize("question, index, answer, hint", CASES, ids=[f"{q}-{i}" for q, i, _, _ in CASES])
-def test_each_wrong_answer_gets_its_own_message(question, index, answer, hint):
-    result = lab06.check(question, answer)
-    assert (result.status, result.message) == ("failed", hint)
-
-
-def test_the_table_is_long_enough_and_each_mistake_has_its_message():
-    assert len(CASES) >= 8
-    for table, _ in TABLES.values():
-        messages = [hint for _, hint in table]
-        # Leaking a session by two routes is one mistake with one message; every other differs.
-        assert len(set(messages)) == len(messages) - (table is Q1)
-
-
-@pytest.mark.parametrize("question", list(TABLES))
-def test_the_right_answer_passes(question):
-    assert lab06.check(question, TABLES[question][1]).passed
+# Leaking a session by two routes is one mistake with one message; every other differs.
+(test_each_wrong_answer_gets_its_own_message, test_the_table_is_long_enough_and_each_mistake_has_its_message,
+ test_the_right_answer_passes) = answer_table_tests(lab06.check, TABLES, shared_hints={"q1": 1})
 
 
 def test_placeholders_are_not_answered_yet():
