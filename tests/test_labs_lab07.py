@@ -6,7 +6,7 @@ functions of questions 2 and 3 are the mistakes written out.
 
 from __future__ import annotations
 
-import pytest
+from _labs_support import answer_table_tests
 
 from secretkit.labs import lab07
 
@@ -153,26 +153,10 @@ def right_reference(name):
 
 
 TABLES = {"q1": (Q1, RIGHT), "q2": (Q2, right_preview), "q3": (Q3, right_reference)}
-CASES = [(q, i, answer, hint) for q, (table, _) in TABLES.items() for i, (answer, hint) in enumerate(table)]
-
-
-@pytest.mark.parametrize("question, index, answer, hint", CASES, ids=[f"{q}-{i}" for q, i, _, _ in CASES])
-def test_each_wrong_answer_gets_its_own_message(question, index, answer, hint):
-    _FIRST.clear()
-    result = lab07.check(question, answer)
-    assert (result.status, result.message) == ("failed", hint)
-
-
-def test_the_table_is_long_enough_and_the_messages_tell_mistakes_apart():
-    assert len(CASES) >= 8
-    for table, _ in TABLES.values():
-        messages = [hint for _, hint in table]
-        assert len(set(messages)) >= len(messages) - 2  # the two collisions and the two ways of applying share one
-
-
-@pytest.mark.parametrize("question", list(TABLES))
-def test_the_right_answer_passes(question):
-    assert lab07.check(question, TABLES[question][1]).passed
+# Two ways of naming without the Stage collide alike, and two ways of applying the change are one mistake.
+(test_each_wrong_answer_gets_its_own_message, test_the_table_is_long_enough_and_each_mistake_has_its_message,
+ test_the_right_answer_passes) = answer_table_tests(lab07.check, TABLES, before_each=_FIRST.clear,
+                                                    shared_hints={"q1": 1, "q2": 1})
 
 
 def test_a_preview_that_remembers_its_first_answer_is_caught():
