@@ -139,7 +139,8 @@ def test_role_updates_in_place(cfn, iam):
 
 
 def test_a_named_role_needs_named_iam_and_a_bad_trust_policy_rolls_back(cfn, iam):
-    named = ROLES.replace("    Properties:\n      AssumeRolePolicyDocument:", "    Properties:\n      RoleName: app-function\n      AssumeRolePolicyDocument:")
+    named = ROLES.replace("    Properties:\n      AssumeRolePolicyDocument:",
+                          "    Properties:\n      RoleName: app-function\n      AssumeRolePolicyDocument:")
     with pytest.raises(cfn.exceptions.InsufficientCapabilitiesException) as refused:
         cfn.create_stack(StackName="app", TemplateBody=named, Capabilities=["CAPABILITY_IAM"])
     assert refused.value.response["Error"]["Message"] == "Requires capabilities : [CAPABILITY_NAMED_IAM]"

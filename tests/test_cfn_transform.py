@@ -127,16 +127,17 @@ def test_a_change_set_expands_the_transform_without_auto_expand(cloud, cfn):
     assert stack_status(cfn, "orders") == "CREATE_COMPLETE", failures(cfn, "orders")
 
 
-@pytest.mark.parametrize("change, message", [
-    ("RotationType: PostgreSQLSingleUser", "Transform AWS::SecretsManager-2024-09-16 failed with: Can only specify either HostedRotationLambda or RotationLambdaARN."),
-    ("RotationType: OracleSingleUser", "Transform AWS::SecretsManager-2024-09-16 failed with: secretkit has no pre-built rotation function for RotationType OracleSingleUser."),
+FAILED_WITH = "Transform AWS::SecretsManager-2024-09-16 failed with: "
+BOTH = "      RotationLambdaARN: arn:aws:lambda:us-east-1:123456789012:function:x\n      HostedRotationLambda:"
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("      HostedRotationLambda:", BOTH, FAILED_WITH + "Can only specify either HostedRotationLambda or RotationLambdaARN."),
+    ("RotationType: PostgreSQLSingleUser", "RotationType: OracleSingleUser",
+     FAILED_WITH + "secretkit has no pre-built rotation function for RotationType OracleSingleUser."),
 ])
-def test_the_transform_refuses_what_aws_refuses(cloud, cfn, change, message):
-    body = HOSTED
-    if "Oracle" in change:
-        body = body.replace("RotationType: PostgreSQLSingleUser", change)
-    else:
-        body = body.replace("      HostedRotationLambda:", "      RotationLambdaARN: arn:aws:lambda:us-east-1:123456789012:function:x\n      HostedRotationLambda:")
+def test_the_transform_refuses_what_aws_refuses(cloud, cfn, old, new, message):
+    body = HOSTED.replace(old, new)
     with pytest.raises(cfn.exceptions.ClientError) as refused:
         cfn.create_stack(StackName="orders", TemplateBody=body, Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
     assert refused.value.response["Error"]["Code"] == "ValidationError"
@@ -146,7 +147,8 @@ def test_the_transform_refuses_what_aws_refuses(cloud, cfn, change, message):
 
 def test_the_2020_version_and_a_multi_user_function(cloud, cfn):
     body = HOSTED.replace("AWS::SecretsManager-2024-09-16", "AWS::SecretsManager-2020-07-23")
-    body = body.replace("RotationType: PostgreSQLSingleUser", "RotationType: MySQLMultiUser").replace("Engine: postgres", "Engine: mysql")
+    body = body.replace("RotationType: PostgreSQLSingleUser", "RotationType: MySQLMultiUser")
+    body = body.replace("Engine: postgres", "Engine: mysql")
     cfn.create_stack(StackName="orders", TemplateBody=body,
                      Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
     # a multi-user rotation needs a master secret (masterarn) in the secret: the first rotation fails,
