@@ -9,15 +9,25 @@ import json
 import pytest
 
 ACCOUNT = "123456789012"
+IAM = ["CAPABILITY_IAM"]  # every function here runs as a role the stack makes
 
 FUNCTION = """
 Resources:
+  FunctionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
   Hello:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: python3.12
       Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/hello-role
+      Role: !GetAtt FunctionRole.Arn
       Timeout: 10
       Environment:
         Variables:
@@ -75,7 +85,7 @@ def invoke(lam, name, event):
 
 
 def test_an_inline_function_runs_and_its_permission_is_in_the_policy(cfn, lam):
-    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION)
+    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION, Capabilities=IAM)
     cfn.get_waiter("stack_create_complete").wait(StackName="hello", WaiterConfig={"Delay": 0, "MaxAttempts": 1})
     out = outputs(cfn, "hello")
     name = out["Name"]
@@ -94,17 +104,17 @@ def test_an_inline_function_runs_and_its_permission_is_in_the_policy(cfn, lam):
 
 
 def test_function_updates_code_in_place_and_a_new_name_replaces_it(cfn, lam):
-    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION)
+    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION, Capabilities=IAM)
     name = outputs(cfn, "hello")["Name"]
     changed = FUNCTION.replace('os.environ["GREETING"] + " "', '"bye "').replace("Timeout: 10", "Timeout: 20")
-    cfn.update_stack(StackName="hello", TemplateBody=changed)
+    cfn.update_stack(StackName="hello", TemplateBody=changed, Capabilities=IAM)
     assert stack_status(cfn, "hello") == "UPDATE_COMPLETE"
     assert outputs(cfn, "hello")["Name"] == name  # updated in place
     assert invoke(lam, name, {"name": "Ada"})[1]["said"] == "bye Ada"
     assert lam.get_function_configuration(FunctionName=name)["Timeout"] == 20
 
     renamed = changed.replace("      Runtime: python3.12\n", "      FunctionName: greeter\n      Runtime: python3.12\n")
-    cfn.update_stack(StackName="hello", TemplateBody=renamed)
+    cfn.update_stack(StackName="hello", TemplateBody=renamed, Capabilities=IAM)
     assert stack_status(cfn, "hello") == "UPDATE_COMPLETE"
     assert outputs(cfn, "hello")["Name"] == "greeter"
     assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == ["greeter"]
@@ -115,7 +125,7 @@ def test_function_updates_code_in_place_and_a_new_name_replaces_it(cfn, lam):
 
 def test_a_function_lambda_refuses_rolls_the_stack_back(cfn, lam):
     bad = FUNCTION.replace("Runtime: python3.12", "Runtime: python2.7")
-    cfn.create_stack(StackName="hello", TemplateBody=bad)
+    cfn.create_stack(StackName="hello", TemplateBody=bad, Capabilities=IAM)
     assert stack_status(cfn, "hello") == "ROLLBACK_COMPLETE"
     (logical, reason), = failures(cfn, "hello")
     assert logical == "Hello" and "(Service: Lambda, Status Code: 400" in reason
@@ -124,12 +134,21 @@ def test_a_function_lambda_refuses_rolls_the_stack_back(cfn, lam):
 
 S3_FUNCTION = """
 Resources:
+  FunctionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
   Hello:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: python3.12
       Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/hello-role
+      Role: !GetAtt FunctionRole.Arn
       Code:
         S3Bucket: my-bucket
         S3Key: hello.zip
@@ -137,7 +156,7 @@ Resources:
 
 
 def test_code_from_s3_is_refused_with_a_reason(cfn, lam):
-    cfn.create_stack(StackName="hello", TemplateBody=S3_FUNCTION)
+    cfn.create_stack(StackName="hello", TemplateBody=S3_FUNCTION, Capabilities=IAM)
     assert stack_status(cfn, "hello") == "ROLLBACK_COMPLETE"
     (logical, reason), = failures(cfn, "hello")
     assert logical == "Hello" and "Code.ZipFile" in reason
@@ -147,6 +166,15 @@ def test_code_from_s3_is_refused_with_a_reason(cfn, lam):
 # ------------------------------------------------------------------ scheduled rules
 PARAMETER_ROTATION = """
 Resources:
+  FunctionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
   Token:
     Type: AWS::SSM::Parameter
     Properties:
@@ -158,7 +186,7 @@ Resources:
     Properties:
       Runtime: python3.12
       Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/rotator-role
+      Role: !GetAtt FunctionRole.Arn
       Environment:
         Variables:
           PARAMETER: !Ref Token
@@ -199,7 +227,7 @@ Outputs:
 def test_a_scheduled_rule_rotates_a_parameter_on_the_clock(cloud, cfn):
     ssm = cloud.client("ssm", region_name="us-east-1")
     events = cloud.client("events", region_name="us-east-1")
-    cfn.create_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION)
+    cfn.create_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION, Capabilities=IAM)
     assert stack_status(cfn, "tokens") == "CREATE_COMPLETE"
     out = outputs(cfn, "tokens")
     assert out["Rule"].startswith("tokens-Every30Days-") and out["RuleName"] == out["Rule"]
@@ -215,7 +243,7 @@ def test_a_scheduled_rule_rotates_a_parameter_on_the_clock(cloud, cfn):
     assert found["Version"] == 2 and found["Value"] != "initial-token" and len(found["Value"]) == 32
 
     disabled = PARAMETER_ROTATION.replace("State: ENABLED", "State: DISABLED")
-    cfn.update_stack(StackName="tokens", TemplateBody=disabled)
+    cfn.update_stack(StackName="tokens", TemplateBody=disabled, Capabilities=IAM)
     assert events.describe_rule(Name=out["Rule"])["State"] == "DISABLED"
     cloud.clock.advance(days=31)
     assert ssm.get_parameter(Name="/ecommerce/prod/api-token")["Parameter"]["Version"] == 2
@@ -228,7 +256,7 @@ def test_a_rule_without_the_permission_fires_but_cannot_invoke(cloud, cfn):
     ssm = cloud.client("ssm", region_name="us-east-1")
     body = PARAMETER_ROTATION[: PARAMETER_ROTATION.index("  RotatorPermission:")] + "Outputs: {}\n"
     body = body.replace("Outputs: {}\n", "")
-    cfn.create_stack(StackName="tokens", TemplateBody=body)
+    cfn.create_stack(StackName="tokens", TemplateBody=body, Capabilities=IAM)
     assert stack_status(cfn, "tokens") == "CREATE_COMPLETE"
     cloud.clock.advance(days=31)
     assert ssm.get_parameter(Name="/ecommerce/prod/api-token")["Parameter"]["Version"] == 1
@@ -237,6 +265,15 @@ def test_a_rule_without_the_permission_fires_but_cannot_invoke(cloud, cfn):
 # ---------------------------------------------------- a stack's own rotation function
 OWN_ROTATION = """
 Resources:
+  FunctionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
   ApiKey:
     Type: AWS::SecretsManager::Secret
     Properties:
@@ -249,7 +286,7 @@ Resources:
     Properties:
       Runtime: python3.12
       Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/rotate-api-key
+      Role: !GetAtt FunctionRole.Arn
       Timeout: 30
       Code:
         ZipFile: |
@@ -289,7 +326,7 @@ Resources:
 
 def test_a_rotation_schedule_runs_the_stacks_own_function_on_the_clock(cloud, cfn):
     sm = cloud.client("secretsmanager", region_name="us-east-1")
-    cfn.create_stack(StackName="keys", TemplateBody=OWN_ROTATION)
+    cfn.create_stack(StackName="keys", TemplateBody=OWN_ROTATION, Capabilities=IAM)
     assert stack_status(cfn, "keys") == "CREATE_COMPLETE", failures(cfn, "keys")
     cloud.clock.advance(seconds=5)  # created with RotateImmediately: the first rotation runs now
     versions = sm.list_secret_version_ids(SecretId="ecommerce/prod/partner-api-key")["Versions"]
@@ -312,7 +349,7 @@ def test_a_rotation_schedule_without_the_permission_fails_with_secrets_managers_
     sm = cloud.client("secretsmanager", region_name="us-east-1")
     body = OWN_ROTATION.replace("    DependsOn: AllowSecretsManager\n", "").replace("Principal: secretsmanager.amazonaws.com",
                                                                                    "Principal: events.amazonaws.com")
-    cfn.create_stack(StackName="keys", TemplateBody=body)
+    cfn.create_stack(StackName="keys", TemplateBody=body, Capabilities=IAM)
     assert stack_status(cfn, "keys") == "ROLLBACK_COMPLETE"
     (logical, reason), = failures(cfn, "keys")
     assert logical == "ApiKeyRotation" and reason.startswith("Secrets Manager cannot invoke the specified Lambda function.")
@@ -320,10 +357,10 @@ def test_a_rotation_schedule_without_the_permission_fails_with_secrets_managers_
 
 
 def test_a_permission_is_replaced_when_any_property_changes(cfn, lam):
-    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION)
+    cfn.create_stack(StackName="hello", TemplateBody=FUNCTION, Capabilities=IAM)
     name, before = outputs(cfn, "hello")["Name"], outputs(cfn, "hello")["Permission"]
     changed = FUNCTION.replace("Principal: events.amazonaws.com", "Principal: secretsmanager.amazonaws.com")
-    cfn.update_stack(StackName="hello", TemplateBody=changed)
+    cfn.update_stack(StackName="hello", TemplateBody=changed, Capabilities=IAM)
     assert stack_status(cfn, "hello") == "UPDATE_COMPLETE"
     after = outputs(cfn, "hello")["Permission"]
     assert after != before
@@ -333,19 +370,19 @@ def test_a_permission_is_replaced_when_any_property_changes(cfn, lam):
 
 def test_rule_targets_follow_the_template_and_event_patterns_are_refused(cloud, cfn):
     events = cloud.client("events", region_name="us-east-1")
-    cfn.create_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION)
+    cfn.create_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION, Capabilities=IAM)
     rule = outputs(cfn, "tokens")["Rule"]
     two = PARAMETER_ROTATION.replace("          Id: rotator\n", "          Id: rotator\n        - Arn: !GetAtt Rotator.Arn\n"
                                      "          Id: audit\n          Input: '{\"why\": \"audit\"}'\n")
-    cfn.update_stack(StackName="tokens", TemplateBody=two)
+    cfn.update_stack(StackName="tokens", TemplateBody=two, Capabilities=IAM)
     assert sorted(t["Id"] for t in events.list_targets_by_rule(Rule=rule)["Targets"]) == ["audit", "rotator"]
-    cfn.update_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION)
+    cfn.update_stack(StackName="tokens", TemplateBody=PARAMETER_ROTATION, Capabilities=IAM)
     assert [t["Id"] for t in events.list_targets_by_rule(Rule=rule)["Targets"]] == ["rotator"]
     cfn.delete_stack(StackName="tokens")
 
     pattern = PARAMETER_ROTATION.replace("      ScheduleExpression: rate(30 days)\n",
                                          "      EventPattern:\n        source: [aws.secretsmanager]\n")
-    cfn.create_stack(StackName="pattern", TemplateBody=pattern)
+    cfn.create_stack(StackName="pattern", TemplateBody=pattern, Capabilities=IAM)
     assert stack_status(cfn, "pattern") == "ROLLBACK_COMPLETE"
     reasons = [r for logical, r in failures(cfn, "pattern") if logical == "Every30Days"]
     assert reasons and "EventPattern is not supported" in reasons[0] and "(Service: EventBridge, Status Code: 400" in reasons[0]
