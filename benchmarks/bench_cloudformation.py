@@ -57,7 +57,7 @@ def _template() -> str:
     return "\n".join(lines) + "\n"
 
 
-MIXED_RUNS = 3
+MIXED_RUNS = 5
 
 
 def _mixed_template() -> str:
