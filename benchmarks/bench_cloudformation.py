@@ -8,6 +8,14 @@ resources' own work: encryption, storage), so what remains is the engine's cost:
 template evaluation, dependency order, change detection, events and bookkeeping. The aim
 (issue #16) is well under 1,000 us per resource.
 
+A second 50-resource stack mixes the phase-2 types: ten groups of an IAM role, an inline
+Lambda function running as it, a scheduled EventBridge rule invoking the function, the
+function's permission for the rule, and a parameter the function would rotate. Its update
+changes a template parameter that reaches the function's environment, the rule's
+description and the parameter's value (30 of the 50 updated in place). These figures are
+the whole stack operation per resource (the services' own work included: zipping and
+deploying functions, arming schedules), median of fewer runs.
+
 cfn-lint's costs are reported apart, because they are paid once: importing it and loading
 its rules (in a fresh interpreter), and checking this template the first time (the
 result is cached by template text, so the timed runs do not pay it).
@@ -47,6 +55,52 @@ def _template() -> str:
             f"      Name: bench/app/s{i}", "      SecretString: '{\"password\": \"p\"}'", "      Description: !Ref Note",
         ]
     return "\n".join(lines) + "\n"
+
+
+MIXED_RUNS = 5
+
+
+def _mixed_template() -> str:
+    lines = ["Parameters:", "  Note:", "    Type: String", "Resources:"]
+    for i in range(RESOURCES // 5):
+        lines += [
+            f"  Role{i}:", "    Type: AWS::IAM::Role", "    Properties:",
+            "      AssumeRolePolicyDocument:", "        Version: '2012-10-17'", "        Statement:",
+            "          - Effect: Allow", "            Principal: {Service: lambda.amazonaws.com}", "            Action: sts:AssumeRole",
+            f"  Fn{i}:", "    Type: AWS::Lambda::Function", "    Properties:",
+            "      Runtime: python3.12", "      Handler: index.handler", f"      Role: !GetAtt Role{i}.Arn",
+            "      Environment: {Variables: {NOTE: !Ref Note}}",
+            "      Code: {ZipFile: \"def handler(event, context):\\n    return event\\n\"}",
+            f"  Rule{i}:", "    Type: AWS::Events::Rule", "    Properties:",
+            "      ScheduleExpression: rate(30 days)", "      Description: !Ref Note",
+            f"      Targets: [{{Arn: !GetAtt Fn{i}.Arn, Id: fn}}]",
+            f"  Allow{i}:", "    Type: AWS::Lambda::Permission", "    Properties:",
+            f"      FunctionName: !Ref Fn{i}", "      Action: lambda:InvokeFunction",
+            f"      Principal: events.amazonaws.com", f"      SourceArn: !GetAtt Rule{i}.Arn",
+            f"  Token{i}:", "    Type: AWS::SSM::Parameter", "    Properties:",
+            f"      Name: /bench/mixed/t{i}", "      Type: String", "      Value: !Ref Note",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _mixed() -> dict[str, float]:
+    body = _mixed_template()
+    times: dict[str, list[float]] = {"create": [], "update": [], "delete": []}
+    for _ in range(MIXED_RUNS):
+        cloud = secretkit.Cloud(seed=0)
+        cfn = build(cloud, cloud.env("us-east-1"))
+        caps = ["CAPABILITY_IAM"]
+        one = [{"ParameterKey": "Note", "ParameterValue": "one"}]
+        times["create"].append(_timed(lambda: cfn.create_stack(StackName="mixed", TemplateBody=body, Parameters=one,
+                                                                Capabilities=caps)))
+        assert cfn.describe_stacks(StackName="mixed")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+        two = [{"ParameterKey": "Note", "ParameterValue": "two"}]
+        times["update"].append(_timed(lambda: cfn.update_stack(StackName="mixed", UsePreviousTemplate=True, Parameters=two,
+                                                                Capabilities=caps)))
+        assert cfn.describe_stacks(StackName="mixed")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+        times["delete"].append(_timed(lambda: cfn.delete_stack(StackName="mixed")))
+        assert cloud.awslambda().functions == {}
+    return {phase: statistics.median(values) / RESOURCES for phase, values in times.items()}
 
 
 def _direct(cloud: secretkit.Cloud, note: str, phase: str) -> None:
@@ -106,6 +160,8 @@ def run() -> list[tuple[str, float, str]]:
         own = statistics.median(direct[phase]) / RESOURCES
         rows.append((f"{phase}: stack operation per resource", total, "us/resource"))
         rows.append((f"{phase}: engine overhead per resource", total - own, "us/resource"))
+    for phase, per_resource in _mixed().items():
+        rows.append((f"mixed stack (IAM, Lambda, rules) {phase}, per resource", per_resource, "us/resource"))
     return rows
 
 

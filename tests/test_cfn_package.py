@@ -40,6 +40,14 @@ def test_the_modelled_resource_types():
         "AWS::SSM::Parameter",
         "AWS::KMS::Key",
         "AWS::KMS::Alias",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Permission",
+        "AWS::Events::Rule",
+        "AWS::IAM::Role",
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
     }
     assert set(REGISTRY) == modelled | set(INERT_TYPES)
     for name, handler in REGISTRY.items():

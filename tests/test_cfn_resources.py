@@ -256,7 +256,7 @@ def test_rotation_with_a_function_that_is_not_there_fails(cloud, sm):
     assert sm.store.by_name == {}
 
 
-def test_hosted_rotation_is_refused_honestly(cloud, cfn):
+def test_hosted_rotation_without_the_transform_is_refused(cloud, cfn):
     body = """
 Resources:
   S:
@@ -272,7 +272,7 @@ Resources:
 """
     cfn.create_stack(StackName="h", TemplateBody=body)
     reason = next(r[2] for r in events(cfn, "h") if r[1] == "CREATE_FAILED")
-    assert "AWS::SecretsManager transform" in reason and "does not model" in reason
+    assert "Transform: AWS::SecretsManager-2024-09-16" in reason
 
 
 def test_ssm_parameter_refs_attributes_and_string_lists(cfn, ssm):

@@ -24,8 +24,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "awslambda": {"core"},
     "iam": {"core"},  # principals, policies and their evaluation; IAM and STS (through iam/bridge.py)
     "eventbridge": {"core"},  # rules invoke targets through the Lambda callable the Cloud hands them
-    # Stacks reach the services through the Cloud handed to cloudformation.wiring, by name.
-    "cloudformation": {"core"},
+    # Stacks reach the services through the Cloud handed to cloudformation.wiring, by name;
+    # the Secrets Manager transform deploys the pre-built rotation packages (wiring loads them).
+    "cloudformation": {"core", "rotation_functions"},
     "databases": {"core"},
     # RDS runs its instances on the simulated servers; it reaches Secrets Manager (the master
     # user secrets it owns) only through the callable the Cloud injects.

@@ -2,7 +2,8 @@
 
 :func:`prepare` runs, in AWS's order, the checks that make a call fail with an error
 instead of a failed stack: the template (:func:`~.template.load`), the capabilities the
-template needs, the resource types the kit can make, the parameters, the conditions, and
+template needs, the transform it declares (:mod:`.transform`, applied here and the result
+checked again), the resource types the kit can make, the parameters, the conditions, and
 a *dry run* that evaluates every resource's properties and every output with all
 resources still unknown. The dry run finds a missing mapping key, a ``Ref`` to a
 resource whose condition is false, a missing export or an out-of-range ``Fn::Select``
@@ -12,6 +13,7 @@ and a missing parameter fails the call (``Parameters: [ssm:/x] cannot be found.`
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -23,8 +25,9 @@ from .resources.base import REGISTRY
 from .scope import Scope
 from .stacks import Stack
 from .template import Template, check_types, load, walk
+from .transform import expand
 
-__all__ = ["CAPABILITIES", "Prepared", "capabilities_needed", "prepare"]
+__all__ = ["CAPABILITIES", "Prepared", "capabilities_needed", "prepare", "processed"]
 
 CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 _IAM_TYPES = {
@@ -106,6 +109,14 @@ def _read_ssm_references(scope: Scope, resolvers: Resolvers) -> dict[str, str]:
     return cache
 
 
+def processed(template: Template, region: str) -> Template:
+    """``template`` with its transform applied (:mod:`.transform`), checked again as a whole."""
+    text = expand(template.data, template.transforms)
+    assert text is not None
+    result = load(text, region)
+    return dataclasses.replace(result, body=template.body, transforms=template.transforms, processed_body=text)
+
+
 def prepare(
     stack: Stack,
     body: str | Template,
@@ -123,13 +134,10 @@ def prepare(
     """Run every check of a stack operation (raises the AWS error; changes nothing)."""
     template = body if isinstance(body, Template) else load(body, region)
     check_capabilities(template, capabilities, via_change_set)
+    if template.transforms and template.processed_body is None:
+        template = processed(template, region)
+        check_capabilities(template, capabilities, via_change_set)  # what the transform added may need IAM
     check_types(template, REGISTRY)
-    if template.transforms:
-        raise fail(
-            "ValidationError",
-            f"Transform {', '.join(template.transforms)} is not modelled by secretkit yet; "
-            "expand the template before deploying it here.",
-        )
     parameters = resolve(template.parameters, given, previous, ssm_value)
     try:
         scope = Scope(stack, template, parameters, region=region, account_id=account_id, import_value=import_value)

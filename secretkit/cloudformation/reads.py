@@ -125,6 +125,8 @@ class ReadOperations:
         if template is None:
             raise fail("ValidationError", f"Stack with id {StackName} does not have a template")
         # Without transforms the processed template is the original one, text and all.
+        if TemplateStage == "Processed" and template.processed_body is not None:
+            return {"TemplateBody": template.processed_body, "StagesAvailable": ["Original", "Processed"]}
         return {"TemplateBody": template.body, "StagesAvailable": ["Original", "Processed"]}
 
     @operation("DescribeChangeSet")
@@ -160,6 +162,10 @@ class ReadOperations:
         if template.description is not None:
             out["Description"] = template.description
         capabilities, reason = capabilities_needed(template)
+        if template.transforms:  # ValidateTemplate does not run a transform: it says one is needed
+            capabilities = [*capabilities, "CAPABILITY_AUTO_EXPAND"]
+            named = f"[{', '.join(template.transforms)}]"
+            reason = f"{reason}; {named}" if reason else f"The following resource(s) require capabilities: {named}"
         out["Capabilities"] = capabilities
         if reason is not None:
             out["CapabilitiesReason"] = reason

@@ -119,6 +119,9 @@ class Template:
     outputs: dict[str, Any]
     transforms: tuple[str, ...]
     property_findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
+    #: The processed template (JSON text) when a transform was applied; the sections above
+    #: are then views of it, while ``body`` stays the template as written.
+    processed_body: str | None = None
 
     @property
     def is_json(self) -> bool:

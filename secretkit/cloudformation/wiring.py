@@ -21,8 +21,9 @@ from .basis import ClientError, Env, fail
 from .dynamic import Resolvers
 from .resources.base import ResourceFailure
 from .service import CloudFormation
+from .transform import PACKAGE_BUCKET, ROTATION_TYPES, package_key
 
-__all__ = ["CloudServices", "build", "parameter_reader", "resolvers_for"]
+__all__ = ["ATTACHMENT_ENGINES", "CloudServices", "build", "parameter_reader", "rds_database", "resolvers_for", "rotation_package"]
 
 Databases = Callable[[str, str, str], "dict[str, Any] | None"]
 
@@ -31,7 +32,8 @@ class CloudServices:
     """The :class:`~.resources.base.StackServices` of a Cloud.
 
     ``databases(target_type, target_id, region)`` answers SecretTargetAttachment's question
-    "where is this database?"; without it no database is known.
+    "where is this database?"; without it the region's RDS answers (DescribeDBInstances or
+    DescribeDBClusters), so an attachment finds the instances and clusters a stack made.
     """
 
     def __init__(self, cloud: Any, databases: Databases | None = None) -> None:
@@ -42,7 +44,47 @@ class CloudServices:
         return self._cloud.service(name, region)
 
     def database(self, target_type: str, target_id: str, region: str) -> dict[str, Any] | None:
-        return self._databases(target_type, target_id, region) if self._databases is not None else None
+        if self._databases is not None:
+            return self._databases(target_type, target_id, region)
+        return rds_database(self._cloud.service("rds", region), target_type, target_id)
+
+    def package(self, bucket: str, key: str) -> bytes | None:
+        return rotation_package(bucket, key)
+
+
+#: The ``engine`` a SecretTargetAttachment writes, as the rotation functions name engines.
+ATTACHMENT_ENGINES = {"mysql": "mysql", "aurora-mysql": "mysql", "mariadb": "mariadb", "postgres": "postgres",
+                      "aurora-postgresql": "postgres", "docdb": "mongo"}
+
+
+def rds_database(rds: Any, target_type: str, target_id: str) -> dict[str, Any] | None:
+    """``{"engine", "host", "port"}`` of an RDS instance or cluster, or None if there is none."""
+    try:
+        if target_type.endswith("DBInstance"):
+            entry = rds.describe_db_instances(DBInstanceIdentifier=target_id)["DBInstances"][0]
+            host, port = entry["Endpoint"]["Address"], entry["Endpoint"]["Port"]
+        elif target_type.endswith("DBCluster"):
+            entry = rds.describe_db_clusters(DBClusterIdentifier=target_id)["DBClusters"][0]
+            host, port = entry["Endpoint"], entry["Port"]
+        else:
+            return None
+    except ClientError as exc:
+        if exc.code in ("DBInstanceNotFound", "DBClusterNotFoundFault", "InvalidParameterValue"):
+            return None
+        raise
+    return {"engine": ATTACHMENT_ENGINES.get(entry["Engine"], entry["Engine"]), "host": host, "port": port}
+
+
+def rotation_package(bucket: str, key: str) -> bytes | None:
+    """The zip of the pre-built rotation function at the transform's kit-only location."""
+    if bucket != PACKAGE_BUCKET:
+        return None
+    from .. import rotation_functions  # loaded only when a stack deploys one
+
+    for engine, strategy in ROTATION_TYPES.values():
+        if key == package_key(engine, strategy):
+            return rotation_functions.package(engine, strategy)
+    return None
 
 
 def parameter_reader(cloud: Any, region: str) -> Callable[[str], str | None]:

@@ -1,11 +1,24 @@
 """The resource types CloudFormation can provision in the kit, one module each.
 
-Importing this package registers every type in :data:`.base.REGISTRY`. Phase 2 of the
-CloudFormation work adds modules here (Lambda functions and permissions, EventBridge
-rules, RDS instances and clusters, IAM roles) without touching the engine.
+Importing this package registers every type in :data:`.base.REGISTRY`. Each type is
+one module (Lambda functions and permissions, EventBridge rules, RDS instances and
+clusters, IAM roles and policies among them); a new type needs no change to the engine.
 """
 
-from . import inert, kms_alias, kms_key, rotation_schedule, secret, secret_attachment, secret_policy, ssm_parameter
+from . import (
+    events_rule,
+    iam_entities,
+    inert,
+    kms_alias,
+    kms_key,
+    lambda_function,
+    rds_database,
+    rotation_schedule,
+    secret,
+    secret_attachment,
+    secret_policy,
+    ssm_parameter,
+)
 from .base import REGISTRY, Provisioned, ResourceContext, ResourceFailure, ResourceType, StackServices, register
 
 __all__ = [
@@ -15,9 +28,13 @@ __all__ = [
     "ResourceFailure",
     "ResourceType",
     "StackServices",
+    "events_rule",
+    "iam_entities",
     "inert",
     "kms_alias",
     "kms_key",
+    "lambda_function",
+    "rds_database",
     "register",
     "rotation_schedule",
     "secret",

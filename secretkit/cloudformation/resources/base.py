@@ -59,12 +59,15 @@ class StackServices(Protocol):
     ``service(name, region)`` returns the model (``"secretsmanager"``, ``"ssm"``,
     ``"kms"``, ``"lambda"``); ``database(target_type, target_id, region)`` describes a
     database a ``SecretTargetAttachment`` points at (``{"engine", "host", "port"}``) or
-    returns None.
+    returns None; ``package(bucket, key)`` returns the zip of a pre-built rotation function
+    the Secrets Manager transform names (``Code.S3Bucket``/``S3Key``), or None.
     """
 
     def service(self, name: str, region: str) -> Any: ...
 
     def database(self, target_type: str, target_id: str, region: str) -> dict[str, Any] | None: ...
+
+    def package(self, bucket: str, key: str) -> bytes | None: ...
 
 
 @dataclass(slots=True)

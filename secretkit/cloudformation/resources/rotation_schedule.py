@@ -10,8 +10,9 @@ not to) and must be invokable: give the schedule a ``DependsOn`` on the function
 permission, as AWS's examples do. Deleting the resource calls ``CancelRotateSecret``.
 Ref and ``Fn::GetAtt Id`` return the secret's ARN.
 
-``HostedRotationLambda`` needs the ``AWS::SecretsManager`` transform, which deploys AWS's
-rotation function for you; the kit does not model that transform yet and says so.
+``HostedRotationLambda`` needs the ``AWS::SecretsManager`` transform (:mod:`..transform`),
+which replaces it with a ``RotationLambdaARN`` of a function it deploys; a template that
+gives one without declaring the transform fails with that reason.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def _rules(props: dict[str, Any]) -> dict[str, Any] | None:
 def _rotate(ctx: ResourceContext, props: dict[str, Any]) -> str:
     if "HostedRotationLambda" in props:
         raise ResourceFailure(
-            "HostedRotationLambda is deployed by the AWS::SecretsManager transform, which secretkit does not model yet; "
-            "give RotationLambdaARN instead."
+            "HostedRotationLambda needs the template to declare Transform: AWS::SecretsManager-2024-09-16 "
+            "(or AWS::SecretsManager-2020-07-23); without it, give RotationLambdaARN."
         )
     args: dict[str, Any] = {
         "SecretId": str(props["SecretId"]),
