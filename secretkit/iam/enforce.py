@@ -25,6 +25,9 @@ changes anything.
   authorised as their caller, with ``kms:ViaService`` and ``kms:EncryptionContext:*``
   (:meth:`Enforcer.on_behalf`).
 * IAM and STS authorise inside their own operations; their declaration says so.
+* An AWS service acting on its own (RDS creating the master user secret it manages, which
+  on AWS it does through its service-linked role) is not checked; a service invoking a
+  function is checked by Lambda, against the function's policy.
 """
 
 from __future__ import annotations
@@ -114,6 +117,8 @@ class Enforcer:
             targets = rules.target(facade, operation, params)
         if not isinstance(targets, list):
             targets = [targets]
+        if ctx.who is None and ctx.principal.endswith(_SERVICE_SUFFIX):
+            return None  # an AWS service acting on its own (through its service-linked role)
         principal = None
         for target in targets:
             home = target.home
@@ -173,8 +178,8 @@ class Enforcer:
         :data:`KMS_REFUSED`). Work the clock runs, with no caller, is the service's own.
         """
         ctx = current()
-        if ctx is None:
-            return
+        if ctx is None or (ctx.who is None and ctx.principal.endswith(_SERVICE_SUFFIX)):
+            return  # the service's own work (the clock's, or a service acting on its own)
         env = kms.env
         if key.policy is None and ctx.who is None and ctx.principal == env.root:
             return  # the root user, through its own account's default or AWS managed key policy
