@@ -34,13 +34,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .analysis import broad_statements, grants_broad_access
 from .authorizer import Authorizer
-from .bridge import EventLog, Target, current
+from .bridge import ClientError, EventLog, Target, current
 from .directory import Directory
 from .documents import Policy, PolicyKind, load_policy
 from .evaluation import Decision
 from .explain import access_denied, explain
-from .keys import kms_keys, via_service
+from .keys import kms_keys, parameter_keys, secret_keys, via_service
 from .managed import aws_managed_key_policy, default_key_policy
 from .principals import Caller, Root, ServicePrincipal, Session, User
 
@@ -125,11 +126,20 @@ class Enforcer:
             if home is not None and home != env.account_id:
                 return self._elsewhere(part, operation, home, target.resource, env.region)
             if target.policy is None and ctx.who is None and ctx.principal == env.root:
-                continue  # the account's root user, no resource policy: allowed, as on AWS
+                # The account's root user, and no resource policy, or a key's default or AWS managed
+                # policy (which both let the account's root user in; the kit keeps refusing changes
+                # to AWS managed keys with KMS's UnsupportedOperationException): allowed.
+                continue
             if principal is None:
                 principal = self.principal(ctx)
-            policy = self.policy(target.policy, target.policy_kind) if target.policy is not None else None
-            self.require(principal, target.action, target.resource, part.service_name, policy, target.keys,
+            if target.policy is not None:
+                policy = self.policy(target.policy, target.policy_kind)
+            elif target.policy_kind == "key" and target.about is not None:
+                policy = self.key_policy(target.about[0], env.account_id, env.region)
+            else:
+                policy = None
+            keys = target.keys if target.keys is not None else _condition_keys(part.service_name, target, params)
+            self.require(principal, target.action, target.resource, part.service_name, policy, keys,
                          env.region, target.label, target.shown, env.account_id)
         return None
 
@@ -169,6 +179,38 @@ class Enforcer:
         self.events.record(self.authorizer.clock.now, "access", region, service, request.action,
                            "OK" if decision.allowed else decision.decision, request.resource, detail,
                            request.principal.arn)
+
+    # ------------------------------------------------------------- policy reviews
+    def is_public(self, text: str) -> bool:
+        """Whether a secret's resource policy grants broad access (BlockPublicPolicy refuses it);
+        a policy IAM cannot parse is refused by the caller's own syntax check first."""
+        try:
+            return grants_broad_access(self.policy(text, "secret"))
+        except ClientError:
+            return False
+
+    def review_secret_policy(self, text: str, secret_arn: str | None) -> list[dict[str, str]]:
+        """ValidateResourcePolicy's three checks (the check names are the kit's: AWS does not
+        document its own): the policy as IAM parses it, broad access, and lock-out of the
+        caller (it would deny the caller PutResourcePolicy on the secret)."""
+        try:
+            policy = self.policy(text, "secret")
+        except ClientError as exc:
+            return [{"CheckName": "SYNTAX", "ErrorMessage": exc.message}]
+        findings = []
+        for st in broad_statements(policy):
+            findings.append({"CheckName": "BROAD_ACCESS", "ErrorMessage": (
+                f"Statement {st.label} allows {'any principal' if not st.not_principal else 'every principal but those named'}"
+                " with no condition on who or where the caller is: it grants broad access to the secret.")})
+        ctx = current()
+        if ctx is not None and secret_arn is not None:
+            principal = self.principal(ctx)
+            if not principal.is_service and self.authorizer.would_lock_out(
+                    principal, "secretsmanager:PutResourcePolicy", secret_arn, policy, region=ctx.region):
+                findings.append({"CheckName": "LOCK_OUT", "ErrorMessage": (
+                    f"The policy would deny {principal.arn} secretsmanager:PutResourcePolicy on the secret: "
+                    "you could not change it again.")})
+        return findings
 
     # ------------------------------------------------------------ KMS for a service
     def on_behalf(self, kms: Any, operation: str, key: Any, context: Any, via: str) -> None:
@@ -242,3 +284,31 @@ class Enforcer:
                         and found.request.principal.arn in message:
                     return found
         raise ValueError("explain() takes an access event of cloud.events, an AccessDenied ClientError, or nothing")
+
+
+_TAGGING = frozenset({"CreateSecret", "TagResource"})
+
+
+def _condition_keys(service: str, target: Target, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The service's condition keys for one call (:mod:`secretkit.iam.keys`), read from the
+    resource's record the declaration found and from the call's own arguments."""
+    about = target.about
+    if service == "secretsmanager":
+        operation = target.action.split(":", 1)[1]
+        tags = params.get("Tags") if operation in _TAGGING and isinstance(params.get("Tags"), list) else None
+        replicas = params.get("AddReplicaRegions") if isinstance(params.get("AddReplicaRegions"), list) else None
+        if about is None:
+            return secret_keys(request=params, request_tags=tags, add_replica_regions=replicas)
+        return secret_keys(about.arn, tags=about.tags, rotation_lambda_arn=about.rotation_lambda_arn,
+                           primary_region=about.primary_region, request=params, request_tags=tags,
+                           add_replica_regions=replicas)
+    if service == "kms" and about is not None:
+        context = params.get("EncryptionContext")
+        return kms_keys(encryption_context=context if isinstance(context, dict) else None)
+    if service == "ssm" and about is not None:
+        found, _ = about
+        overwrite, recursive = params.get("Overwrite"), params.get("Recursive")
+        return parameter_keys(tags=found.tags if found is not None else None,
+                              overwrite=overwrite if isinstance(overwrite, bool) else None,
+                              recursive=recursive if isinstance(recursive, bool) else None)
+    return None
