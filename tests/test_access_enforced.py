@@ -317,3 +317,66 @@ def test_every_decision_other_than_roots_own_is_in_the_event_log(cloud: secretki
     assert cloud.explain(event).startswith("Denied: no identity-based policy of user eve allows")
     with pytest.raises(ValueError):
         cloud.explain("something else")
+
+
+# ------------------------------------------------------------ rotation as its role
+LAMBDA_TRUST = doc({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
+ROTATION_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecretVersionStage"]
+
+
+def _rotation(cloud: secretkit.Cloud, actions: list[str]) -> tuple[Any, str, str, Any]:
+    from secretkit import rotation_functions
+    from secretkit.databases import databases
+    from secretkit.rotation_functions.deployment import execution_role_arn
+
+    iam = cloud.client("iam")
+    role = execution_role_arn(cloud.account_id, "rotate-app").rsplit("/", 1)[-1]
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=LAMBDA_TRUST)
+    db = databases(cloud).create("postgres", "pg.db.example", "admin", "master-pw")
+    db.add_user("app", "app-pw-0", grants=("SELECT",))
+    sm = cloud.client("secretsmanager")
+    arn = sm.create_secret(Name="app", SecretString=json.dumps(db.secret_dict("app", "app-pw-0")))["ARN"]
+    iam.put_role_policy(RoleName=role, PolicyName="rotation", PolicyDocument=doc(
+        allow(actions, arn), allow("secretsmanager:GetRandomPassword")))
+    return sm, arn, rotation_functions.deploy(cloud, "rotate-app", "postgres", "single-user"), db
+
+
+def test_a_rotation_runs_as_its_role_and_a_weak_role_makes_it_fail(cloud: secretkit.Cloud) -> None:
+    sm, arn, function, db = _rotation(cloud, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
+    token = sm.rotate_secret(SecretId=arn, RotationLambdaARN=function)["VersionId"]
+    cloud.clock.advance(seconds=5)
+    failed = [e for e in cloud.events.select(kind="notice", operation="RotationFailed")]
+    assert failed and "AccessDeniedException" in failed[-1].detail["error"]
+    assert "PutSecretValue" in failed[-1].detail["error"]
+    denied = cloud.events.select(kind="access")[-1]
+    assert denied.principal == "arn:aws:sts::123456789012:assumed-role/rotate-app-role/rotate-app"
+    assert "no identity-based policy of role rotate-app-role" in cloud.explain()
+    assert json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])["password"] == "app-pw-0"  # still readable
+    assert sm.describe_secret(SecretId=arn)["VersionIdsToStages"].get(token) == ["AWSPENDING"]
+
+
+def test_a_rotation_with_its_least_privilege_role_succeeds(cloud: secretkit.Cloud) -> None:
+    sm, arn, function, db = _rotation(cloud, ROTATION_ACTIONS)
+    sm.rotate_secret(SecretId=arn, RotationLambdaARN=function)
+    cloud.clock.advance(seconds=5)
+    value = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])
+    assert value["password"] != "app-pw-0" and db.accepts("app", value["password"])
+    assert cloud.events.select(kind="notice", operation="RotationFailed") == []
+
+
+def test_a_role_that_does_not_trust_lambda_cannot_be_a_functions_role(cloud: secretkit.Cloud) -> None:
+    iam = cloud.client("iam")
+    iam.create_role(RoleName="not-for-lambda", AssumeRolePolicyDocument=doc(
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}))
+    lam = cloud.client("lambda")
+    from secretkit.awslambda.code import build_zip
+
+    with pytest.raises(ClientError) as exc:
+        lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                            Role="arn:aws:iam::123456789012:role/not-for-lambda",
+                            Code={"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})})
+    assert (code(exc), message(exc)) == ("InvalidParameterValueException",
+                                         "The role defined for the function cannot be assumed by Lambda.")
+    with pytest.raises(ClientError):
+        lam.get_function(FunctionName="f")  # nothing was made
