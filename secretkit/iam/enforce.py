@@ -295,8 +295,13 @@ def _condition_keys(service: str, target: Target, params: dict[str, Any]) -> dic
     about = target.about
     if service == "secretsmanager":
         operation = target.action.split(":", 1)[1]
-        tags = params.get("Tags") if operation in _TAGGING and isinstance(params.get("Tags"), list) else None
-        replicas = params.get("AddReplicaRegions") if isinstance(params.get("AddReplicaRegions"), list) else None
+        # Only well-formed entries: a malformed argument is the operation's to refuse, after access control.
+        given = params.get("Tags") if operation in _TAGGING else None
+        tags = [t for t in given if isinstance(t, dict) and isinstance(t.get("Key"), str)
+                and isinstance(t.get("Value"), str)] if isinstance(given, list) else None
+        given = params.get("AddReplicaRegions")
+        replicas = [r for r in given if isinstance(r, dict) and isinstance(r.get("Region"), str)] \
+            if isinstance(given, list) else None
         if about is None:
             return secret_keys(request=params, request_tags=tags, add_replica_regions=replicas)
         return secret_keys(about.arn, tags=about.tags, rotation_lambda_arn=about.rotation_lambda_arn,
