@@ -32,6 +32,7 @@ changes anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from .analysis import broad_statements, grants_broad_access
@@ -69,6 +70,7 @@ class Enforcer:
         self.services = services  # (name, region, account) -> service facade
         self._policies: dict[tuple[str, str], Policy] = {}
         self._sessions: dict[tuple[str, str], Session] = {}
+        self._kms_keys: dict[tuple[Any, ...], dict[str, Any]] = {}  # never changed once built
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
 
@@ -174,10 +176,8 @@ class Enforcer:
             return  # the root user's own calls are in the log as calls
         if not decision.allowed:
             self.last_denied = decision
-        detail = decision.summary()
-        detail["explained"] = decision
         self.events.record(self.authorizer.clock.now, "access", region, service, request.action,
-                           "OK" if decision.allowed else decision.decision, request.resource, detail,
+                           "OK" if decision.allowed else decision.decision, request.resource, _Detail(decision),
                            request.principal.arn)
 
     # ------------------------------------------------------------- policy reviews
@@ -226,7 +226,12 @@ class Enforcer:
         if key.policy is None and ctx.who is None and ctx.principal == env.root:
             return  # the root user, through its own account's default or AWS managed key policy
         principal = self.principal(ctx)
-        keys = kms_keys(via=via_service(via, env.region), encryption_context=context)
+        memo = (via, env.region, tuple(context.items()) if context else ())
+        keys = self._kms_keys.get(memo)
+        if keys is None:  # the same version read again asks the same question: build its keys once
+            if len(self._kms_keys) > 4096:
+                self._kms_keys.clear()
+            keys = self._kms_keys[memo] = kms_keys(via=via_service(via, env.region), encryption_context=context)
         self.require(principal, f"kms:{operation}", key.arn, "kms", self.key_policy(key, env.account_id, env.region),
                      keys, env.region, f"key {key.key_id}", None, env.account_id)
 
@@ -284,6 +289,41 @@ class Enforcer:
                         and found.request.principal.arn in message:
                     return found
         raise ValueError("explain() takes an access event of cloud.events, an AccessDenied ClientError, or nothing")
+
+
+class _Detail(Mapping[str, Any]):
+    """An ``access`` event's detail: the decision's summary (principal, action, resource,
+    decision, the statements that decided, the policy type blamed) and, under ``explained``,
+    the decision itself. The summary is written out when first read, not on every call."""
+
+    __slots__ = ("decision", "_summary")
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        self._summary: dict[str, Any] | None = None
+
+    def _items(self) -> dict[str, Any]:
+        if self._summary is None:
+            self._summary = {**self.decision.summary(), "explained": self.decision}
+        return self._summary
+
+    def __getitem__(self, key: str) -> Any:
+        return self.decision if key == "explained" else self._items()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.decision if key == "explained" else self._items().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __bool__(self) -> bool:
+        return True  # never empty (and the log's truth test must not write the summary out)
+
+    def __repr__(self) -> str:
+        return repr(self._items())
 
 
 _TAGGING = frozenset({"CreateSecret", "TagResource"})
