@@ -94,7 +94,7 @@ _get = REQUEST.get  # bound once: touch() runs in nearly every call
 
 
 def root_principal(account_id: str) -> str:
-    """The account's root user, the caller of every call until access control is modelled."""
+    """The account's root user: the caller of every call made with no credentials."""
     return f"arn:aws:iam::{account_id}:root"
 
 
