@@ -380,3 +380,20 @@ def test_a_role_that_does_not_trust_lambda_cannot_be_a_functions_role(cloud: sec
                                          "The role defined for the function cannot be assumed by Lambda.")
     with pytest.raises(ClientError):
         lam.get_function(FunctionName="f")  # nothing was made
+
+
+def test_a_key_of_another_account_is_used_by_its_arn_when_both_sides_allow(cloud: secretkit.Cloud) -> None:
+    root_b = cloud.kit_add_account(B)
+    kms = cloud.client("kms")
+    key = kms.create_key(Policy=doc(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{B}:root"}, "Action": "kms:Encrypt", "Resource": "*"},
+    ))["KeyMetadata"]["Arn"]
+    outsider = cloud.client("kms", **user(cloud, "enc", **root_b))
+    with pytest.raises(ClientError) as exc:
+        outsider.encrypt(KeyId=key, Plaintext=b"x")  # the key policy hands it to account B's IAM; none allows
+    assert code(exc) == "AccessDeniedException"
+    cloud.client("iam", **root_b).put_user_policy(UserName="enc", PolicyName="p", PolicyDocument=doc(
+        allow("kms:Encrypt", key)))
+    blob = outsider.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"

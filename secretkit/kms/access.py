@@ -6,7 +6,9 @@ policy CreateKey was given, else the default key policy, or an AWS managed key's
 (the key's ``policy`` is ``None`` for those two; access control fills them in).
 ``CreateKey``, ``ListKeys`` and ``ListAliases`` are about ``*``. A reference that finds no
 key is about ``*`` with no key policy, so that a caller without permission gets
-AccessDenied and one with permission gets the NotFoundException the operation answers.
+AccessDenied and one with permission gets the NotFoundException the operation answers. A
+key ARN of another account of the Cloud is served by that account's KMS (where both the
+caller's IAM policy and the key policy must allow).
 """
 
 from __future__ import annotations
@@ -33,8 +35,18 @@ def _find(facade: Any, ref: object) -> Any:
         return None
 
 
+def _elsewhere(facade: Any, ref: object, action: str) -> Target | None:
+    """A key ARN of another account: that account's KMS serves (and authorises) the call."""
+    if isinstance(ref, str) and ref.startswith("arn:aws:kms:"):
+        parts = ref.split(":")
+        if len(parts) > 5 and parts[4] != facade.env.account_id:
+            return Target(action, ref, None, "key", None, "", None, parts[4])
+    return None
+
+
 def by_key_id(facade: Any, params: Mapping[str, Any], action: str) -> Target:
-    return _target(facade, _find(facade, params.get("KeyId")), action, params)
+    ref = params.get("KeyId")
+    return _elsewhere(facade, ref, action) or _target(facade, _find(facade, ref), action, params)
 
 
 def by_target(facade: Any, params: Mapping[str, Any], action: str) -> Target:
