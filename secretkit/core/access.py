@@ -69,7 +69,10 @@ class Rules:
 
     def action(self, operation: str) -> str:
         """The IAM action of ``operation`` (``GetSecretValue`` -> ``secretsmanager:GetSecretValue``)."""
-        return self.actions.get(operation) or f"{self.prefix}:{operation}"
+        found = self.actions.get(operation)
+        if found is None:
+            found = self.actions[operation] = f"{self.prefix}:{operation}"  # written once per operation
+        return found
 
     def target(self, facade: Any, operation: str, params: Mapping[str, Any]) -> Target | list[Target]:
         """The question (or questions) one call asks."""

@@ -118,12 +118,10 @@ class Enforcer:
             if rules.self_checked:
                 return None
             targets = rules.target(facade, operation, params)
-        if not isinstance(targets, list):
-            targets = [targets]
         if ctx.who is None and ctx.principal.endswith(_SERVICE_SUFFIX):
             return None  # an AWS service acting on its own (through its service-linked role)
         principal = None
-        for target in targets:
+        for target in targets if type(targets) is list else (targets,):
             home = target.home
             if home is not None and home != env.account_id:
                 return self._elsewhere(part, operation, home, target.resource, env.region)
