@@ -397,3 +397,17 @@ def test_a_key_of_another_account_is_used_by_its_arn_when_both_sides_allow(cloud
         allow("kms:Encrypt", key)))
     blob = outsider.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+
+
+def test_rotate_secret_needs_invoke_permission_on_the_function_too(cloud: secretkit.Cloud) -> None:
+    sm, arn, function, db = _rotation(cloud, ROTATION_ACTIONS)
+    operator = cloud.client("secretsmanager", **user(cloud, "operator", allow("secretsmanager:RotateSecret", arn)))
+    with pytest.raises(ClientError) as exc:
+        operator.rotate_secret(SecretId=arn, RotationLambdaARN=function)
+    assert "lambda:InvokeFunction on resource: " + function in message(exc)
+    assert sm.describe_secret(SecretId=arn).get("RotationEnabled") is not True  # nothing changed
+    cloud.client("iam").put_user_policy(UserName="operator", PolicyName="p", PolicyDocument=doc(
+        allow("secretsmanager:RotateSecret", arn), allow("lambda:InvokeFunction", function)))
+    operator.rotate_secret(SecretId=arn, RotationLambdaARN=function)
+    cloud.clock.advance(seconds=5)
+    assert sm.describe_secret(SecretId=arn)["RotationEnabled"] is True

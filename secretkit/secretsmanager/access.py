@@ -5,7 +5,9 @@ policy; ``CreateSecret`` is about the secret it would make (its ARN ends in six 
 not drawn yet, written ``-??????`` as IAM policies match them); ``ListSecrets``,
 ``GetRandomPassword``, ``BatchGetSecretValue`` (which then reads each secret as its
 caller) and ``ValidateResourcePolicy`` without a ``SecretId`` are about ``*``, as AWS
-documents them. An ARN of another account is served by that account's Secrets Manager.
+documents them. ``RotateSecret`` also asks for ``lambda:InvokeFunction`` on the rotation
+function, as AWS requires of its caller. An ARN of another account is served by that
+account's Secrets Manager.
 """
 
 from __future__ import annotations
@@ -56,6 +58,19 @@ def on_new_secret(facade: Any, params: Mapping[str, Any], action: str) -> Target
     return Target(action, resource, None, "secret", None, "", name if isinstance(name, str) else None)
 
 
+def on_rotation(facade: Any, params: Mapping[str, Any], action: str) -> list[Target]:
+    """RotateSecret: the secret, and ``lambda:InvokeFunction`` on the function that will rotate it
+    (the caller's own permission, beside the function's policy that lets Secrets Manager in)."""
+    about = on_secret(facade, params, action)
+    function = params.get("RotationLambdaARN")
+    if function is None and about.about is not None:
+        function = about.about.rotation_lambda_arn
+    if isinstance(function, str) and function.startswith("arn:aws:lambda:") and about.home is None:
+        return [about, Target("lambda:InvokeFunction", function.split(":function:")[0] + ":function:"
+                              + function.split(":function:")[-1].split(":")[0], None, "lambda")]
+    return [about]
+
+
 def on_policy_check(facade: Any, params: Mapping[str, Any], action: str) -> Target:
     return on_secret(facade, params, action) if params.get("SecretId") is not None else Target(action)
 
@@ -63,10 +78,11 @@ def on_policy_check(facade: Any, params: Mapping[str, Any], action: str) -> Targ
 _ABOUT_ONE = ("GetSecretValue", "PutSecretValue", "UpdateSecret", "UpdateSecretVersionStage", "DescribeSecret",
               "DeleteSecret", "RestoreSecret", "ReplicateSecretToRegions", "RemoveRegionsFromReplication",
               "StopReplicationToReplica", "ListSecretVersionIds", "PutResourcePolicy", "GetResourcePolicy",
-              "DeleteResourcePolicy", "RotateSecret", "CancelRotateSecret", "TagResource", "UntagResource")
+              "DeleteResourcePolicy", "CancelRotateSecret", "TagResource", "UntagResource")
 
 RULES = Rules("secretsmanager", {
     **{name: on_secret for name in _ABOUT_ONE},
     "CreateSecret": on_new_secret,
+    "RotateSecret": on_rotation,
     "ValidateResourcePolicy": on_policy_check,
 })
