@@ -411,3 +411,18 @@ def test_rotate_secret_needs_invoke_permission_on_the_function_too(cloud: secret
     operator.rotate_secret(SecretId=arn, RotationLambdaARN=function)
     cloud.clock.advance(seconds=5)
     assert sm.describe_secret(SecretId=arn)["RotationEnabled"] is True
+
+
+def test_a_function_of_another_account_is_invoked_when_its_policy_and_the_callers_allow(cloud: secretkit.Cloud) -> None:
+    root_b = cloud.kit_add_account(B)
+    arn = cloud.awslambda().kit_deploy_callable("hello", lambda event, context: {"hi": 1})["FunctionArn"]
+    cloud.client("lambda").add_permission(FunctionName="hello", StatementId="b", Action="lambda:InvokeFunction",
+                                          Principal=B)
+    caller_b = cloud.client("lambda", **user(cloud, "caller", allow("lambda:InvokeFunction"), **root_b))
+    assert json.loads(caller_b.invoke(FunctionName=arn)["Payload"].read()) == {"hi": 1}
+    other_b = cloud.client("lambda", **user(cloud, "other", **root_b))
+    with pytest.raises(ClientError) as exc:
+        other_b.invoke(FunctionName=arn)
+    assert code(exc) == "AccessDeniedException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "across accounts" in cloud.explain()
