@@ -426,3 +426,15 @@ def test_a_function_of_another_account_is_invoked_when_its_policy_and_the_caller
     assert code(exc) == "AccessDeniedException"
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert "across accounts" in cloud.explain()
+
+
+def test_put_resource_policy_parses_the_policy_as_iam_does(cloud: secretkit.Cloud) -> None:
+    sm = cloud.client("secretsmanager")
+    sm.create_secret(Name="m", SecretString="v")
+    with pytest.raises(ClientError) as exc:
+        sm.put_resource_policy(SecretId="m", ResourcePolicy=doc(
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+             "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"StringSpelledWrong": {"aws:PrincipalAccount": "1"}}}))
+    assert code(exc) == "MalformedPolicyDocumentException"
+    assert "ResourcePolicy" not in sm.get_resource_policy(SecretId="m")

@@ -39,6 +39,8 @@ class ResourcePolicies(Part):
             check_pattern(PolicyName, "policyName", _POLICY_NAME_RE)
         check_bool(BlockPublicPolicy, "BlockPublicPolicy")
         guard = self.env.guard
+        if guard is not None:
+            guard.policy(ResourcePolicy, "secret")  # as IAM parses a secret's policy: Secrets Manager's errors
         if BlockPublicPolicy and guard is not None and guard.is_public(ResourcePolicy):
             raise fail("PublicPolicyException", "BlockPublicPolicy is set and the resource policy grants public access.")
         secret.resource_policy = ResourcePolicy
