@@ -39,8 +39,16 @@ def by_function(facade: Any, params: Mapping[str, Any], action: str) -> Target:
     return Target(action, arn, policy, "lambda", None, f"function {name}", None, None)
 
 
+def binds_root(facade: Any, params: Mapping[str, Any]) -> bool:
+    """Whether the root user could be refused: a function of another account, or one with a policy."""
+    if "FunctionName" not in params:
+        return False
+    target = by_function(facade, params, "")
+    return target.home is not None or target.policy is not None
+
+
 RULES = Rules("lambda", {
     op: by_function for op in ("CreateFunction", "GetFunction", "GetFunctionConfiguration", "UpdateFunctionCode",
                                "UpdateFunctionConfiguration", "DeleteFunction", "Invoke", "AddPermission",
                                "RemovePermission", "GetPolicy")
-}, actions={"Invoke": "lambda:InvokeFunction"})
+}, actions={"Invoke": "lambda:InvokeFunction"}, binds_root=binds_root)

@@ -56,16 +56,24 @@ class Rules:
     ``actions`` renames the operations whose IAM action differs from the operation name
     (Lambda's ``Invoke`` is ``lambda:InvokeFunction``). ``self_checked`` lists operations
     the service authorises on its own (IAM and STS decide inside their operations).
+
+    ``binds_root(facade, params)`` answers, cheaply, whether the call could be refused to the
+    account's own root user: its resource has a policy of its own (or belongs to another
+    account). Access control asks it first, so the root user's calls, every call of every
+    notebook that uses no credentials, cost almost nothing. ``None``: the service's resources
+    have no policies, so the root user is never refused.
     """
 
-    __slots__ = ("prefix", "resolvers", "actions", "self_checked")
+    __slots__ = ("prefix", "resolvers", "actions", "self_checked", "binds_root")
 
     def __init__(self, prefix: str, resolvers: Mapping[str, Resolver] | None = None, *,
-                 actions: Mapping[str, str] | None = None, self_checked: bool = False) -> None:
+                 actions: Mapping[str, str] | None = None, self_checked: bool = False,
+                 binds_root: Callable[[Any, Mapping[str, Any]], bool] | None = None) -> None:
         self.prefix = prefix
         self.resolvers = dict(resolvers or {})
         self.actions = dict(actions or {})
         self.self_checked = self_checked
+        self.binds_root = binds_root
 
     def action(self, operation: str) -> str:
         """The IAM action of ``operation`` (``GetSecretValue`` -> ``secretsmanager:GetSecretValue``)."""

@@ -112,14 +112,19 @@ class Enforcer:
         env = part.env
         facade = env.services.get(part.service_name, part)
         rules = getattr(facade, "access", None)
+        if ctx.who is None:
+            if ctx.principal == env.root:  # the account's root user: refused only by a policy of the resource
+                probe = rules.binds_root if rules is not None else None
+                if probe is None or not probe(facade, params):
+                    return None
+            elif ctx.principal.endswith(_SERVICE_SUFFIX):
+                return None  # an AWS service acting on its own (through its service-linked role)
         if rules is None:
             targets: Any = Target(f"{part.service_name}:{operation}")
         else:
             if rules.self_checked:
                 return None
             targets = rules.target(facade, operation, params)
-        if ctx.who is None and ctx.principal.endswith(_SERVICE_SUFFIX):
-            return None  # an AWS service acting on its own (through its service-linked role)
         principal = None
         for target in targets if type(targets) is list else (targets,):
             home = target.home

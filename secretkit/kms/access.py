@@ -74,10 +74,27 @@ _ON_KEY = ("DescribeKey", "Encrypt", "GenerateDataKey", "UpdateKeyDescription", 
            "ListResourceTags", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
            "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy", "PutKeyPolicy")
 
+def binds_root(facade: Any, params: Mapping[str, Any]) -> bool:
+    """Whether the root user could be refused: a key of another account, or one whose key policy
+    is its own (the default and the AWS managed key policies let the account's root user in)."""
+    for name in ("KeyId", "TargetKeyId"):
+        ref = params.get(name)
+        if isinstance(ref, str):
+            if ref.startswith("arn:aws:kms:") and ref.split(":")[4:5] != [facade.env.account_id]:
+                return True
+            key = _find(facade, ref)
+            if key is not None and key.policy is not None:
+                return True
+    if "CiphertextBlob" in params or "AliasName" in params:
+        target = by_ciphertext(facade, params, "") if "CiphertextBlob" in params else by_alias(facade, params, "")
+        return target.policy is not None
+    return False
+
+
 RULES = Rules("kms", {
     **{name: by_key_id for name in _ON_KEY},
     "Decrypt": by_ciphertext,
     "CreateAlias": by_target,
     "UpdateAlias": by_target,
     "DeleteAlias": by_alias,
-})
+}, binds_root=binds_root)

@@ -80,9 +80,20 @@ _ABOUT_ONE = ("GetSecretValue", "PutSecretValue", "UpdateSecret", "UpdateSecretV
               "StopReplicationToReplica", "ListSecretVersionIds", "PutResourcePolicy", "GetResourcePolicy",
               "DeleteResourcePolicy", "CancelRotateSecret", "TagResource", "UntagResource")
 
+def binds_root(facade: Any, params: Mapping[str, Any]) -> bool:
+    """Whether the root user could be refused: the secret has a policy, or is another account's."""
+    sid = params.get("SecretId")
+    if sid is None:
+        return False
+    secret = _lookup(facade, sid)
+    if secret is not None:
+        return secret.resource_policy is not None
+    return isinstance(sid, str) and sid.startswith("arn:") and _account_of(sid) != facade.env.account_id
+
+
 RULES = Rules("secretsmanager", {
     **{name: on_secret for name in _ABOUT_ONE},
     "CreateSecret": on_new_secret,
     "RotateSecret": on_rotation,
     "ValidateResourcePolicy": on_policy_check,
-})
+}, binds_root=binds_root)
