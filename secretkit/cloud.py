@@ -25,8 +25,10 @@ CloudFormation reaches every service by name through :mod:`secretkit.cloudformat
 IAM is global: one IAM serves every region, and it and each region's STS share the Cloud's
 one directory of principals and one authorizer. Apart from KMS, no service imports another.
 
-Access control is modelled (:mod:`secretkit.iam`) but not enforced yet: every call comes
-from the account's root user, as it always has.
+Access control (:mod:`secretkit.iam`) is enforced on every call of every service: a
+client's credentials decide who calls (none: the account's root user), and
+:meth:`Cloud.explain` says why a call was allowed or denied. A Cloud may hold more than one
+account (:meth:`Cloud.kit_add_account`), so that cross-account access can be tried.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from .cloudformation import CloudFormation
     from .doors.serving import Serving
     from .iam import Authorizer, Directory, Iam, Sts
+    from .iam.enforce import Enforcer
     from .rds import Rds
 
 __all__ = ["Cloud", "REGIONS"]
@@ -80,10 +83,11 @@ REGIONS = (
 SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
     "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
-    "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
+    "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region, env.account_id),
+                                             lambda: cloud.secretsmanager(env.region, env.account_id)),
     "lambda": lambda cloud, env: _lambda(cloud, env),
-    "events": lambda cloud, env: EventBridge(env, cloud.awslambda),
-    "iam": lambda cloud, env: cloud.iam(),
+    "events": lambda cloud, env: EventBridge(env, lambda region="us-east-1": cloud.awslambda(region, env.account_id)),
+    "iam": lambda cloud, env: cloud.iam(env.account_id),
     "sts": lambda cloud, env: _sts(cloud, env),
     "cloudformation": lambda cloud, env: _cloudformation(cloud, env),
     "rds": lambda cloud, env: _rds(cloud, env),
@@ -92,8 +96,10 @@ SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
 
 def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
     # Replication reaches the other regions, rotation the Lambda service of the function's
-    # region: both through what is passed here.
-    return SecretsManager(env, cloud.kms(env.region), cloud.secretsmanager, functions=cloud.awslambda)
+    # region: both through what is passed here, in the secret's own account.
+    account = env.account_id
+    return SecretsManager(env, cloud.kms(env.region, account), lambda region: cloud.secretsmanager(region, account),
+                          functions=lambda region="us-east-1": cloud.awslambda(region, account))
 
 
 # The newer services are imported when first built, so ``import secretkit`` stays light.
@@ -104,11 +110,12 @@ def _lambda(cloud: "Cloud", env: Env) -> Service:
     # boto3 inside a function gets a client of this Cloud (the door loads boto3 when asked);
     # the Cloud's extensions are the network its code reaches (the simulated databases).
     return Lambda(env, client_factory=factory_from(_door_client, cloud, cloud.service_names),
-                  request_ids=cloud.request_ids, network=cloud.extensions)
+                  request_ids=cloud.request_ids, network=cloud.extensions,
+                  assume_role=cloud._execution_role(env))
 
 
-def _door_client(cloud: "Cloud", service_name: str, region_name: str) -> Any:
-    return cloud._function_client(service_name, region_name)
+def _door_client(cloud: "Cloud", service_name: str, region_name: str, credentials: Any = None) -> Any:
+    return cloud._function_client(service_name, region_name, credentials)
 
 
 def _sts(cloud: "Cloud", env: Env) -> Service:
@@ -118,21 +125,37 @@ def _sts(cloud: "Cloud", env: Env) -> Service:
     return Sts(env, directory, authorizer)
 
 
+class _AccountView:
+    """The Cloud as one of its accounts sees it: ``service(name, region)`` is that account's."""
+
+    def __init__(self, cloud: "Cloud", account_id: str) -> None:
+        self._cloud = cloud
+        self.account_id = account_id
+
+    def service(self, name: str, region: str = "us-east-1") -> Any:
+        return self._cloud.service(name, region, self.account_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cloud, name)
+
+
 def _cloudformation(cloud: "Cloud", env: Env) -> Service:
     from .cloudformation.wiring import build
 
-    return build(cloud, env)
+    view: Any = cloud if env.account_id == cloud.account_id else _AccountView(cloud, env.account_id)
+    return build(view, env)
 
 
 def _rds(cloud: "Cloud", env: Env) -> Service:
     from .databases import databases
     from .rds import Rds
 
-    return Rds(env, lambda: cloud.secretsmanager(env.region), databases(cloud))
+    return Rds(env, lambda: cloud.secretsmanager(env.region, env.account_id), databases(cloud))
 
 
 class Cloud:
-    """One simulated AWS account (id ``123456789012``)."""
+    """One simulated AWS account (id ``123456789012``), and any others added with
+    :meth:`kit_add_account`."""
 
     def __init__(self, seed: int = 0, start: str | date | datetime = "2026-01-01") -> None:
         if isinstance(seed, bool) or not isinstance(seed, int):
@@ -144,30 +167,44 @@ class Cloud:
         self.ids = Ids(seed)
         self.request_ids = Ids(f"{seed}/requests")
         self.events = EventLog()
-        self._envs: dict[str, Env] = {}
+        self._envs: dict[tuple[str, str], Env] = {}
         self.extensions: dict[str, Any] = {}  # room for what is built on the Cloud (the databases)
-        self._function_clients: dict[tuple[str, str], Any] = {}
+        self._function_clients: dict[tuple[str, str, str | None], Any] = {}
         self._access: tuple[Directory, Authorizer] | None = None
-        self._iam: Iam | None = None
+        self._enforcer: Enforcer | None = None
+        self._iams: dict[str, Iam] = {}
+        self._accounts: list[str] = [ACCOUNT_ID]
 
     # ------------------------------------------------------------------ regions
-    def env(self, region: str) -> Env:
-        """The environment of one region (made on first use)."""
-        env = self._envs.get(region)
+    def env(self, region: str, account_id: str | None = None) -> Env:
+        """The environment of one region of one account (the Cloud's own when omitted; made on first use)."""
+        account = account_id or self.account_id
+        env = self._envs.get((account, region))
         if env is None:
             if region not in REGIONS:
                 raise ValueError(f"unknown region {region!r}; secretkit knows: {', '.join(REGIONS)}")
-            env = self._envs[region] = Env(region, self.clock, self.ids, self.events, self.account_id)
+            if account not in self._accounts:
+                raise ValueError(f"unknown account {account!r}; this Cloud has {', '.join(self._accounts)} "
+                                 "(add one with cloud.kit_add_account(...))")
+            env = Env(region, self.clock, self.ids, self.events, account)
+            env.guard = self.enforcer()
+            self._envs[(account, region)] = env
         return env
 
     @property
     def regions(self) -> list[str]:
-        """The regions used so far."""
-        return list(self._envs)
+        """The regions used so far (in any account)."""
+        return list(dict.fromkeys(region for _, region in self._envs))
 
-    def service(self, name: str, region: str = "us-east-1") -> Any:
-        """The model of service ``name`` in ``region`` (made on first use)."""
-        env = self.env(region)
+    @property
+    def accounts(self) -> list[str]:
+        """The accounts of this Cloud: its own first, then those added with :meth:`kit_add_account`."""
+        return list(self._accounts)
+
+    def service(self, name: str, region: str = "us-east-1", account_id: str | None = None) -> Any:
+        """The model of service ``name`` in ``region`` of ``account_id`` (the Cloud's own
+        account when omitted; made on first use)."""
+        env = self.env(region, account_id)
         svc = env.services.get(name)
         if svc is None:
             factory = SERVICES.get(name)
@@ -176,33 +213,33 @@ class Cloud:
             svc = env.services[name] = factory(self, env)
         return svc
 
-    def kms(self, region: str = "us-east-1") -> Kms:
-        return self.service("kms", region)  # type: ignore[no-any-return]
+    def kms(self, region: str = "us-east-1", account_id: str | None = None) -> Kms:
+        return self.service("kms", region, account_id)  # type: ignore[no-any-return]
 
-    def secretsmanager(self, region: str = "us-east-1") -> SecretsManager:
-        return self.service("secretsmanager", region)  # type: ignore[no-any-return]
+    def secretsmanager(self, region: str = "us-east-1", account_id: str | None = None) -> SecretsManager:
+        return self.service("secretsmanager", region, account_id)  # type: ignore[no-any-return]
 
-    def ssm(self, region: str = "us-east-1") -> ParameterStore:
+    def ssm(self, region: str = "us-east-1", account_id: str | None = None) -> ParameterStore:
         """The Parameter Store of ``region`` (the parameter part of Systems Manager)."""
-        return self.service("ssm", region)  # type: ignore[no-any-return]
+        return self.service("ssm", region, account_id)  # type: ignore[no-any-return]
 
-    def awslambda(self, region: str = "us-east-1") -> Lambda:
+    def awslambda(self, region: str = "us-east-1", account_id: str | None = None) -> Lambda:
         """The Lambda service of ``region``, its functions and their runtime (named after its
         package: ``lambda`` is a Python keyword)."""
-        return self.service("lambda", region)  # type: ignore[no-any-return]
+        return self.service("lambda", region, account_id)  # type: ignore[no-any-return]
 
-    def eventbridge(self, region: str = "us-east-1") -> EventBridge:
+    def eventbridge(self, region: str = "us-east-1", account_id: str | None = None) -> EventBridge:
         """EventBridge's rules in ``region`` (the ``events`` API; ``cloud.events`` is the event log)."""
-        return self.service("events", region)  # type: ignore[no-any-return]
+        return self.service("events", region, account_id)  # type: ignore[no-any-return]
 
-    def sts(self, region: str = "us-east-1") -> Sts:
-        return self.service("sts", region)  # type: ignore[no-any-return]
+    def sts(self, region: str = "us-east-1", account_id: str | None = None) -> Sts:
+        return self.service("sts", region, account_id)  # type: ignore[no-any-return]
 
-    def cloudformation(self, region: str = "us-east-1") -> CloudFormation:
-        return self.service("cloudformation", region)  # type: ignore[no-any-return]
+    def cloudformation(self, region: str = "us-east-1", account_id: str | None = None) -> CloudFormation:
+        return self.service("cloudformation", region, account_id)  # type: ignore[no-any-return]
 
-    def rds(self, region: str = "us-east-1") -> Rds:
-        return self.service("rds", region)  # type: ignore[no-any-return]
+    def rds(self, region: str = "us-east-1", account_id: str | None = None) -> Rds:
+        return self.service("rds", region, account_id)  # type: ignore[no-any-return]
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -215,18 +252,84 @@ class Cloud:
         if self._access is None:
             from .iam import Authorizer, Directory
 
-            self._access = (Directory(self.clock, self.ids, self.account_id), Authorizer(self.clock))
+            directory = Directory(self.clock, self.ids, self.account_id)
+            for account in self._accounts:
+                directory.account(account)
+            self._access = (directory, Authorizer(self.clock))
         return self._access
 
-    def iam(self) -> Iam:
+    def enforcer(self) -> Enforcer:
+        """The Cloud's access control: it authorises every call of every service (see
+        :mod:`secretkit.iam.enforce`), and records each decision in the event log."""
+        if self._enforcer is None:
+            from .iam.enforce import Enforcer
+
+            directory, authorizer = self.access_control()
+            self._enforcer = Enforcer(directory, authorizer, self.events, self.service)
+        return self._enforcer
+
+    def iam(self, account_id: str | None = None) -> Iam:
         """The account's IAM. IAM is global: one object serves every region, and its control
         plane lives in us-east-1, so an outage there stops IAM calls from any region."""
-        if self._iam is None:
+        account = account_id or self.account_id
+        found = self._iams.get(account)
+        if found is None:
             from .iam import Iam
 
             directory, authorizer = self.access_control()
-            self._iam = Iam(self.env("us-east-1"), directory, authorizer)
-        return self._iam
+            found = self._iams[account] = Iam(self.env("us-east-1", account), directory, authorizer)
+        return found
+
+    def kit_add_account(self, account_id: str) -> dict[str, str]:
+        """Kit-only (AWS makes accounts through Organizations, not an API call on the account):
+        add another account to this Cloud, with services of its own, and return an access key
+        of its root user (``{"aws_access_key_id": ..., "aws_secret_access_key": ...}``), to
+        pass to :meth:`client` so as to act in that account (create a reader there, say)."""
+        if not isinstance(account_id, str) or len(account_id) != 12 or not account_id.isdigit():
+            raise ValueError(f"an account id is 12 digits, got {account_id!r}")
+        if account_id in self._accounts:
+            raise ValueError(f"account {account_id} is already in this Cloud")
+        self._accounts.append(account_id)
+        directory, _ = self.access_control()
+        root = directory.account(account_id).root
+        key = directory.new_access_key(root)
+        self.events.record(self.clock.now, "notice", "us-east-1", "cloud", "AccountAdded", "OK",
+                           root.arn, {"account": account_id})
+        return {"aws_access_key_id": key.key_id, "aws_secret_access_key": key.secret}
+
+    def explain(self, which: Any = None) -> str:
+        """Why a call was allowed or denied, in plain words: which policy, which statement,
+        which condition decided (kit-only; AWS tells you only the AccessDenied message).
+
+        ``which`` is an ``access`` event of :attr:`events`, a botocore ``ClientError`` that
+        a call raised, or ``None``: the latest denial (or, if nothing was denied, the latest
+        decision). See :meth:`secretkit.iam.enforce.Enforcer.explain`."""
+        return self.enforcer().explain(which)
+
+    def _execution_role(self, env: Env) -> Callable[[str, str], Any]:
+        """How Lambda in ``env`` gets its functions' credentials: a session of the execution
+        role (see :meth:`secretkit.iam.enforce.Enforcer.execution_role`), so boto3 inside a
+        function acts as that role. A role that exists but does not trust Lambda fails as on
+        AWS. A role ARN naming no role in IAM is the kit's one leniency, kept so that the
+        lessons that deploy functions before IAM is taught still run: the function's clients
+        act as the account's root user (their calls are logged with the root user's ARN).
+        """
+        from .awslambda.environ import Credentials
+        from .awslambda.errors import lambda_error
+
+        def assume(role_arn: str, session_name: str) -> Credentials:
+            try:
+                session = self.enforcer().execution_role(env, role_arn, session_name)
+            except PermissionError as exc:
+                raise lambda_error("InvalidParameterValueException", str(exc)) from None
+            if session is not None:
+                return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn)
+            ids = env.ids
+            name = role_arn.rsplit("/", 1)[-1]
+            return Credentials("ASIA" + ids.hex(8).upper(), ids.suffix(40), ids.suffix(64),
+                               f"arn:aws:sts::{env.account_id}:assumed-role/{name}/{session_name}", role_arn)
+
+        return assume
 
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
@@ -251,25 +354,48 @@ class Cloud:
         return self.env(region).down
 
     # -------------------------------------------------------------------- clients
-    def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
+    def client(self, service_name: str, region_name: str = "us-east-1", *, aws_access_key_id: str | None = None,
+               aws_secret_access_key: str | None = None, aws_session_token: str | None = None) -> Any:
         """A genuine boto3 client of any service in :attr:`service_names`, served in process by
-        this Cloud in the service's own protocol (no network, no credentials)."""
+        this Cloud in the service's own protocol (no network).
+
+        Its credentials decide who calls, as on AWS: an IAM user's access key, a role
+        session's temporary credentials (from STS ``AssumeRole``), a root key from
+        :meth:`kit_add_account`. With none, the client acts as this account's root user.
+        Credentials are checked on every call, on the simulated clock: unknown, deleted or
+        expired ones get the errors AWS answers."""
         from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
-        return make_client(self, service_name, region_name)
+        credentials = None
+        if aws_access_key_id is not None or aws_secret_access_key is not None or aws_session_token is not None:
+            credentials = (aws_access_key_id, aws_secret_access_key, aws_session_token)
+        return make_client(self, service_name, region_name, credentials)
 
-    def _function_client(self, service_name: str, region_name: str) -> Any:
+    def _function_client(self, service_name: str, region_name: str, credentials: Any = None) -> Any:
         """The boto3 client a Lambda function gets for ``boto3.client(service_name)`` (see
-        :mod:`secretkit.awslambda.routing`): a genuine client of this Cloud.
+        :mod:`secretkit.awslambda.routing`): a genuine client of this Cloud, with the
+        credentials the function runs with (its execution role's session).
 
-        A client holds no state of the function's, so one made with the same service and
-        region is reused: AWS's templates make theirs in every invocation, and building a
-        botocore client costs milliseconds.
+        A client holds no state of the function's, so one made with the same service, region
+        and credentials is reused: AWS's templates make theirs in every invocation, and
+        building a botocore client costs milliseconds.
         """
-        key = (service_name, region_name)
+        key_id = getattr(credentials, "access_key_id", None) if credentials is not None else None
+        directory, _ = self.access_control()
+        if key_id is not None and key_id not in directory.keys:
+            key_id = None  # a function of a role not in IAM: see Enforcer.execution_role
+        key = (service_name, region_name, key_id)
         found = self._function_clients.get(key)
         if found is None:
-            found = self._function_clients[key] = self.client(service_name, region_name)
+            if key_id is None:
+                found = self.client(service_name, region_name)
+            else:
+                found = self.client(service_name, region_name, aws_access_key_id=key_id,
+                                    aws_secret_access_key=credentials.secret_access_key,
+                                    aws_session_token=credentials.session_token)
+            if len(self._function_clients) > 256:
+                self._function_clients.clear()
+            self._function_clients[key] = found
         return found
 
     def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Serving:

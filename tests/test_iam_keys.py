@@ -26,7 +26,7 @@ def test_secret_keys() -> None:
         "secretsmanager:VersionStage": "AWSPREVIOUS",
         "secretsmanager:ModifyRotationRules": True,
         "aws:RequestTag/env": "prod",
-        "aws:TagKeys": ["env"],
+        "aws:TagKeys": ("env",),
     }
 
 
@@ -35,8 +35,8 @@ def test_kms_keys_and_parameter_keys() -> None:
                     encryption_context={"SecretARN": SECRET, "SecretVersionId": "v1"}, aliases=["alias/app"])
     assert keys["kms:ViaService"] == "secretsmanager.eu-west-1.amazonaws.com"
     assert keys["kms:EncryptionContext:SecretARN"] == SECRET
-    assert keys["kms:EncryptionContextKeys"] == ["SecretARN", "SecretVersionId"]
-    assert keys["kms:KeySpec"] == "SYMMETRIC_DEFAULT" and keys["kms:ResourceAliases"] == ["alias/app"]
+    assert keys["kms:EncryptionContextKeys"] == ("SecretARN", "SecretVersionId")
+    assert keys["kms:KeySpec"] == "SYMMETRIC_DEFAULT" and keys["kms:ResourceAliases"] == ("alias/app",)
     assert parameter_keys(tags={"env": "prod"}, overwrite=True) == {
         "ssm:resourceTag/env": "prod", "aws:ResourceTag/env": "prod", "ssm:Overwrite": True}
     assert parameter_arn("us-east-1", A, "/app/db") == parameter_arn("us-east-1", A, "app/db") == \

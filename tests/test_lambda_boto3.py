@@ -236,7 +236,7 @@ def test_boto3_outside_functions_is_untouched(lam: Lambda) -> None:
 
 def test_the_factory_gets_the_execution_roles_credentials(cloud: secretkit.Cloud) -> None:
     seen: list[tuple[str, str, Credentials]] = []
-    inner = factory_from(lambda c, name, region: c.client(name, region_name=region), cloud, cloud.service_names)
+    inner = factory_from(lambda c, name, region, credentials: c.client(name, region_name=region), cloud, cloud.service_names)
 
     def recording(service: str, region: str, credentials: Credentials):  # type: ignore[no-untyped-def]
         seen.append((service, region, credentials))

@@ -78,18 +78,18 @@ class _State:
     in_factory = 0
 
 
-def factory_from(make_client: Callable[[Any, str, str], Any], cloud: Any, served: Collection[str]) -> ClientFactory:
-    """Adapt ``make_client(cloud, service, region)`` (the in-process door) into a factory.
+def factory_from(make_client: Callable[..., Any], cloud: Any, served: Collection[str]) -> ClientFactory:
+    """Adapt ``make_client(cloud, service, region, credentials)`` (the in-process door) into a factory.
 
     ``served`` lists the services the Cloud answers; any other gets a clear error. The
-    credentials are not passed on yet: the door serves every client as the account.
+    credentials are passed on, so the client acts as the function's execution role.
     """
     names = frozenset(served)
 
     def factory(service_name: str, region_name: str, credentials: Credentials) -> Any:
         if service_name not in names:
             raise ServiceNotServedError(service_name, names)
-        return make_client(cloud, service_name, region_name)
+        return make_client(cloud, service_name, region_name, credentials)
 
     return factory
 

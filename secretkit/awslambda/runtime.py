@@ -126,8 +126,8 @@ class Runtime:
         self.assume_role = assume_role
         self.network: Mapping[str, Any] = network if network is not None else {}
         # Who a function's own calls come from: they start a chain of their own, not nested in
-        # whatever invoked the function. The account's root user until access control checks
-        # them; then the execution role's session (the credentials' principal).
+        # whatever invoked the function. Its boto3 clients carry the execution role's session
+        # credentials, which the door resolves on each call; this is who calls made otherwise are.
         self.principal = root_principal(account_id)
 
     # ------------------------------------------------------------------ environments

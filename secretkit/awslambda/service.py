@@ -20,9 +20,8 @@ Kit-only helpers, outside the AWS API (their names say so): :meth:`kit_deploy_ca
 deploys a plain Python callable for the first lessons, :meth:`kit_set_timing` sets the
 modelled durations (see :mod:`~.timing`), :meth:`kit_logs` returns recent invocation logs,
 :meth:`kit_failures` a function's failure plan (see :mod:`~.faults`). :meth:`may_invoke`,
-:meth:`invoke_as_service` and :meth:`queue_as_service` are how another service (Secrets
-Manager rotating a secret, EventBridge firing a rule) checks a function's resource policy
-and invokes it, synchronously or as an event.
+:meth:`invoke_as_service`, :meth:`queue_as_service`: how another service (Secrets Manager
+rotating, EventBridge firing a rule) checks a function's policy and invokes it (or queues).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .access import RULES
 from .base import ACCOUNT_ID, ClientError, Env, Ids, Service, decode_token, encode_token, operation
 from .code import CallableCode, ZipCode
 from .environ import Credentials, check_variables
@@ -61,8 +61,7 @@ from .validation import (
 
 __all__ = ["Lambda", "KIT_ROLE"]
 
-#: The execution role kit_deploy_callable uses when none is given.
-KIT_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/secretkit-lambda-role"
+KIT_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/secretkit-lambda-role"  # kit_deploy_callable's default role
 _PRECONDITION = (
     "The Revision Id provided does not match the latest Revision Id. "
     "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
@@ -73,6 +72,7 @@ class Lambda(Service):
     """The Lambda service of one region."""
 
     service_name = "lambda"
+    access = RULES  # access control's view of each operation (.access)
 
     def __init__(self, env: Env, *, client_factory: ClientFactory | None = None,
                  assume_role: RoleCredentials | None = None, request_ids: Ids | None = None,

@@ -28,7 +28,7 @@ names that service in ``via``, as KMS's ``kms:ViaService`` condition key does; s
 
 Who calls: a door (the in-process boto3 client today, an HTTP endpoint later) passes its
 caller's identity in with :class:`caller`, and the calls made inside it come from that
-principal. Until access control is modelled every caller is the account's root user,
+principal. With no credentials a caller is the account's root user,
 ``arn:aws:iam::<account>:root`` (:func:`root_principal`), which is also who a call made
 directly on the model (``cloud.secretsmanager().get_secret_value(...)``) comes from.
 """
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALLER",
+    "CALLER_WHO",
     "REQUEST",
     "RequestContext",
     "caller",
@@ -72,6 +73,7 @@ class RequestContext:
     via: str | None = None  # the service that made this call on its caller's behalf
     resource: str | None = None  # the ARN the call touched (what the log records)
     detail: dict[str, Any] | None = None  # small facts for the log; never a secret value
+    who: Any = None  # the principal's record (user, session...) when a door resolved credentials to one
 
     def record(self, events: EventLog, now: datetime, outcome: str) -> None:
         """Write this call's record to the event log (``outcome`` is ``"OK"`` or the error code)."""
@@ -85,12 +87,14 @@ class RequestContext:
 REQUEST: ContextVar[RequestContext | None] = ContextVar("secretkit_request", default=None)
 #: The principal a door set with :class:`caller` (``None``: the account's root user).
 CALLER: ContextVar[str | None] = ContextVar("secretkit_caller", default=None)
-_request, _caller = REQUEST, CALLER
+#: The principal record a door resolved its caller's credentials to (``None``: only an ARN is known).
+CALLER_WHO: ContextVar[Any] = ContextVar("secretkit_caller_who", default=None)
+_request, _caller, _who = REQUEST, CALLER, CALLER_WHO
 _get = REQUEST.get  # bound once: touch() runs in nearly every call
 
 
 def root_principal(account_id: str) -> str:
-    """The account's root user, the caller of every call until access control is modelled."""
+    """The account's root user: the caller of every call made with no credentials."""
     return f"arn:aws:iam::{account_id}:root"
 
 
@@ -148,7 +152,8 @@ def on_behalf(service: str, operation: str, region: str, account_id: str, via: s
     """
     parent = _request.get()
     principal = parent.principal if parent is not None else service_principal(via)
-    return RequestContext(service, operation, region, account_id, principal, parent, via, None, {"via": via})
+    who = parent.who if parent is not None else None
+    return RequestContext(service, operation, region, account_id, principal, parent, via, None, {"via": via}, who)
 
 
 def on_behalf_principal(via: str) -> str:
@@ -163,28 +168,35 @@ def on_behalf_principal(via: str) -> str:
 class caller:
     """``with caller(principal): ...``: the calls made inside come from ``principal``.
 
+    ``principal`` is an ARN, or a principal record with an ``arn`` (a user, a role session:
+    what credentials resolve to), which access control then reads without looking it up.
     The one entry point for a door to pass its caller's identity in. Inside, no call is under
     way yet, so each call made there starts a chain of its own (a Lambda function's calls,
     say, are its own, not nested in whatever invoked it).
     """
 
-    __slots__ = ("principal", "_tokens")
+    __slots__ = ("principal", "who", "_tokens")
 
-    def __init__(self, principal: str) -> None:
+    def __init__(self, principal: Any) -> None:
+        who = None
+        if not isinstance(principal, str):
+            who, principal = principal, getattr(principal, "arn", None)
         if not isinstance(principal, str) or not principal:
-            raise ValueError("principal must be a non-empty ARN or service principal")
+            raise ValueError("principal must be a non-empty ARN or service principal, or a record with one")
         self.principal = principal
-        self._tokens: tuple[Token[str | None], Token[RequestContext | None]] | None = None
+        self.who = who
+        self._tokens: tuple[Token[str | None], Token[Any], Token[RequestContext | None]] | None = None
 
     def __enter__(self) -> caller:
         if self._tokens is not None:
             raise RuntimeError("this caller block is already open; make a new caller() for each use")
-        self._tokens = (_caller.set(self.principal), _request.set(None))
+        self._tokens = (_caller.set(self.principal), _who.set(self.who), _request.set(None))
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._tokens is not None
-        principal_token, request_token = self._tokens
+        principal_token, who_token, request_token = self._tokens
         self._tokens = None
         _request.reset(request_token)
+        _who.reset(who_token)
         _caller.reset(principal_token)

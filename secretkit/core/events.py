@@ -8,7 +8,7 @@ Record kinds
 ``call``
     One API call. ``operation`` is the AWS operation name (``GetSecretValue``), ``outcome``
     is ``"OK"`` or the AWS error code, ``principal`` who made it (the account's root user,
-    ``arn:aws:iam::123456789012:root``, until access control is modelled). ``detail`` may
+    ``arn:aws:iam::123456789012:root``, for calls made with no credentials). ``detail`` may
     name the service that made it on your behalf (``{"via": "secretsmanager"}`` for the
     KMS calls a service makes for you) or the tier of the parameter it touched
     (``{"tier": "Advanced"}``). The record is written from the call's request context
@@ -19,6 +19,13 @@ Record kinds
     ``kms-key``. The meter turns the intervals between them into prorated months.
 ``invoke``
     A Lambda-style function ran: ``detail`` holds ``duration_ms`` and ``memory_mb``.
+``access``
+    One authorisation decision (:mod:`secretkit.iam.enforce`): ``operation`` is the IAM action
+    (``secretsmanager:GetSecretValue``), ``outcome`` ``"OK"``, ``"implicitDeny"`` or
+    ``"explicitDeny"``, ``resource`` the ARN asked about, ``principal`` who asked; ``detail``
+    summarises the statements that decided and keeps the decision under ``explained`` for
+    ``cloud.explain(event)``. The root user's allowed calls in its own account are not
+    recorded (they are in the log as calls).
 ``notice``
     Something a student should see that is neither a call nor a cost: a parameter policy
     notification, a replication status change, a rotation step, an outage.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from .clock import SimClock
-from .context import CALLER, REQUEST, RequestContext, root_principal
+from .context import CALLER, CALLER_WHO, REQUEST, RequestContext, root_principal
 from .errors import ClientError, SecretkitError
 from .events import EventLog
 from .ids import Ids
@@ -46,7 +46,11 @@ class Env:
     account_id: str = ACCOUNT_ID
     down: bool = False
     services: dict[str, Any] = field(default_factory=dict)
-    root: str = field(init=False)  # the account's root user: the caller until access control lands
+    #: Access control, set by the Cloud: ``guard(service, operation, params)`` authorises one
+    #: call before it runs (raising the service's AccessDenied) and returns ``None``, or the
+    #: method of another account's service that holds the resource and serves the call.
+    guard: Callable[[Any, str, dict[str, Any]], Any] | None = None
+    root: str = field(init=False)  # the account's root user: the caller when no credentials are given
 
     def __post_init__(self) -> None:
         self.root = root_principal(self.account_id)
@@ -111,7 +115,10 @@ def operation(name: str) -> Callable[[F], F]:
                 raise RegionUnavailableError(self.service_name, self.region)
             # Open this call's context: the enclosing call's principal, else the door's, else root.
             parent = _get_request()
-            principal = parent.principal if parent is not None else (_get_caller() or env.root)
+            if parent is not None:
+                principal, who = parent.principal, parent.who
+            else:
+                principal, who = _get_caller() or env.root, _get_who()
             ctx = _Opened()  # RequestContext(service, name, region, account, principal, parent), built cheaply
             ctx.service = self.service_name
             ctx.operation = name
@@ -119,11 +126,14 @@ def operation(name: str) -> Callable[[F], F]:
             ctx.account_id = env.account_id
             ctx.principal = principal
             ctx.parent = parent
+            ctx.who = who
             ctx.via = ctx.resource = ctx.detail = None
             token = _set_request(ctx)
             outcome = None  # stays None for a Python error (a bug, a bad argument): not an AWS call
             try:
-                result = method(self, **params)
+                guard = env.guard
+                served = guard(self, name, params) if guard is not None else None  # access control
+                result = method(self, **params) if served is None else served(**params)
                 outcome = "OK"
             except ClientError as exc:
                 exc.operation_name = name
@@ -145,7 +155,7 @@ def operation(name: str) -> Callable[[F], F]:
 
 # Bound once: the decorator runs on every call, and these are its hottest lines.
 _get_request, _set_request, _reset_request = REQUEST.get, REQUEST.set, REQUEST.reset
-_get_caller = CALLER.get
+_get_caller, _get_who = CALLER.get, CALLER_WHO.get
 
 
 class served_by:

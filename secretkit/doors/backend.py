@@ -85,7 +85,7 @@ class CloudBackend:
                 if principal is None:
                     result = method(**params)
                 else:
-                    with caller(principal if isinstance(principal, str) else principal.arn):
+                    with caller(principal):  # an ARN, or the record itself (access control reads it)
                         result = method(**params)
             except TypeError as exc:
                 # An argument the model does not accept (new in botocore, or not modelled).

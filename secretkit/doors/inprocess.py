@@ -26,7 +26,9 @@ Two deliberate differences from a plain ``boto3.client``:
 
 * idempotency tokens (``ClientRequestToken``) are drawn from the Cloud's seeded random
   source instead of ``uuid4``, so seeded runs reproduce version ids exactly;
-* no credentials, profiles or endpoint settings from the environment are consulted.
+* no credentials, profiles or endpoint settings from the environment are consulted: a
+  client acts with the credentials passed to ``cloud.client(...)`` (resolved on every call
+  by the Cloud's IAM directory, on the simulated clock), or as the account's root user.
 """
 
 from __future__ import annotations
@@ -101,14 +103,17 @@ class _Dispatcher:
 
     Each request goes to the Cloud's :class:`~secretkit.doors.backend.CloudBackend`, the
     function the HTTP endpoint calls too, as the principal the client's credentials stand
-    for: the account's root user (an in-process client has no access key of its own).
+    for: with none, the account's root user; else whoever the Cloud's directory finds owns
+    them at the moment of the call (credentials may be deleted or expire between calls).
     """
 
-    def __init__(self, cloud: Cloud, service_name: str, region: str) -> None:
+    def __init__(self, cloud: Cloud, service_name: str, region: str,
+                 credentials: tuple[str | None, str | None, str | None] | None = None) -> None:
         self.cloud = cloud
         self.service_name = service_name
         self.region = region
-        self.principal = root_principal(cloud.account_id)
+        self.principal: Any = root_principal(cloud.account_id)
+        self.credentials = credentials
         self.protocol = protocol_of(service_name)
         self.content_type = _CONTENT_TYPES[self.protocol]
         # Query and REST-JSON answers go over the wire format and back through botocore's parser.
@@ -118,8 +123,14 @@ class _Dispatcher:
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> tuple[_Http, dict[str, Any]]:
         request_id = self.backend.serialised(self.cloud.request_ids.uuid)
         try:
+            principal = self.principal
+            if self.credentials is not None:
+                directory, _ = self.cloud.access_control()
+                key_id, secret, token = self.credentials
+                principal = self.backend.serialised(
+                    lambda: directory.resolve(key_id, secret, token, service=self.service_name))
             name, args = decode_request(self.service_name, params)
-            result = self.backend(self.service_name, name, args, self.principal, self.region)
+            result = self.backend(self.service_name, name, args, principal, self.region)
         except ClientError as exc:
             return self._error(request_id, as_aws_error(exc), model)  # type: ignore[arg-type]
         except AwsError as exc:  # an operation not modelled, or a request the codec could not read
@@ -194,16 +205,20 @@ def _response_plan(model: Any) -> tuple[int, str | None, str | None]:
     return status, status_member, streamed
 
 
-def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1") -> Any:
-    """Build a boto3 client for ``service_name`` in ``region_name`` served by ``cloud``."""
+def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1",
+                credentials: tuple[str | None, str | None, str | None] | None = None) -> Any:
+    """Build a boto3 client for ``service_name`` in ``region_name`` served by ``cloud``, acting
+    with ``credentials`` (access key id, secret key, session token), or as the root user."""
     served = [name for name in cloud.service_names if name in SERVED]
     if service_name not in served:
         raise ValueError(f"secretkit serves clients for {', '.join(served)}, not {service_name!r}")
     cloud.env(region_name)  # validates the region with a clear message
+    key_id, secret, token = credentials if credentials is not None else (None, None, None)
     session = boto3.session.Session(
         botocore_session=pinned_session(),
-        aws_access_key_id="secretkit",
-        aws_secret_access_key="secretkit-not-a-real-key",
+        aws_access_key_id=key_id or "secretkit",
+        aws_secret_access_key=secret or "secretkit-not-a-real-key",
+        aws_session_token=token,
         region_name=region_name,
     )
     client = session.client(
@@ -225,5 +240,5 @@ def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1")
                 params[name] = cloud.ids.uuid()
 
     events.register(f"before-parameter-build.{service_id}", seeded_token)
-    events.register(f"before-call.{service_id}", _Dispatcher(cloud, service_name, region_name))
+    events.register(f"before-call.{service_id}", _Dispatcher(cloud, service_name, region_name, credentials))
     return client

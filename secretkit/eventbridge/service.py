@@ -36,6 +36,7 @@ from ..core.checks import decode_token, encode_token, fail
 from ..core.context import note, touch
 from ..core.expressions import ScheduleError, parse
 from ..core.service import Env, Service, operation
+from .access import RULES
 from .rules import MAX_TARGETS, Rule, Target, scheduled_event
 
 __all__ = ["EventBridge"]
@@ -52,6 +53,7 @@ class EventBridge(Service):
     """The rules on one region's default event bus, and their firing."""
 
     service_name = "events"
+    access = RULES  # what each operation is about, for access control (see .access)
 
     def __init__(self, env: Env, functions: Functions | None = None) -> None:
         super().__init__(env)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.access import Rules, Target
 from ..core.checks import decode_token, encode_token
 from ..core.clock import SimClock
 from ..core.context import CALLER, caller, current
@@ -35,11 +36,14 @@ __all__ = [
     "EventLog",
     "Ids",
     "PROTOCOLS",
+    "Rules",
+    "Target",
     "SecretkitError",
     "Service",
     "SimClock",
     "aws_error",
     "caller",
+    "current",
     "current_principal",
     "decode_token",
     "encode_token",

@@ -11,8 +11,8 @@ policies, so :class:`CallerOf` turns the context's principal into the principal 
 event-log record name that principal, and pins the record itself for the call, because
 two sessions of one role may share an ARN and differ in their session policies.
 
-A principal the directory does not know (none yet: until the doors resolve credentials,
-every caller is the root user or a service) is treated as the account's root user.
+When a door resolved the caller's credentials, the context carries the record itself
+(``ctx.who``). A principal the directory does not know is treated as the account's root user.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .bridge import caller, current_principal
+from .bridge import caller, current, current_principal
 from .directory import Directory
 from .principals import Caller, Root, ServicePrincipal, Session, User
 
@@ -41,6 +41,9 @@ class CallerOf:
         """The principal record making the current call."""
         if self._pinned:
             return self._pinned[-1]
+        ctx = current()
+        if ctx is not None and ctx.who is not None:
+            return ctx.who  # type: ignore[no-any-return]  # the record a door resolved credentials to
         arn = current_principal()
         if arn is not None:
             if arn.endswith(_SERVICE_SUFFIX) and ":" not in arn:

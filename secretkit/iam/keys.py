@@ -79,24 +79,27 @@ def secret_keys(
     keys: dict[str, Any] = {}
     if secret_arn is not None:
         keys["secretsmanager:SecretId"] = secret_arn
-    keys.update(_tag_keys("secretsmanager:ResourceTag/", tags))
-    keys.update(_tag_keys("aws:ResourceTag/", tags))
+    if tags:
+        keys.update(_tag_keys("secretsmanager:ResourceTag/", tags))
+        keys.update(_tag_keys("aws:ResourceTag/", tags))
     if rotation_lambda_arn:
         keys["secretsmanager:resource/AllowRotationLambdaArn"] = rotation_lambda_arn
     if primary_region:
         keys["secretsmanager:SecretPrimaryRegion"] = primary_region
-    for member, key in _SECRET_MEMBERS.items():
-        value = (request or {}).get(member)
-        if value is not None:
-            keys[key] = value
+    if request:
+        members = _SECRET_MEMBERS
+        for member, value in request.items():  # the call's few arguments, not every key name
+            key = members.get(member)
+            if key is not None and value is not None:
+                keys[key] = value
     if request and "RotationRules" in request:
         keys["secretsmanager:ModifyRotationRules"] = True
     if request_tags:
         listed = list(request_tags)
         keys.update(_tag_keys("aws:RequestTag/", listed))
-        keys["aws:TagKeys"] = [t["Key"] for t in listed]
+        keys["aws:TagKeys"] = tuple(t["Key"] for t in listed)  # tuples: a decision on them can be remembered
     if add_replica_regions:
-        keys["secretsmanager:AddReplicaRegions"] = [r["Region"] for r in add_replica_regions]
+        keys["secretsmanager:AddReplicaRegions"] = tuple(r["Region"] for r in add_replica_regions)
     return keys
 
 
@@ -116,8 +119,8 @@ def kms_keys(
     if encryption_context is not None:
         for name, value in encryption_context.items():
             keys[f"kms:EncryptionContext:{name}"] = value
-        keys["kms:EncryptionContextKeys"] = list(encryption_context)
-    alias_list = list(aliases)
+        keys["kms:EncryptionContextKeys"] = tuple(encryption_context)
+    alias_list = tuple(aliases)
     if alias_list:
         keys["kms:ResourceAliases"] = alias_list
     if grant_for_aws_resource is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .authorizer import Authorizer
-from .bridge import Env, Service, aws_error, operation
+from .bridge import Env, Rules, Service, aws_error, operation
 from .calling import CallerOf
 from .checks import (check_arn, check_bool, check_document, check_int, check_name, check_optional_text, check_path,
                      check_tags, page, validation)
@@ -36,6 +36,7 @@ class Iam(Service):
     """The IAM of one account."""
 
     service_name = "iam"
+    access = Rules("iam", self_checked=True)  # IAM and STS authorise inside their operations
 
     def __init__(self, env: Env, directory: Directory, authorizer: Authorizer) -> None:
         super().__init__(env)

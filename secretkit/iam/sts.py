@@ -24,7 +24,7 @@ import re
 from typing import Any, Callable
 
 from .authorizer import Authorizer
-from .bridge import Env, Service, aws_error, operation
+from .bridge import Env, Rules, Service, aws_error, operation
 from .calling import CallerOf
 from .checks import check_document, check_int, check_name, validation
 from .directory import Directory
@@ -41,6 +41,7 @@ class Sts(Service):
     """The STS of one region (it serves every account)."""
 
     service_name = "sts"
+    access = Rules("sts", self_checked=True)  # IAM and STS authorise inside their operations
 
     def __init__(self, env: Env, directory: Directory, authorizer: Authorizer) -> None:
         super().__init__(env)

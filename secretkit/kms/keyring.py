@@ -59,6 +59,7 @@ class KeyRing:
         if target is not None:
             return self.keys[target.key_id]
         key = self.new_key("AWS", MANAGED_ALIASES[alias])
+        key.managed_service = alias.rsplit("/", 1)[-1]  # its fixed key policy lets only that service use it
         # AWS managed keys rotate every year, on their own.
         key.rotation_enabled = True
         self.schedule_rotation(key)

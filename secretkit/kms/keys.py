@@ -52,6 +52,8 @@ class KmsKey:
     rotations: list[datetime] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
     timer: Timer | None = None
+    policy: str | None = None  # the key policy's text; None: the default key policy (or an AWS managed key's)
+    managed_service: str | None = None  # for an AWS managed key, the service it serves ("secretsmanager")
 
     def metadata(self, account_id: str) -> dict[str, Any]:
         meta: dict[str, Any] = {

@@ -19,9 +19,10 @@ from typing import Any, Mapping
 
 from ..core import crypto
 from ..core.checks import check_int, check_length, check_list, fail
-from ..core.context import on_behalf, on_behalf_principal
+from ..core.context import current as _current, on_behalf, on_behalf_principal
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
+from .access import RULES
 from .aliases import Aliases
 from .keyring import KeyRing, touch_key
 from .keys import KmsKey
@@ -39,6 +40,7 @@ class Kms(Service):
     (lifecycle), aliases (naming), descriptions and tags (metadata)."""
 
     service_name = "kms"
+    access = RULES  # what each operation is about, for access control (see .access)
 
     def __init__(self, env: Env) -> None:
         super().__init__(env)
@@ -110,6 +112,7 @@ class Kms(Service):
 
         ``aad`` may carry the context already in canonical form (a cache, for speed)."""
         key.check_usable()
+        self._authorise("GenerateDataKey", key, context, via)
         data_key = crypto.new_key()
         blob = self._seal(key, data_key, context, aad)
         self._log_internal("GenerateDataKey", key, via)
@@ -120,6 +123,7 @@ class Kms(Service):
     ) -> bytes:
         """Encrypt on behalf of a service (Parameter Store's Standard SecureStrings)."""
         key.check_usable()
+        self._authorise("Encrypt", key, context, via)
         blob = self._seal(key, plaintext, context, aad)
         self._log_internal("Encrypt", key, via)
         return blob
@@ -129,11 +133,24 @@ class Kms(Service):
         env = self.env
         try:
             key, plaintext = self._open(blob, context, None, aad)
+            self._authorise("Decrypt", key, context, via)
         except ClientError as exc:
             on_behalf("kms", "Decrypt", env.region, env.account_id, via).record(env.events, env.clock.now, exc.code)
             raise
         self._log_internal("Decrypt", key, via)
         return plaintext
+
+    def _authorise(self, operation_name: str, key: KmsKey, context: Mapping[str, str], via: str) -> None:
+        """Access control for a call ``via`` makes for its caller (the Cloud's guard decides,
+        with ``kms:ViaService`` and the encryption context; raises AccessDeniedException)."""
+        env = self.env
+        guard = env.guard
+        if guard is None:
+            return
+        ctx = _current()
+        if ctx is None or (key.policy is None and ctx.who is None and ctx.principal == env.root):
+            return  # the clock's own work; the root user through the default or AWS managed key policy
+        guard.on_behalf(self, operation_name, key, context, via)
 
     def _log_internal(self, operation_name: str, key: KmsKey, via: str) -> None:
         # The record on_behalf's context would write, written directly: this runs on every
@@ -165,15 +182,50 @@ class Kms(Service):
         if Origin != "AWS_KMS" or MultiRegion:
             raise fail("UnsupportedOperationException", "secretkit models single-Region keys with Origin AWS_KMS only.")
         if Policy is not None:
-            check_length(Policy, "policy", 1, 131072)
+            self._check_policy(Policy)
         tags = check_list(Tags or [], "tags", 0, 50)
         key = self.ring.new_key("CUSTOMER", Description)
         key.tags = [dict(t) for t in tags]
+        key.policy = Policy
         touch_key(key)
         self.env.events.record(
             self.env.clock.now, "lifecycle", self.region, "kms", "start", "OK", key.arn, {"type": "kms-key"}
         )
         return {"KeyMetadata": key.metadata(self.env.account_id)}
+
+    def _check_policy(self, policy: object) -> None:
+        """Refuse a key policy KMS would refuse (``MalformedPolicyDocumentException``)."""
+        check_length(policy, "policy", 1, 32768)
+        guard = self.env.guard
+        if guard is not None:
+            guard.policy(policy, "key")  # parsed as IAM parses a key policy; raises KMS's error
+
+    @operation("GetKeyPolicy")
+    def get_key_policy(self, *, KeyId: str, PolicyName: str | None = None) -> dict[str, Any]:
+        if PolicyName is not None and PolicyName != "default":
+            check_length(PolicyName, "policyName", 1, 128)
+            raise fail("NotFoundException", "No such policy exists")
+        key = self.ring.resolve(KeyId)
+        touch_key(key)
+        guard = self.env.guard
+        text = key.policy
+        if text is None and guard is not None:
+            text = guard.key_policy(key, self.env.account_id, self.region).text
+        return {"Policy": text or "", "PolicyName": "default"}
+
+    @operation("PutKeyPolicy")
+    def put_key_policy(self, *, KeyId: str, Policy: str, PolicyName: str | None = None,
+                       BypassPolicyLockoutSafetyCheck: bool = False) -> dict[str, Any]:
+        if PolicyName is not None and PolicyName != "default":
+            check_length(PolicyName, "policyName", 1, 128)
+            raise fail("NotFoundException", "No such policy exists")
+        self._check_policy(Policy)
+        key = self.ring.resolve(KeyId)
+        touch_key(key)
+        if key.manager == "AWS":
+            raise fail("AccessDeniedException", f"You cannot change the key policy of the AWS managed key {key.arn}.")
+        key.policy = Policy
+        return {}
 
     @operation("DescribeKey")
     def describe_key(self, *, KeyId: str, GrantTokens: list[str] | None = None) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 and ValidateResourcePolicy.
 
 Resource policies are stored and checked for shape (JSON, a Statement list, Effect and
-Action in each statement, no public grant when BlockPublicPolicy is set); they are not
-enforced, since the model has no callers with identities to enforce them against.
+Action in each statement), and enforced by the Cloud's access control on every call about
+the secret. With ``BlockPublicPolicy`` (the default) a policy that grants broad access is
+refused with ``PublicPolicyException``; ``ValidateResourcePolicy`` reports the same check,
+the policy's syntax as IAM parses it, and whether the policy would lock its caller out.
+Both ask access control (``env.guard``), which knows policies; without one (a service
+built outside a Cloud) only the shape checks run.
 """
 
 from __future__ import annotations
@@ -34,7 +38,10 @@ class ResourcePolicies(Part):
             check_length(check_str(PolicyName, "PolicyName"), "policyName", 1, 64)
             check_pattern(PolicyName, "policyName", _POLICY_NAME_RE)
         check_bool(BlockPublicPolicy, "BlockPublicPolicy")
-        if BlockPublicPolicy and '"*"' in ResourcePolicy.replace(" ", "") and '"Principal":"*"' in ResourcePolicy.replace(" ", ""):
+        guard = self.env.guard
+        if guard is not None:
+            guard.policy(ResourcePolicy, "secret")  # as IAM parses a secret's policy: Secrets Manager's errors
+        if BlockPublicPolicy and guard is not None and guard.is_public(ResourcePolicy):
             raise fail("PublicPolicyException", "BlockPublicPolicy is set and the resource policy grants public access.")
         secret.resource_policy = ResourcePolicy
         self.store.changed(secret)
@@ -60,9 +67,11 @@ class ResourcePolicies(Part):
 
     @operation("ValidateResourcePolicy")
     def validate_resource_policy(self, *, ResourcePolicy: str, SecretId: str | None = None) -> dict[str, Any]:
-        if SecretId is not None:
-            self.store.find(SecretId)
+        secret = self.store.find(SecretId) if SecretId is not None else None
         errors = self._policy_errors(ResourcePolicy)
+        guard = self.env.guard
+        if not errors and guard is not None:
+            errors = guard.review_secret_policy(ResourcePolicy, secret.arn if secret is not None else None)
         out: dict[str, Any] = {"PolicyValidationPassed": not errors, "ValidationErrors": errors}
         return out
 

@@ -32,6 +32,7 @@ from ..core.context import touch
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
 from ..kms import Kms
+from .access import RULES
 from .checks import (
     TOKEN_MAX,
     TOKEN_MIN,
@@ -65,6 +66,7 @@ class SecretsManager(Service):
     """
 
     service_name = "secretsmanager"
+    access = RULES  # what each operation is about, for access control (see .access)
 
     def __init__(
         self,

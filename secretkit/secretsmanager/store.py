@@ -58,6 +58,14 @@ DEFAULT_KEY = "alias/aws/secretsmanager"
 SERVICE = "secretsmanager"
 
 
+def _kms_failure(exc: ClientError, code: str, message: str) -> ClientError:
+    """What Secrets Manager answers when its KMS call fails: KMS refusing the caller is
+    ``AccessDeniedException: Access to KMS is not allowed``; anything else ``code``."""
+    if exc.code == "AccessDeniedException":
+        return fail("AccessDeniedException", "Access to KMS is not allowed")
+    return fail(code, message)
+
+
 def _nothing(secret: Secret) -> None:
     """The default listener: nobody listens."""
 
@@ -180,8 +188,8 @@ class SecretStore:
             aad = crypto.canonical_context(context)
         try:
             data_key, wrapped = self.kms.internal_data_key(key, context, SERVICE, aad)
-        except ClientError:
-            raise fail("EncryptionFailure", CANT_ENCRYPT) from None
+        except ClientError as exc:
+            raise _kms_failure(exc, "EncryptionFailure", CANT_ENCRYPT) from None
         ciphertext = crypto.seal(crypto.AESGCM(data_key), value, aad)
         return Sealed(key.arn, wrapped, ciphertext, binary)
 
@@ -192,10 +200,13 @@ class SecretStore:
         aad = version.aad
         if not aad:
             aad = version.aad = self.aad(secret, version.version_id)
+        context = {"SecretARN": secret.arn, "SecretVersionId": version.version_id}  # condition keys; aad is its form
         try:
-            data_key = self.kms.internal_decrypt(sealed.wrapped_key, {}, SERVICE, aad)
+            data_key = self.kms.internal_decrypt(sealed.wrapped_key, context, SERVICE, aad)
             return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, aad)
-        except (ClientError, crypto.IntegrityError):
+        except ClientError as exc:
+            raise _kms_failure(exc, "DecryptionFailure", CANT_DECRYPT) from None
+        except crypto.IntegrityError:
             raise fail("DecryptionFailure", CANT_DECRYPT) from None
 
     def new_version(self, secret: Secret, version_id: str, value: bytes, binary: bool) -> Version:

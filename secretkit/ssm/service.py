@@ -33,6 +33,7 @@ from ..core.checks import check_bool, check_length, check_list, check_str, fail
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
 from ..kms import Kms
+from .access import RULES
 from .labels import MAX_TAGS, Labels, check_tags
 from .listing import Listing
 from .names import check_new_name, clean_lookup_name, key_of, not_found
@@ -139,6 +140,7 @@ class ParameterStore(Service):
     """
 
     service_name = "ssm"
+    access = RULES  # what each operation is about, for access control (see .access)
 
     def __init__(self, env: Env, kms: Kms, secrets_manager: Callable[[], Any] | None = None) -> None:
         super().__init__(env)

@@ -34,7 +34,12 @@ SERVICE = "ssm"
 
 
 def kms_error(exc: ClientError) -> ClientError:
-    """Parameter Store reports a KMS failure as InvalidKeyId, quoting what KMS said."""
+    """Parameter Store reports a KMS failure as InvalidKeyId, quoting what KMS said; KMS refusing
+    the caller as AccessDeniedException, in the words KMS uses for a key one may not use."""
+    if exc.code == "AccessDeniedException":
+        return fail("AccessDeniedException", "The ciphertext refers to a customer master key that does not exist, does "
+                    "not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; "
+                    "Error Code: AccessDeniedException)")
     said = exc.message or "The ciphertext refers to a KMS key that no longer exists or cannot be used."
     return fail("InvalidKeyId", f"{said} (Service: AWSKMS; Status Code: 400; Error Code: {exc.code})")
 
