@@ -323,7 +323,7 @@ class Cloud:
             except PermissionError as exc:
                 raise lambda_error("InvalidParameterValueException", str(exc)) from None
             if session is not None:
-                return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn)
+                return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn, session.expires)
             ids = env.ids
             name = role_arn.rsplit("/", 1)[-1]
             return Credentials("ASIA" + ids.hex(8).upper(), ids.suffix(40), ids.suffix(64),

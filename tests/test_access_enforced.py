@@ -365,6 +365,19 @@ def test_a_rotation_with_its_least_privilege_role_succeeds(cloud: secretkit.Clou
     assert cloud.events.select(kind="notice", operation="RotationFailed") == []
 
 
+def test_rotations_months_apart_each_run_with_a_live_session_of_the_role(cloud: secretkit.Cloud) -> None:
+    # A warm environment never outlives its role's one-hour session: a month later the
+    # function starts cold with a new session instead of calling with an expired token.
+    sm, arn, function, db = _rotation(cloud, ROTATION_ACTIONS)
+    sm.rotate_secret(SecretId=arn, RotationLambdaARN=function, RotationRules={"AutomaticallyAfterDays": 30})
+    cloud.clock.advance(days=61)
+    assert cloud.events.select(kind="notice", operation="RotationFailed") == []
+    value = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])
+    assert value["password"] != "app-pw-0" and db.accepts("app", value["password"])
+    starts = [e.detail for e in cloud.events.select(kind="invoke") if e.detail.get("step") == "createSecret"]
+    assert [d["cold_start"] for d in starts] == [True, True, True]  # now, after 30 days, after 60
+
+
 def test_a_role_that_does_not_trust_lambda_cannot_be_a_functions_role(cloud: secretkit.Cloud) -> None:
     iam = cloud.client("iam")
     iam.create_role(RoleName="not-for-lambda", AssumeRolePolicyDocument=doc(

@@ -175,6 +175,14 @@ Resources:
           - Effect: Allow
             Principal: {Service: lambda.amazonaws.com}
             Action: sts:AssumeRole
+      Policies:
+        - PolicyName: write-the-token
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: ssm:PutParameter
+                Resource: !Sub "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/ecommerce/prod/api-token"
   Token:
     Type: AWS::SSM::Parameter
     Properties:
@@ -274,6 +282,18 @@ Resources:
           - Effect: Allow
             Principal: {Service: lambda.amazonaws.com}
             Action: sts:AssumeRole
+      Policies:
+        - PolicyName: rotate-the-api-key
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: [secretsmanager:DescribeSecret, secretsmanager:GetSecretValue,
+                         secretsmanager:PutSecretValue, secretsmanager:UpdateSecretVersionStage]
+                Resource: !Sub "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ecommerce/prod/partner-api-key-??????"
+              - Effect: Allow
+                Action: secretsmanager:GetRandomPassword
+                Resource: "*"
   ApiKey:
     Type: AWS::SecretsManager::Secret
     Properties:

@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from .code import TASK_ROOT
 from .errors import lambda_error, validation_error
@@ -69,6 +70,8 @@ class Credentials:
 
     ``principal`` is who they authenticate as: ``arn:aws:sts::ACCT:assumed-role/<role>/
     <function>`` for the role's session, ``None`` for keys a function passed explicitly.
+    ``expires`` is when the session ends (``None``: never), which bounds how long an
+    execution environment holding them is kept warm.
     """
 
     access_key_id: str
@@ -76,6 +79,7 @@ class Credentials:
     session_token: str | None = None
     principal: str | None = None
     role_arn: str | None = None
+    expires: datetime | None = None
 
 
 def check_variables(environment: object) -> dict[str, str]:

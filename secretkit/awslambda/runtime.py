@@ -56,6 +56,8 @@ __all__ = ["ExecutionEnvironment", "FunctionError", "InvocationResult", "Runtime
 RoleCredentials = Callable[[str, str], Credentials]  # (role ARN, session name) -> credentials
 _HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _MAX_RESPONSE = 6_291_556
+#: how long before its session ends an environment is retired (the session is renewed then too)
+RENEW_BEFORE_S = 300
 
 
 class FunctionError(Exception):
@@ -109,6 +111,15 @@ class ExecutionEnvironment:
         self.handler: Callable[..., Any] | None = None
         self.ready = False
         self.suppressed = False  # the next Init runs inside an Invoke phase, after a reset
+
+    def outlived(self, now: datetime) -> bool:
+        """Whether this environment's credentials end within five minutes of ``now``.
+
+        Lambda never keeps an environment past its execution role's session: the next
+        invocation then starts cold, with a new session, as on AWS.
+        """
+        expires = self.credentials.expires
+        return expires is not None and (expires - now).total_seconds() < RENEW_BEFORE_S
 
 
 class Runtime:
@@ -171,7 +182,7 @@ class Runtime:
         request_id = self.request_ids.uuid()
         trace = trace_header(int(start.timestamp()), self.request_ids.hex(12), self.request_ids.hex(8))
         env: ExecutionEnvironment | None = fv.environment
-        if env is None:
+        if env is None or env.outlived(start):
             env = fv.environment = self._environment(fv, start)
         elif is_active(env.sandbox):  # the function invoked itself: Lambda runs it in a second environment
             env = self._environment(fv, start)
