@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_bool, check_int, check_length, check_str, fail
@@ -406,7 +407,7 @@ class SecretsManager(Service):
         window = RecoveryWindowInDays or 30
         secret.deleted_date = now
         deletion = now + timedelta(days=window)
-        secret.deletion_timer = self.env.clock.schedule(deletion, lambda: store.purge(secret), label=f"purge {secret.name}")
+        secret.deletion_timer = self.env.clock.schedule(deletion, partial(store.purge, secret), label=f"purge {secret.name}")
         store.lifecycle("stop", secret)
         store.on_change(secret)  # the listeners hear of it; LastChangedDate stays as it was
         return {"ARN": secret.arn, "Name": secret.name, "DeletionDate": deletion}

@@ -138,25 +138,32 @@ class Parameters:
             raise kms_error(exc) from None
 
     def open(self, param: Parameter, version: ParamVersion) -> str:
-        """Decrypt a SecureString version through KMS."""
+        """Decrypt a SecureString version through KMS.
+
+        What it is bound to is derived here from the parameter's ARN, the one thing AWS binds
+        (``{"PARAMETER_ARN": arn}``): a blob moved to another parameter, altered or cut short
+        reads as KMS's InvalidCiphertextException (as Parameter Store reports it), never as
+        another value; one moved onto another version of the same parameter still opens, as
+        on AWS."""
         blob = version.sealed
         assert blob is not None
-        aad = param.aad
-        if not aad:
-            aad = param.aad = self.aad(param.arn)
         context = {"PARAMETER_ARN": param.arn}
+        aad = self.aad(param.arn)
         try:
+            blob = bytes(blob)
             if version.envelope:
                 (n,) = struct.unpack_from(">H", blob)
+                if len(blob) < 2 + n:
+                    raise crypto.IntegrityError()
                 data_key = self.kms.internal_decrypt(blob[2 : 2 + n], context, SERVICE, aad)
                 plain = crypto.unseal(crypto.AESGCM(data_key), blob[2 + n :], aad)
             else:
                 plain = self.kms.internal_decrypt(blob, context, SERVICE, aad)
+            return plain.decode()
         except ClientError as exc:
             raise kms_error(exc) from None
-        except crypto.IntegrityError:
-            raise fail("InvalidKeyId", "The ciphertext of this parameter could not be decrypted.") from None
-        return plain.decode()
+        except (crypto.IntegrityError, struct.error, ValueError, TypeError):
+            raise kms_error(fail("InvalidCiphertextException", "")) from None
 
     # ------------------------------------------------------------------ changes
     def add(self, param: Parameter) -> None:
