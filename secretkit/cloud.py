@@ -31,7 +31,9 @@ from the account's root user, as it always has.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from .core.clock import SimClock
@@ -80,7 +82,7 @@ REGIONS = (
 SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
     "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
-    "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), lambda: cloud.secretsmanager(env.region)),
+    "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region), partial(cloud.secretsmanager, env.region)),
     "lambda": lambda cloud, env: _lambda(cloud, env),
     "events": lambda cloud, env: EventBridge(env, cloud.awslambda),
     "iam": lambda cloud, env: cloud.iam(),
@@ -128,7 +130,7 @@ def _rds(cloud: "Cloud", env: Env) -> Service:
     from .databases import databases
     from .rds import Rds
 
-    return Rds(env, lambda: cloud.secretsmanager(env.region), databases(cloud))
+    return Rds(env, partial(cloud.secretsmanager, env.region), databases(cloud))
 
 
 class Cloud:
@@ -281,6 +283,52 @@ class Cloud:
         from .doors.serving import serve
 
         return serve(self, port=port, host=host, **options)
+
+    # ------------------------------------------------------------- save and load
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save this whole Cloud to the file ``path`` (replaced if it exists); :meth:`load`
+        brings it back, answering every call as this one would and with the same work in
+        flight on its clock. Values stay ciphertext in the file, but the KMS keys' material is
+        in it too, so the file can decrypt every value it holds. See :mod:`secretkit.saving`
+        for what is saved and what is not (widgets, boto3 clients, warm Lambda environments)."""
+        from .saving import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Cloud:
+        """The Cloud :meth:`save` wrote to ``path``. Raises :class:`secretkit.saving.SaveFileError`
+        for a file that is not a saved Cloud, comes from a newer secretkit, or is damaged or was
+        altered. Load only files you made or trust (a saved Cloud holds Lambda code)."""
+        from .saving import load
+
+        return load(path)
+
+    def kit_snapshot(self, *, events: bool = False) -> dict[str, Any]:
+        """Kit-only: the whole state of this Cloud as plain values that ``==`` compares (every
+        record of every service, the clock and its pending work; the event log only with
+        ``events=True``; never the request ids). Equal snapshots, equal states: for showing
+        that a failed call changed nothing, or that a loaded Cloud is the one saved. See
+        :mod:`secretkit.saving.snapshot`."""
+        from .saving import snapshot
+
+        return snapshot(self, events=events)
+
+    def _recycle_lambda_environments(self) -> None:
+        """Before a save: every warm Lambda execution environment goes (see :mod:`secretkit.saving`)."""
+        from .awslambda.runtime import recycle
+
+        for env in self._envs.values():
+            functions = env.services.get("lambda")
+            if functions is not None:
+                recycle(functions.functions.values())  # type: ignore[attr-defined]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_function_clients"] = {}  # boto3 clients: made again on first use
+        # what lives only as long as the process (the doors' backend, with its lock) likewise
+        state["extensions"] = {k: v for k, v in self.extensions.items() if getattr(type(v), "transient", False) is not True}
+        return state
 
     def __repr__(self) -> str:
         return f"Cloud(seed={self.seed}, now={self.clock.now.isoformat()}, regions={self.regions})"

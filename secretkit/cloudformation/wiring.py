@@ -15,6 +15,7 @@ in the event log and the cost meter.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any, Callable
 
 from .basis import ClientError, Env, fail
@@ -46,20 +47,23 @@ class CloudServices:
 
 
 def parameter_reader(cloud: Any, region: str) -> Callable[[str], str | None]:
-    """Reads ``AWS::SSM::Parameter::Value<...>`` parameters: the value, or None if missing."""
+    """Reads ``AWS::SSM::Parameter::Value<...>`` parameters: the value, or None if missing.
 
-    def read(name: str) -> str | None:
-        try:
-            found = cloud.service("ssm", region).get_parameter(Name=name)["Parameter"]
-        except ClientError as exc:
-            if exc.code in ("ParameterNotFound", "ValidationException"):
-                return None
-            raise
-        if found["Type"] == "SecureString":
-            raise fail("ValidationError", f"Parameters [{name}] referenced by template have types not supported by CloudFormation.")
-        return str(found["Value"])
+    (A partial of a module function rather than a closure, here and below, so that a saved
+    Cloud can keep it.)"""
+    return partial(_read_parameter, cloud, region)
 
-    return read
+
+def _read_parameter(cloud: Any, region: str, name: str) -> str | None:
+    try:
+        found = cloud.service("ssm", region).get_parameter(Name=name)["Parameter"]
+    except ClientError as exc:
+        if exc.code in ("ParameterNotFound", "ValidationException"):
+            return None
+        raise
+    if found["Type"] == "SecureString":
+        raise fail("ValidationError", f"Parameters [{name}] referenced by template have types not supported by CloudFormation.")
+    return str(found["Value"])
 
 
 def _region_of(secret_id: str, default: str) -> str:
@@ -69,33 +73,35 @@ def _region_of(secret_id: str, default: str) -> str:
 
 def resolvers_for(cloud: Any, region: str) -> Resolvers:
     """Dynamic-reference readers over the Cloud's Parameter Store and Secrets Manager."""
+    return Resolvers(partial(_resolve_ssm, cloud, region), partial(_resolve_secret, cloud, region))
 
-    def ssm(name: str, version: str | None, secure: bool) -> str:
-        selector = f"{name}:{version}" if version else name
-        found = cloud.service("ssm", region).get_parameter(Name=selector, WithDecryption=secure)["Parameter"]
-        return str(found["Value"])
 
-    def secret(secret_id: str, json_key: str | None, stage: str | None, version_id: str | None) -> str:
-        args: dict[str, Any] = {"SecretId": secret_id}
-        if version_id:
-            args["VersionId"] = version_id
-        elif stage:
-            args["VersionStage"] = stage
-        value = cloud.service("secretsmanager", _region_of(secret_id, region)).get_secret_value(**args).get("SecretString")
-        if value is None:
-            raise ResourceFailure("Could not find a SecretString in the secret version.")
-        if json_key is None:
-            return str(value)
-        try:
-            document = json.loads(value)
-        except ValueError:
-            document = None
-        if not isinstance(document, dict) or json_key not in document:
-            raise ResourceFailure("Could not find a value associated with JSONKey in SecretString")
-        got = document[json_key]
-        return got if isinstance(got, str) else json.dumps(got)
+def _resolve_ssm(cloud: Any, region: str, name: str, version: str | None, secure: bool) -> str:
+    selector = f"{name}:{version}" if version else name
+    found = cloud.service("ssm", region).get_parameter(Name=selector, WithDecryption=secure)["Parameter"]
+    return str(found["Value"])
 
-    return Resolvers(ssm, secret)
+
+def _resolve_secret(cloud: Any, region: str, secret_id: str, json_key: str | None, stage: str | None,
+                    version_id: str | None) -> str:
+    args: dict[str, Any] = {"SecretId": secret_id}
+    if version_id:
+        args["VersionId"] = version_id
+    elif stage:
+        args["VersionStage"] = stage
+    value = cloud.service("secretsmanager", _region_of(secret_id, region)).get_secret_value(**args).get("SecretString")
+    if value is None:
+        raise ResourceFailure("Could not find a SecretString in the secret version.")
+    if json_key is None:
+        return str(value)
+    try:
+        document = json.loads(value)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or json_key not in document:
+        raise ResourceFailure("Could not find a value associated with JSONKey in SecretString")
+    got = document[json_key]
+    return got if isinstance(got, str) else json.dumps(got)
 
 
 def build(cloud: Any, env: Env, databases: Databases | None = None) -> CloudFormation:

@@ -57,6 +57,11 @@ from .tags import Tags, check_tags
 __all__ = ["SecretsManager"]
 
 
+def _peer_replication(peer: Callable[[str], SecretsManager], region: str) -> Replication:
+    """The replication part of ``region``'s Secrets Manager (what replication reaches)."""
+    return peer(region).replication
+
+
 class SecretsManager(Service):
     """The Secrets Manager of one region. Methods mirror boto3's, with AWS's arguments.
 
@@ -79,7 +84,7 @@ class SecretsManager(Service):
         self.kms = kms
         self.store = store = SecretStore(env, kms)
         self.rotation = Rotation(store, functions)
-        self.replication = Replication(store, (lambda region: peer(region).replication) if peer is not None else None)
+        self.replication = Replication(store, partial(_peer_replication, peer) if peer is not None else None)
         self.listing = Listing(store)
         self.tags = Tags(store)
         self.policies = ResourcePolicies(store)
