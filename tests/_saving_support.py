@@ -79,8 +79,9 @@ def _pages(client: Any, operation: str, **args: Any) -> list[Any]:
     return [_strip(page) for page in client.get_paginator(operation).paginate(**args)]
 
 
-def answers(cloud: Any, regions: tuple[str, ...] = ("us-east-1", REPLICA)) -> dict[str, Any]:
-    """Every describe, get and list of every modelled service in ``regions``, as plain data."""
+def answers(cloud: Any, regions: tuple[str, ...] = ("us-east-1", REPLICA), users: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every describe, get and list of every modelled service in ``regions``, as plain data
+    (IAM has no ListUsers in the kit yet: ``users`` names the users to describe)."""
     out: dict[str, Any] = {"now": cloud.clock.now}
     for region in regions:
         sm = cloud.client("secretsmanager", region)
@@ -123,7 +124,7 @@ def answers(cloud: Any, regions: tuple[str, ...] = ("us-east-1", REPLICA)) -> di
             out[f"{stack['StackName']} resources"] = _ask(cfn.describe_stack_resources, StackName=stack["StackName"])
             out[f"{stack['StackName']} events"] = _ask(cfn.describe_stack_events, StackName=stack["StackName"])
     iam = cloud.client("iam")
-    for user in ("bob",):  # IAM has no ListUsers in the kit yet: the users rich_cloud() makes
+    for user in users:
         out[f"{user}"] = _ask(iam.get_user, UserName=user)
         out[f"{user} keys"] = _ask(iam.list_access_keys, UserName=user)
         out[f"{user} policies"] = _ask(iam.list_user_policies, UserName=user)
