@@ -52,7 +52,7 @@ import tempfile
 import types
 from typing import TYPE_CHECKING, Any
 
-from .snapshot import snapshot
+from .snapshot import no_gc, snapshot
 
 if TYPE_CHECKING:
     from ..cloud import Cloud
@@ -104,7 +104,8 @@ def dumps(cloud: Cloud) -> bytes:
     are recycled first, in ``cloud`` too, so that it and the Cloud loaded go on alike."""
     cloud._recycle_lambda_environments()
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=_PROTOCOL).dump(cloud)
+    with no_gc():
+        _Pickler(buffer, protocol=_PROTOCOL).dump(cloud)
     body = buffer.getvalue()
     header = {"format": FORMAT, "length": len(body), "sha256": hashlib.sha256(body).hexdigest(),
               "now": cloud.clock.now.isoformat()}
@@ -204,7 +205,8 @@ def loads(data: bytes, source: str = "the file") -> Cloud:
             f"{source} is damaged or was altered: its content does not match the digest it was saved with"
         )
     try:
-        cloud = _Unpickler(io.BytesIO(body)).load()
+        with no_gc():
+            cloud = _Unpickler(io.BytesIO(body)).load()
     except SaveFileError:
         raise
     except Exception as exc:  # a body that matches its digest but cannot be read: made by hand
