@@ -187,3 +187,41 @@ def test_saving_replaces_the_file_whole_and_keeps_working(tmp_path):
     assert secretkit.Cloud.load(path).client("secretsmanager").get_secret_value(SecretId="a")["SecretString"] == "two"
     assert sm.get_secret_value(SecretId="a")["SecretString"] == "two"  # the saved Cloud goes on
     assert dumps(cloud)[: len(MAGIC)] == MAGIC
+
+
+def test_locks_are_saved_as_new_unheld_ones(tmp_path):
+    import threading
+
+    cloud = secretkit.Cloud(seed=2)
+    cloud.extensions["kit-test-locks"] = [threading.RLock(), threading.Lock()]
+    held = cloud.extensions["kit-test-locks"][0]
+    with held:
+        cloud.save(tmp_path / "locks.cloud")
+        snapshot = cloud.kit_snapshot()
+    loaded = secretkit.Cloud.load(tmp_path / "locks.cloud")
+    rlock, lock = loaded.extensions["kit-test-locks"]
+    assert rlock is not held and rlock.acquire(blocking=False) and lock.acquire(blocking=False)
+    assert loaded.kit_snapshot() == snapshot
+
+
+def test_work_in_flight_at_the_moment_of_saving_finishes_alike_after_loading(tmp_path):
+    from _rotation_support import make_setup
+
+    setup = make_setup(seed=5)
+    cloud = setup.cloud
+    sm = cloud.client("secretsmanager")
+    sm.create_secret(Name="fresh", SecretString="to-replicate", AddReplicaRegions=[{"Region": "eu-west-1"}])
+    token = sm.rotate_secret(SecretId=setup.arn, RotationLambdaARN=setup.function_arn)["VersionId"]  # steps to run
+    assert "AWSCURRENT" not in sm.describe_secret(SecretId=setup.arn)["VersionIdsToStages"][token]
+    cloud.save(tmp_path / "flight.cloud")
+    loaded = secretkit.Cloud.load(tmp_path / "flight.cloud")
+    assert answers(loaded) == answers(cloud)
+    for c in (cloud, loaded):
+        c.clock.advance(minutes=10)
+    assert answers(loaded) == answers(cloud)
+    assert events_of(loaded) == events_of(cloud)
+    stages = loaded.client("secretsmanager").describe_secret(SecretId=setup.arn)["VersionIdsToStages"]
+    assert "AWSCURRENT" in stages[token]  # the rotation finished in the loaded Cloud
+    assert loaded.secretsmanager().get_secret_value(SecretId=setup.arn)["VersionId"] == token
+    replica = loaded.client("secretsmanager", "eu-west-1").get_secret_value(SecretId="fresh")
+    assert replica["SecretString"] == "to-replicate"

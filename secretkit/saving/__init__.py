@@ -49,6 +49,7 @@ import json
 import os
 import pickle
 import tempfile
+import threading
 import types
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,7 @@ __all__ = ["FORMAT", "SaveFileError", "dumps", "load", "loads", "save", "snapsho
 FORMAT = 1
 MAGIC = b"secretkit-cloud\n"
 _PROTOCOL = 5
+_RLOCK, _LOCK = type(threading.RLock()), type(threading.Lock())
 
 
 class SaveFileError(ValueError):
@@ -74,10 +76,14 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is types.MappingProxyType:
             return (read_only, (dict(obj),))
+        if type(obj) is _RLOCK:  # a lock is saved as a new one, never held
+            return (threading.RLock, ())
+        if type(obj) is _LOCK:
+            return (threading.Lock, ())
         if type(obj) is types.FunctionType:
             module = getattr(obj, "__module__", None) or ""
             qualname = getattr(obj, "__qualname__", "")
-            if not module.startswith("secretkit.") or "<" in qualname:
+            if (module, qualname) not in _ALLOWED and (not module.startswith("secretkit.") or "<" in qualname):
                 raise SaveFileError(
                     f"this Cloud holds the Python function {module}.{qualname}, which cannot be saved "
                     "(a Lambda function deployed as a Python callable? deploy it as a zip package instead)"
@@ -158,6 +164,8 @@ def _allowed() -> dict[tuple[str, str], Any]:
         ("datetime", "timedelta"): datetime.timedelta,
         ("datetime", "timezone"): datetime.timezone,
         ("functools", "partial"): functools.partial,
+        ("threading", "RLock"): threading.RLock,
+        ("_thread", "allocate_lock"): threading.Lock,
         ("random", "Random"): random.Random,
         ("uuid", "UUID"): uuid.UUID,
         ("collections", "OrderedDict"): collections.OrderedDict,
@@ -167,8 +175,11 @@ def _allowed() -> dict[tuple[str, str], Any]:
     }
 
 
+_ALLOWED = _allowed()
+
+
 class _Unpickler(pickle.Unpickler):
-    allowed = _allowed()
+    allowed = _ALLOWED
 
     def find_class(self, module: str, name: str) -> Any:
         found = self.allowed.get((module, name))

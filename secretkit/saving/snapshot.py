@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import gc
+import threading
 import types
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["no_gc", "snapshot"]
 
+_RLOCK, _LOCK = type(threading.RLock()), type(threading.Lock())
 _ATOMS = (type(None), bool, int, float, complex, str, bytes, datetime, date, time, timedelta, timezone, Decimal, UUID)
 
 
@@ -95,6 +97,8 @@ class _Walker:
             return f"<function {getattr(obj, '__module__', '')}.{obj.__qualname__}>"
         if getattr(kind, "transient", False) is True:
             return None
+        if kind is _RLOCK or kind is _LOCK:
+            return "<a lock>"  # held or not, it is no part of the state
         n = self.seen.get(id(obj))
         if n is not None:
             return {"__ref__": n}
