@@ -148,15 +148,29 @@ def test_a_body_that_names_anything_but_kit_classes_is_refused(tmp_path, body):
         secretkit.Cloud.load(bad)
 
 
-def test_dunder_attributes_are_refused_while_loading(tmp_path):
-    # getattr(<a kit class>, "__init__") would lead on to the module's globals
+@pytest.mark.parametrize("target, name", [
+    (secretkit.Cloud, "__init__"),  # a dunder: on to the module's globals
+    (secretkit.Cloud, "save"),  # a plain function of a class, not a bound method of an object
+    ({}, "get"),  # a method of something that is not the kit's
+], ids=["dunder", "class-function", "dict-method"])
+def test_only_bound_methods_of_kit_objects_are_reached_while_loading(tmp_path, target, name):
     class Reach:
         def __reduce__(self):
-            return (getattr, (secretkit.Cloud, "__init__"))
+            return (getattr, (target, name))
 
     bad = tmp_path / "reach.cloud"
     bad.write_bytes(_with_body(pickle.dumps(Reach())))
     with pytest.raises(SaveFileError, match="never needs"):
+        secretkit.Cloud.load(bad)
+
+
+def test_kit_modules_outside_the_model_are_refused(tmp_path):
+    # importing the grader's verdict module would run its top-level code
+    module, name = b"secretkit.grading.verdict", b"check"
+    body = b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x8c" + bytes([len(name)]) + name + b"\x93."  # STACK_GLOBAL
+    bad = tmp_path / "grader.cloud"
+    bad.write_bytes(_with_body(body))
+    with pytest.raises(SaveFileError, match="secretkit.grading.verdict.check, which is not a secretkit class"):
         secretkit.Cloud.load(bad)
 
 

@@ -29,9 +29,10 @@ One line ``secretkit-cloud``, one line of JSON (the format number, the length of
 and its SHA-256 digest), then the body: the state as a pickle (protocol 5). Loading checks
 the first line, refuses a format newer than :data:`FORMAT` and a body whose length or digest
 do not match (cut short, corrupted or edited), each with a :class:`SaveFileError` that says
-which. The body is read by an unpickler that builds only secretkit's own classes and a short
-list of standard types (dates, ``functools.partial``, ``random.Random``...), never an
-arbitrary global, so a file cannot name ``os.system``. The digest detects damage, not
+which. The body is read by an unpickler that builds only the classes of secretkit's model
+and a short list of standard types (dates, ``functools.partial``, ``random.Random``...),
+and reaches attributes only as bound methods of the kit's own objects, never an arbitrary
+global, so a file cannot name ``os.system``. The digest detects damage, not
 malice (anyone can recompute it), and a saved Cloud holds Lambda code that runs when it is
 invoked: load only files you made or trust, as you would a notebook.
 
@@ -83,7 +84,7 @@ class _Pickler(pickle.Pickler):
         if type(obj) is types.FunctionType:
             module = getattr(obj, "__module__", None) or ""
             qualname = getattr(obj, "__qualname__", "")
-            if (module, qualname) not in _ALLOWED and (not module.startswith("secretkit.") or "<" in qualname):
+            if (module, qualname) not in _ALLOWED and (not _is_kit_module(module) or "<" in qualname):
                 raise SaveFileError(
                     f"this Cloud holds the Python function {module}.{qualname}, which cannot be saved "
                     "(a Lambda function deployed as a Python callable? deploy it as a zip package instead)"
@@ -136,11 +137,26 @@ def save(cloud: Cloud, path: str | os.PathLike[str]) -> None:
 
 
 # ---------------------------------------------------------------------------- reading
-def _safe_getattr(obj: Any, name: str) -> Any:
-    """``getattr`` as pickle uses it for a bound method, refusing every dunder name."""
-    if type(name) is not str or name.startswith("__"):
+def _method_of(obj: Any, name: str) -> Any:
+    """``getattr`` as pickle uses it for a bound method, allowing only that: a method of an
+    object of one of secretkit's classes, never a dunder name."""
+    if type(name) is not str or name.startswith("__") or not _is_kit_module(type(obj).__module__):
         raise SaveFileError(f"the saved state asks for the attribute {name!r}, which a saved Cloud never needs")
-    return getattr(obj, name)
+    found = getattr(obj, name)
+    if getattr(found, "__self__", None) is not obj:
+        raise SaveFileError(f"the saved state asks for the attribute {name!r}, which a saved Cloud never needs")
+    return found
+
+
+#: The parts of secretkit a saved Cloud's classes come from (the model and what runs on its
+#: clock), and no other: never the grader, the labs, the dashboards or the notebook helpers.
+_KIT_PARTS = {"cloud", "core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "iam", "cloudformation",
+              "rds", "databases", "rotation_functions", "apps", "doors", "saving", "pricing"}
+
+
+def _is_kit_module(module: str) -> bool:
+    parts = module.split(".")
+    return len(parts) >= 2 and parts[0] == "secretkit" and parts[1] in _KIT_PARTS
 
 
 def _allowed() -> dict[tuple[str, str], Any]:
@@ -151,13 +167,11 @@ def _allowed() -> dict[tuple[str, str], Any]:
     import uuid
 
     return {
-        ("builtins", "getattr"): _safe_getattr,
+        ("builtins", "getattr"): _method_of,
         ("builtins", "set"): set,
         ("builtins", "frozenset"): frozenset,
         ("builtins", "bytearray"): bytearray,
         ("builtins", "slice"): slice,
-        ("builtins", "object"): object,
-        ("copyreg", "_reconstructor"): __import__("copyreg")._reconstructor,
         ("datetime", "datetime"): datetime.datetime,
         ("datetime", "date"): datetime.date,
         ("datetime", "time"): datetime.time,
@@ -185,7 +199,7 @@ class _Unpickler(pickle.Unpickler):
         found = self.allowed.get((module, name))
         if found is not None:
             return found
-        if (module == "secretkit" or module.startswith("secretkit.")) and "." not in name and not name.startswith("__"):
+        if _is_kit_module(module) and "." not in name and not name.startswith("__"):
             obj = super().find_class(module, name)
             if isinstance(obj, type) or (isinstance(obj, types.FunctionType) and obj.__module__ == module):
                 return obj
