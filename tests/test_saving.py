@@ -239,3 +239,35 @@ def test_work_in_flight_at_the_moment_of_saving_finishes_alike_after_loading(tmp
     assert loaded.secretsmanager().get_secret_value(SecretId=setup.arn)["VersionId"] == token
     replica = loaded.client("secretsmanager", "eu-west-1").get_secret_value(SecretId="fresh")
     assert replica["SecretString"] == "to-replicate"
+
+
+def test_a_running_app_on_the_clock_goes_with_the_cloud_when_it_can(tmp_path):
+    from secretkit.apps.failover import FailoverApp
+
+    cloud = secretkit.Cloud(seed=4)
+    cloud.client("secretsmanager").create_secret(Name="app/db", SecretString="v",
+                                                 AddReplicaRegions=[{"Region": "us-west-2"}])
+    app = FailoverApp(cloud, "app/db", ["us-east-1", "us-west-2"])
+    app.start()
+    cloud.clock.advance(minutes=3)
+    cloud.save(tmp_path / "app.cloud")  # the app holds the Cloud and the model, nothing else
+    loaded = secretkit.Cloud.load(tmp_path / "app.cloud")
+    for c in (cloud, loaded):
+        c.outage("us-east-1")
+        c.clock.advance(minutes=5)
+    assert events_of(loaded) == events_of(cloud)
+    assert any(t.label == "app reads app/db" for t in loaded.clock.pending())
+
+
+def test_what_cannot_be_saved_is_said_plainly(tmp_path):
+    import socket
+
+    cloud = secretkit.Cloud(seed=4)
+    sock = socket.socket()
+    try:
+        cloud.extensions["kit-test-socket"] = sock  # e.g. a real database's connection
+        with pytest.raises(SaveFileError, match="this Cloud cannot be saved: cannot pickle 'socket' object"):
+            cloud.save(tmp_path / "no.cloud")
+    finally:
+        sock.close()
+    assert list(tmp_path.iterdir()) == []

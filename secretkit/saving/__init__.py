@@ -69,7 +69,8 @@ _RLOCK, _LOCK = type(threading.RLock()), type(threading.Lock())
 
 
 class SaveFileError(ValueError):
-    """A file that is not a saved Cloud this secretkit can load (the message says why)."""
+    """A Cloud that cannot be saved, or a file that is not a saved Cloud this secretkit can
+    load (the message says why)."""
 
 
 # ---------------------------------------------------------------------------- writing
@@ -111,8 +112,14 @@ def dumps(cloud: Cloud) -> bytes:
     are recycled first, in ``cloud`` too, so that it and the Cloud loaded go on alike."""
     cloud._recycle_lambda_environments()
     buffer = io.BytesIO()
-    with no_gc():
-        _Pickler(buffer, protocol=_PROTOCOL).dump(cloud)
+    try:
+        with no_gc():
+            _Pickler(buffer, protocol=_PROTOCOL).dump(cloud)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise SaveFileError(
+            f"this Cloud cannot be saved: {exc} (an application or drill still running on its clock, "
+            "with its boto3 clients or a real database's connections? stop it first)"
+        ) from None
     body = buffer.getvalue()
     header = {"format": FORMAT, "length": len(body), "sha256": hashlib.sha256(body).hexdigest(),
               "now": cloud.clock.now.isoformat()}
