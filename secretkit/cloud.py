@@ -11,6 +11,8 @@
 over the same model (see :mod:`secretkit.doors.inprocess`), and ``cloud.serve()`` serves it
 over HTTP to the AWS CLI and any SDK (see :mod:`secretkit.doors.serving`). ``cloud.clock.advance(days=30)``
 moves time and runs everything that falls due: purges, key deletions, rotations, replication.
+``cloud.save(path)`` writes the whole Cloud to a file and ``Cloud.load(path)`` brings it back,
+in another kernel or process (see :mod:`secretkit.saving`).
 
 The Cloud is the one place that knows every service. It builds each one (per region, on
 first use) and hands it what it may reach of the others: the services that encrypt get
