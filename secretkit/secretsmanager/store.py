@@ -20,6 +20,7 @@ import hmac
 import os
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ..core import crypto
@@ -169,7 +170,7 @@ class SecretStore:
     def aad(secret: Secret, version_id: str) -> bytes:
         """The encryption context of one version, in canonical form: what the data key is
         bound to in KMS, as on AWS."""
-        return crypto.canonical_context({"SecretARN": secret.arn, "SecretVersionId": version_id})
+        return _context_aad(secret.arn, version_id)
 
     @staticmethod
     def value_aad(context_aad: bytes, binary: bool) -> bytes:
@@ -182,7 +183,7 @@ class SecretStore:
         """Envelope-encrypt ``value`` for one version of ``secret`` (raises EncryptionFailure)."""
         key = self.key_for(secret)
         context = {"SecretARN": secret.arn, "SecretVersionId": version_id}
-        aad = crypto.canonical_context(context)
+        aad = _context_aad(secret.arn, version_id)
         try:
             data_key, wrapped = self.kms.internal_data_key(key, context, SERVICE, aad)
         except ClientError:
@@ -198,10 +199,10 @@ class SecretStore:
         DecryptionFailure, never as another value."""
         sealed = version.sealed
         assert sealed is not None
-        aad = self.aad(secret, version.version_id)
         try:
-            data_key = self.kms.internal_decrypt(bytes(sealed.wrapped_key), {}, SERVICE, aad)
-            return crypto.unseal(crypto.AESGCM(data_key), bytes(sealed.ciphertext), self.value_aad(aad, sealed.binary is True))
+            aad = _context_aad(secret.arn, version.version_id)
+            data_key = self.kms.internal_decrypt(sealed.wrapped_key, {}, SERVICE, aad)
+            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, self.value_aad(aad, sealed.binary is True))
         except (ClientError, crypto.IntegrityError, ValueError, TypeError):
             raise fail("DecryptionFailure", CANT_DECRYPT) from None
 
@@ -258,6 +259,14 @@ class SecretStore:
     def notice(self, what: str, arn: str, detail: dict[str, Any] | None = None, outcome: str = "OK") -> None:
         """Something a student should see that is not a call (a rotation step, a replica's status)."""
         self.env.events.record(self.env.clock.now, "notice", self.region, SERVICE, what, outcome, arn, detail)
+
+
+@lru_cache(maxsize=1 << 16)
+def _context_aad(arn: str, version_id: str) -> bytes:
+    """``{"SecretARN": arn, "SecretVersionId": version_id}`` in canonical form: a pure function
+    of the two, remembered for the hot read path (outside any record, so it is no part of a
+    Cloud's state)."""
+    return crypto.canonical_context({"SecretARN": arn, "SecretVersionId": version_id})
 
 
 class Part(Service):

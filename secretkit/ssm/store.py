@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import struct
+from functools import lru_cache
 from typing import Any
 
 from ..core import crypto
@@ -119,6 +120,7 @@ class Parameters:
             raise kms_error(exc) from None
 
     @staticmethod
+    @lru_cache(maxsize=1 << 16)  # a pure function of the ARN, remembered for the read path (no part of the state)
     def aad(arn: str) -> bytes:
         """The encryption context of a parameter, ``{"PARAMETER_ARN": arn}``, in canonical form."""
         return crypto.canonical_context({"PARAMETER_ARN": arn})
@@ -150,7 +152,6 @@ class Parameters:
         context = {"PARAMETER_ARN": param.arn}
         aad = self.aad(param.arn)
         try:
-            blob = bytes(blob)
             if version.envelope:
                 (n,) = struct.unpack_from(">H", blob)
                 if len(blob) < 2 + n:
