@@ -10,8 +10,8 @@
                                                serve the course's dashboards with Voila (instructor mode)
     python3 kit.py grade SUBMISSIONS [--lab N] [--out DIR]
                                                grade submitted lab notebooks with the kit's checks
-    python3 kit.py serve [--port 4566] [--seed N] [--host H]
-                                               serve a fresh Cloud to the AWS CLI and SDKs (Ctrl+C to stop)
+    python3 kit.py serve [--port 4566] [--seed N | --load FILE] [--host H]
+                                               serve a fresh or saved Cloud to the AWS CLI and SDKs (Ctrl+C to stop)
     python3 kit.py clock [show | advance 30d]  read or move a served Cloud's clock ($AWS_ENDPOINT_URL)
 
 Standard library only. Everything it installs goes into ``.venv`` next to this file; nothing
@@ -653,7 +653,7 @@ COMMANDS = {
 
 
 # --------------------------------------------------------------------------- the Cloud on an endpoint
-# ``serve`` runs a fresh Cloud's HTTP endpoint (cloud.serve()) in the venv until Ctrl+C, for the
+# ``serve`` runs a fresh or saved Cloud's HTTP endpoint (cloud.serve()) in the venv until Ctrl+C, for the
 # AWS CLI and any SDK; ``clock`` reads or moves that Cloud's simulated clock over HTTP and needs
 # only this file.
 
@@ -665,11 +665,11 @@ CLOCK_STEP = re.compile(r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.
 def serve_parser():
     import argparse
 
-    parser = argparse.ArgumentParser(prog="kit.py serve", description="Serve a fresh Cloud to the AWS CLI and SDKs.")
+    parser = argparse.ArgumentParser(prog="kit.py serve", description="Serve a fresh or saved Cloud to the AWS CLI and SDKs.")
     parser.add_argument("--port", type=int, default=SERVE_PORT, help=f"port to listen on (default {SERVE_PORT}; 0 picks one)")
-    parser.add_argument("--seed", type=int, default=0, help="the Cloud's seed (default 0)")
+    parser.add_argument("--seed", type=int, default=None, help="a fresh Cloud's seed (default 0)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
-    parser.add_argument("--load", metavar="FILE", help="serve a saved Cloud (not available yet)")
+    parser.add_argument("--load", metavar="FILE", help="serve the Cloud saved in FILE (cloud.save(FILE)) instead of a fresh one")
     return parser
 
 
@@ -682,7 +682,17 @@ def serve_inside(args: list[str]) -> int:
     from secretkit import Cloud
 
     options = serve_parser().parse_args(args)
-    cloud = Cloud(seed=options.seed)
+    if options.load is not None:
+        from secretkit.saving import SaveFileError
+
+        try:
+            cloud = Cloud.load(options.load)
+        except (OSError, SaveFileError) as exc:
+            fail(f"cannot load {options.load}: {getattr(exc, 'strerror', None) or exc}", code=2)
+        what = f"the Cloud saved in {options.load} (seed {cloud.seed}, its clock at {cloud.clock.now.isoformat()})"
+    else:
+        cloud = Cloud(seed=options.seed or 0)
+        what = f"a fresh Cloud (seed {cloud.seed}, its clock at {cloud.clock.now.isoformat()})"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -693,8 +703,7 @@ def serve_inside(args: list[str]) -> int:
     try:  # from here on, Ctrl+C at any moment stops the endpoint's threads before exiting
         for warning in caught:
             print(f"kit: warning: {warning.message}", file=sys.stderr, flush=True)
-        say(f"serving a fresh Cloud (seed {options.seed}, its clock at {cloud.clock.now.isoformat()}) "
-            f"at {serving.endpoint_url}; Ctrl+C to stop")
+        say(f"serving {what} at {serving.endpoint_url}; Ctrl+C to stop")
         say("paste these two lines into another terminal, then use aws as against AWS:")
         print(serving.exports(), flush=True)
         say("move the Cloud's clock with: python3 kit.py clock advance 30d")
@@ -704,7 +713,7 @@ def serve_inside(args: list[str]) -> int:
         pass
     finally:
         serving.stop()
-    say("stopped")
+    say("stopped" + (f" (what changed since loading is not saved in {options.load})" if options.load is not None else ""))
     return 0
 
 
@@ -712,9 +721,11 @@ def cmd_serve(args: list[str]) -> int:
     if os.environ.get(INNER_FLAG) == "1" and inside_venv():
         return serve_inside(args)
     options = serve_parser().parse_args(args)  # errors before anything is installed
-    if options.load is not None:
-        fail("--load needs a saved Cloud, and saving and restoring a Cloud is not built yet; "
-             "serve a fresh one (optionally --seed N) instead", code=2)
+    if options.load is not None:  # what can be said before anything is installed
+        if options.seed is not None:
+            fail("--seed makes a fresh Cloud; a saved Cloud (--load) has the seed it was made with", code=2)
+        if not os.path.isfile(options.load):
+            fail(f"cannot load {options.load}: there is no such file", code=2)
     setup("lab")  # the AWS CLI comes with the lab extra
     os.environ[INNER_FLAG] = "1"
     return run_in_venv([str(venv_python()), str(ROOT / "kit.py"), "serve", *args], for_tests=False, exec_=True)

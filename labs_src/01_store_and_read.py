@@ -15,6 +15,13 @@
 # **How the checks work.** After each exercise a check cell prints one line:
 # `✓` when the checks pass, `✗` with the name of the mistake it found, `…` while the exercise
 # is still untouched. A check never shows the answer.
+#
+# **Stopping and coming back.** A kernel restart loses every variable, the Cloud with them.
+# To keep the Cloud, run `cloud.save("lab01.cloud")` before you stop. After a restart, run the
+# set-up cell below, then, in a new cell, `cloud = Cloud.load("lab01.cloud")` and
+# `sm = cloud.client("secretsmanager", region_name="us-east-1")`: the Cloud is back as you left
+# it, its clock included. Your answers live in the kernel, not in the Cloud: run their cells
+# again before their checks.
 
 # %%
 import json

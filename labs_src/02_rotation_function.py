@@ -21,6 +21,11 @@
 # `pgdb`, PyGreSQL's module, exactly as AWS's PostgreSQL template does. (The kit bundles
 # a stand-in for `pg`/`pgdb` that answers from the simulated server; on AWS you would
 # bundle PyGreSQL itself.)
+#
+# **Stopping and coming back.** Your function is the file `lambda_function.py`, which a kernel
+# restart does not touch, and every Cloud here is made afresh by `new_world()`: after a restart,
+# Run All. To keep a Cloud you were exploring, `cloud.save("lab02.cloud")` before you stop and
+# `cloud = Cloud.load("lab02.cloud")` after (then make its clients again with `cloud.client(...)`).
 
 # %%
 import io

@@ -11,6 +11,14 @@
 # A secret replicated to a second region can be read there while its primary region is down.
 # Secrets Manager copies every change from the primary to each replica asynchronously (in
 # this model, 30 simulated seconds later) and reports each replica's `Status`.
+#
+# **Stopping and coming back.** A kernel restart loses every variable, the Cloud with them.
+# To keep the Cloud, run `cloud.save("lab03.cloud")` before you stop. After a restart, run the
+# set-up cell below, then, in a new cell, `cloud = Cloud.load("lab03.cloud")`,
+# `clients = [(region, cloud.client("secretsmanager", region_name=region)) for region in (PREFERRED, FALLBACK)]`
+# and `primary = clients[0][1]`: the Cloud is back as you left it, its clock and replicas
+# included. Your answers live in the kernel, not in the Cloud: run their cells again before
+# their checks.
 
 # %%
 from secretkit import Cloud

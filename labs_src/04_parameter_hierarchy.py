@@ -14,6 +14,14 @@
 # function. Here the Cloud's simulated clock plays the rule: `cloud.clock.call_later(delay,
 # callback)` runs `callback` once `delay` of simulated time has passed, and
 # `cloud.clock.advance(days=...)` moves time on.
+#
+# **Stopping and coming back.** A kernel restart loses every variable, the Cloud with them.
+# To keep the Cloud, run `cloud.save("lab04.cloud")` before you stop. After a restart, run the
+# set-up cell below, then, in a new cell, `cloud = Cloud.load("lab04.cloud")`,
+# `ssm = cloud.client("ssm", region_name="us-east-1")` and
+# `sm = cloud.client("secretsmanager", region_name="us-east-1")`: the Cloud is back as you left
+# it, its clock included. Your answers live in the kernel, not in the Cloud: run their cells
+# again before their checks.
 
 # %%
 from datetime import timedelta

@@ -10,6 +10,11 @@
 #
 # Prices come from secretkit's dated price table (us-east-1 list prices); the cell below
 # prints the date they were checked. AWS changes prices rarely, but check before you quote one.
+#
+# **Stopping and coming back.** This lab keeps no Cloud: everything it uses is in its cells.
+# After a kernel restart, Run All brings it all back, your answers included. (In the labs
+# that keep a Cloud, `cloud.save(...)` before you stop and `Cloud.load(...)` after bring it
+# back as it was.)
 
 # %%
 from decimal import Decimal

@@ -19,6 +19,11 @@
 # `secretkit.databases.postgres` on 127.0.0.1 at a free port, that checks every password
 # with SCRAM. Secrets Manager is still the model, reached through a genuine boto3 client,
 # on the simulated clock.
+#
+# **Stopping and coming back.** The PostgreSQL server is a process of this kernel: it stops
+# with the kernel, and the next one starts on another port with new passwords. A saved Cloud
+# (`cloud.save(...)`, `Cloud.load(...)`, as in the other labs) would hold secrets for a server
+# that is gone, so after a restart run the lab from the top (Run All).
 
 # %%
 import json

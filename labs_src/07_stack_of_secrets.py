@@ -14,6 +14,12 @@
 # The CloudFormation client is a genuine boto3 client; the kit checks every template with
 # cfn-lint, as AWS does, and makes the resources in its own Secrets Manager, Parameter Store
 # and RDS.
+#
+# **Stopping and coming back.** Your templates live in the notebook's cells, and each check
+# deploys them in a Cloud of its own: after a kernel restart, Run All. To keep the Cloud you
+# were trying stacks in, `cloud.save("lab07.cloud")` before you stop and
+# `cloud = Cloud.load("lab07.cloud")` after the set-up cell (then make its clients again with
+# `cloud.client(...)`): its stacks, secrets and clock come back as you left them.
 
 # %%
 import json

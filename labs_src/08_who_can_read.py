@@ -14,6 +14,12 @@
 # Each exercise is a function that returns a policy document (a dict). Its check tries
 # your policy in a fresh simulated account, through boto3 clients acting as the principals
 # it is about, and names the first call that came out wrong.
+#
+# **Stopping and coming back.** Your policies live in the notebook's cells, and every check
+# makes a fresh account: after a kernel restart, Run All. To keep the Cloud you were trying
+# policies in, `cloud.save("lab08.cloud")` before you stop and `cloud = Cloud.load("lab08.cloud")`
+# after the set-up cell: its users, roles, policies and access keys come back as you left
+# them (make its clients again with `cloud.client(...)`, with the same keys).
 
 # %%
 import json

@@ -11,6 +11,8 @@
 over the same model (see :mod:`secretkit.doors.inprocess`), and ``cloud.serve()`` serves it
 over HTTP to the AWS CLI and any SDK (see :mod:`secretkit.doors.serving`). ``cloud.clock.advance(days=30)``
 moves time and runs everything that falls due: purges, key deletions, rotations, replication.
+``cloud.save(path)`` writes the whole Cloud to a file and ``Cloud.load(path)`` brings it back,
+in another kernel or process (see :mod:`secretkit.saving`).
 
 The Cloud is the one place that knows every service. It builds each one (per region, on
 first use) and hands it what it may reach of the others: the services that encrypt get
@@ -33,7 +35,9 @@ account (:meth:`Cloud.kit_add_account`), so that cross-account access can be tri
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from .core.clock import SimClock
@@ -84,9 +88,9 @@ SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
     "kms": lambda cloud, env: Kms(env),
     "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
     "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region, env.account_id),
-                                             lambda: cloud.secretsmanager(env.region, env.account_id)),
+                                             partial(cloud.secretsmanager, env.region, env.account_id)),
     "lambda": lambda cloud, env: _lambda(cloud, env),
-    "events": lambda cloud, env: EventBridge(env, lambda region="us-east-1": cloud.awslambda(region, env.account_id)),
+    "events": lambda cloud, env: EventBridge(env, partial(_in_account, cloud.awslambda, env.account_id)),
     "iam": lambda cloud, env: cloud.iam(env.account_id),
     "sts": lambda cloud, env: _sts(cloud, env),
     "cloudformation": lambda cloud, env: _cloudformation(cloud, env),
@@ -98,8 +102,14 @@ def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
     # Replication reaches the other regions, rotation the Lambda service of the function's
     # region: both through what is passed here, in the secret's own account.
     account = env.account_id
-    return SecretsManager(env, cloud.kms(env.region, account), lambda region: cloud.secretsmanager(region, account),
-                          functions=lambda region="us-east-1": cloud.awslambda(region, account))
+    return SecretsManager(env, cloud.kms(env.region, account), partial(_in_account, cloud.secretsmanager, account),
+                          functions=partial(_in_account, cloud.awslambda, account))
+
+
+def _in_account(service: Callable[[str, str], Any], account_id: str, region: str = "us-east-1") -> Any:
+    """``service(region, account_id)``: a service of one account in any region (held as a
+    partial, not a closure, so that a saved Cloud keeps it)."""
+    return service(region, account_id)
 
 
 # The newer services are imported when first built, so ``import secretkit`` stays light.
@@ -111,7 +121,7 @@ def _lambda(cloud: "Cloud", env: Env) -> Service:
     # the Cloud's extensions are the network its code reaches (the simulated databases).
     return Lambda(env, client_factory=factory_from(_door_client, cloud, cloud.service_names),
                   request_ids=cloud.request_ids, network=cloud.extensions,
-                  assume_role=cloud._execution_role(env))
+                  assume_role=partial(cloud._assume_execution_role, env))
 
 
 def _door_client(cloud: "Cloud", service_name: str, region_name: str, credentials: Any = None) -> Any:
@@ -125,32 +135,17 @@ def _sts(cloud: "Cloud", env: Env) -> Service:
     return Sts(env, directory, authorizer)
 
 
-class _AccountView:
-    """The Cloud as one of its accounts sees it: ``service(name, region)`` is that account's."""
-
-    def __init__(self, cloud: "Cloud", account_id: str) -> None:
-        self._cloud = cloud
-        self.account_id = account_id
-
-    def service(self, name: str, region: str = "us-east-1") -> Any:
-        return self._cloud.service(name, region, self.account_id)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cloud, name)
-
-
 def _cloudformation(cloud: "Cloud", env: Env) -> Service:
     from .cloudformation.wiring import build
 
-    view: Any = cloud if env.account_id == cloud.account_id else _AccountView(cloud, env.account_id)
-    return build(view, env)
+    return build(cloud, env)
 
 
 def _rds(cloud: "Cloud", env: Env) -> Service:
     from .databases import databases
     from .rds import Rds
 
-    return Rds(env, lambda: cloud.secretsmanager(env.region, env.account_id), databases(cloud))
+    return Rds(env, partial(cloud.secretsmanager, env.region, env.account_id), databases(cloud))
 
 
 class Cloud:
@@ -306,7 +301,7 @@ class Cloud:
         decision). See :meth:`secretkit.iam.enforce.Enforcer.explain`."""
         return self.enforcer().explain(which)
 
-    def _execution_role(self, env: Env) -> Callable[[str, str], Any]:
+    def _assume_execution_role(self, env: Env, role_arn: str, session_name: str) -> Any:
         """How Lambda in ``env`` gets its functions' credentials: a session of the execution
         role (see :meth:`secretkit.iam.enforce.Enforcer.execution_role`), so boto3 inside a
         function acts as that role. A role that exists but does not trust Lambda fails as on
@@ -317,19 +312,16 @@ class Cloud:
         from .awslambda.environ import Credentials
         from .awslambda.errors import lambda_error
 
-        def assume(role_arn: str, session_name: str) -> Credentials:
-            try:
-                session = self.enforcer().execution_role(env, role_arn, session_name)
-            except PermissionError as exc:
-                raise lambda_error("InvalidParameterValueException", str(exc)) from None
-            if session is not None:
-                return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn, session.expires)
-            ids = env.ids
-            name = role_arn.rsplit("/", 1)[-1]
-            return Credentials("ASIA" + ids.hex(8).upper(), ids.suffix(40), ids.suffix(64),
-                               f"arn:aws:sts::{env.account_id}:assumed-role/{name}/{session_name}", role_arn)
-
-        return assume
+        try:
+            session = self.enforcer().execution_role(env, role_arn, session_name)
+        except PermissionError as exc:
+            raise lambda_error("InvalidParameterValueException", str(exc)) from None
+        if session is not None:
+            return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn, session.expires)
+        ids = env.ids
+        name = role_arn.rsplit("/", 1)[-1]
+        return Credentials("ASIA" + ids.hex(8).upper(), ids.suffix(40), ids.suffix(64),
+                           f"arn:aws:sts::{env.account_id}:assumed-role/{name}/{session_name}", role_arn)
 
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
@@ -407,6 +399,52 @@ class Cloud:
         from .doors.serving import serve
 
         return serve(self, port=port, host=host, **options)
+
+    # ------------------------------------------------------------- save and load
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save this whole Cloud to the file ``path`` (replaced if it exists); :meth:`load`
+        brings it back, answering every call as this one would and with the same work in
+        flight on its clock. Values stay ciphertext in the file, but the KMS keys' material is
+        in it too, so the file can decrypt every value it holds. See :mod:`secretkit.saving`
+        for what is saved and what is not (widgets, boto3 clients, warm Lambda environments)."""
+        from .saving import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Cloud:
+        """The Cloud :meth:`save` wrote to ``path``. Raises :class:`secretkit.saving.SaveFileError`
+        for a file that is not a saved Cloud, comes from a newer secretkit, or is damaged or was
+        altered. Load only files you made or trust (a saved Cloud holds Lambda code)."""
+        from .saving import load
+
+        return load(path)
+
+    def kit_snapshot(self, *, events: bool = False) -> dict[str, Any]:
+        """Kit-only: the whole state of this Cloud as plain values that ``==`` compares (every
+        record of every service, the clock and its pending work; the event log only with
+        ``events=True``; never the request ids). Equal snapshots, equal states: for showing
+        that a failed call changed nothing, or that a loaded Cloud is the one saved. See
+        :mod:`secretkit.saving.snapshot`."""
+        from .saving import snapshot
+
+        return snapshot(self, events=events)
+
+    def _recycle_lambda_environments(self) -> None:
+        """Before a save: every warm Lambda execution environment goes (see :mod:`secretkit.saving`)."""
+        from .awslambda.runtime import recycle
+
+        for env in self._envs.values():
+            functions = env.services.get("lambda")
+            if functions is not None:
+                recycle(functions.functions.values())  # type: ignore[attr-defined]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_function_clients"] = {}  # boto3 clients: made again on first use
+        # what lives only as long as the process (the doors' backend, with its lock) likewise
+        state["extensions"] = {k: v for k, v in self.extensions.items() if getattr(type(v), "transient", False) is not True}
+        return state
 
     def __repr__(self) -> str:
         return f"Cloud(seed={self.seed}, now={self.clock.now.isoformat()}, regions={self.regions})"

@@ -131,7 +131,9 @@ def test_another_host_warns_that_the_keys_are_reachable() -> None:
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["serve", "--load", "cloud.json"], {}, "saving and restoring a Cloud is not built yet"),
+        (["serve", "--load", "no-such.cloud"], {}, "cannot load no-such.cloud: there is no such file"),
+        (["serve", "--load", "kit.py", "--seed", "3"], {}, "a saved Cloud (--load) has the seed it was made with"),
+        (["serve", "--port", "0", "--load", "kit.py"], {}, "cannot load kit.py: 'kit.py' is not a saved secretkit Cloud"),
         (["clock"], {}, "Set AWS_ENDPOINT_URL (kit.py serve prints it) or pass --endpoint-url"),
         (["clock", "advance", "soon"], {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, "cannot read the step 'soon'"),
         (["clock", "advance"], {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, "advance by how much?"),
@@ -151,3 +153,42 @@ def test_clock_says_when_nothing_answers_and_relays_the_endpoints_refusal(served
     assert huge.returncode == 1
     assert "the endpoint refused: that step is too large for a calendar (HTTP 400)" in huge.stderr
     assert kit("clock", AWS_ENDPOINT_URL=served.exports["AWS_ENDPOINT_URL"]).stdout == "2026-01-01T00:00:00+00:00\n"
+
+
+@needs_cli
+def test_serve_load_serves_a_saved_cloud_with_its_work_in_flight(tmp_path: Path) -> None:
+    import secretkit
+
+    cloud = secretkit.Cloud(seed=9, start="2026-03-01")
+    sm = cloud.client("secretsmanager")
+    sm.create_secret(Name="saved/db", SecretString="saved-before-5821")
+    sm.create_secret(Name="saved/old", SecretString="x")
+    sm.delete_secret(SecretId="saved/old", RecoveryWindowInDays=7)
+    cloud.clock.advance(days=2)
+    path = tmp_path / "course.cloud"
+    cloud.save(path)
+
+    loaded = Served("--port", "0", "--load", str(path))
+    try:
+        text = "".join(loaded.lines)
+        assert f"kit: serving the Cloud saved in {path} (seed 9, its clock at 2026-03-03T00:00:00+00:00)" in text
+        url = loaded.exports["AWS_ENDPOINT_URL"]
+        home = private_home(tmp_path)
+
+        def aws(*args: str) -> subprocess.CompletedProcess[str]:
+            return run_cli(home, url, loaded.exports["AWS_ACCESS_KEY_ID"], loaded.exports["AWS_SECRET_ACCESS_KEY"], *args,
+                           output="text")
+
+        got = aws("secretsmanager", "get-secret-value", "--secret-id", "saved/db", "--query", "SecretString")
+        assert (got.returncode, got.stdout) == (0, "saved-before-5821\n")
+        old = aws("secretsmanager", "describe-secret", "--secret-id", "saved/old", "--query", "DeletedDate")
+        assert (old.returncode, old.stdout) == (0, "1772323200.0\n")  # 2026-03-01T00:00:00Z, as CLI v1 prints it
+        # the purge scheduled before the save falls due on the served clock
+        assert kit("clock", "advance", "5d", AWS_ENDPOINT_URL=url).stdout == "2026-03-08T00:00:00+00:00\n"
+        gone = aws("secretsmanager", "describe-secret", "--secret-id", "saved/old")
+        assert "(ResourceNotFoundException)" in gone.stderr
+    finally:
+        code, rest = loaded.interrupt()
+    assert code == 0
+    assert f"what changed since loading is not saved in {path}" in rest
+

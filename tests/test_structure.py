@@ -37,8 +37,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "rotation_functions": {"core", "databases", "awslambda"},
     "apps": {"core", "secretsmanager"},  # the failover drill waits out REPLICATION_LAG
     "doors": {"core"},  # the Cloud only under TYPE_CHECKING
+    # Saving and loading a Cloud, and its comparable snapshot: the Cloud only under TYPE_CHECKING.
+    "saving": {"core"},
     "cloud": {"core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "iam", "cloudformation", "rds",
-              "databases", "doors"},
+              "databases", "doors", "saving"},
     "ui": {"core", "cloud", "apps", "secretsmanager", "pricing"},
     "labs": {"core", "cloud", "pricing", "databases", "rotation_functions", "awslambda"},
     # The grader runs the lab checks inside each graded kernel, by module name; no part of

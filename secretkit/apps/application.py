@@ -76,12 +76,12 @@ class Application:
 
     def start(self) -> None:
         """Send a request now and then every ``every``, as the clock advances, until :meth:`stop`."""
-        def tick() -> None:
-            self.request()
-            self._timer = self.clock.schedule(self.clock.now + self.every, tick, label="app request")
-
         self.stop()
-        self._timer = self.clock.schedule(self.clock.now, tick, label="app request")
+        self._timer = self.clock.schedule(self.clock.now, self._tick, label="app request")
+
+    def _tick(self) -> None:
+        self.request()
+        self._timer = self.clock.schedule(self.clock.now + self.every, self._tick, label="app request")
 
     def stop(self) -> None:
         if self._timer is not None:

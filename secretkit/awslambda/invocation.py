@@ -31,6 +31,7 @@ import binascii
 import json
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from .base import EventLog, SimClock
@@ -135,7 +136,7 @@ class Invoker:
         delay = timedelta(0) if attempt == 0 else ASYNC_RETRY_DELAYS[attempt - 1]
         self.clock.schedule(
             self.clock.now + delay,
-            lambda: self._run_queued(fn, event, invoked_arn, resolve, attempt, note),
+            partial(self._run_queued, fn, event, invoked_arn, resolve, attempt, note),
             label=f"lambda async {fn.name}",
         )
 

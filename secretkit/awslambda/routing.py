@@ -37,6 +37,7 @@ import inspect
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -84,14 +85,14 @@ def factory_from(make_client: Callable[..., Any], cloud: Any, served: Collection
     ``served`` lists the services the Cloud answers; any other gets a clear error. The
     credentials are passed on, so the client acts as the function's execution role.
     """
-    names = frozenset(served)
+    return partial(_make, make_client, cloud, frozenset(served))  # not a closure: a saved Cloud keeps it
 
-    def factory(service_name: str, region_name: str, credentials: Credentials) -> Any:
-        if service_name not in names:
-            raise ServiceNotServedError(service_name, names)
-        return make_client(cloud, service_name, region_name, credentials)
 
-    return factory
+def _make(make_client: Callable[..., Any], cloud: Any, names: frozenset[str], service_name: str,
+          region_name: str, credentials: Credentials) -> Any:
+    if service_name not in names:
+        raise ServiceNotServedError(service_name, names)
+    return make_client(cloud, service_name, region_name, credentials)
 
 
 def current_route() -> Route | None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import os
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -47,7 +47,7 @@ from .context import LambdaContext
 from .environ import Credentials, lambda_variables, trace_header
 from .faults import FailurePlan
 from .loader import InitError, ModuleSpace, load_handler
-from .records import FunctionVersion
+from .records import Function, FunctionVersion
 from .routing import ClientFactory, Route
 from .timing import INIT_LIMIT_MS, Stopwatch, Timedout, billed_ms
 
@@ -100,6 +100,7 @@ class ExecutionEnvironment:
     """One warm (or warming) execution environment of one function version."""
 
     __slots__ = ("version", "sandbox", "route", "handler", "log_stream", "credentials", "ready", "suppressed")
+    transient = True  # a saved Cloud keeps no warm environment (see secretkit.saving)
 
     def __init__(self, version: FunctionVersion, sandbox: Sandbox, route: Route, log_stream: str,
                  credentials: Credentials) -> None:
@@ -400,3 +401,15 @@ def _log_error(log: InvocationLog, error: Mapping[str, Any]) -> None:
     log.line("Traceback (most recent call last):")
     for frame in error.get("stackTrace") or []:
         log.write(frame if frame.endswith("\n") else frame + "\n")
+
+
+def recycle(functions: Iterable[Function]) -> None:
+    """Throw away every warm execution environment of ``functions`` (their next invocations
+    are cold starts), as Lambda may at any time. Saving a Cloud does it, so that the Cloud
+    saved and the one loaded, which can have no warm environment, go on alike."""
+    for fn in functions:
+        for fv in (fn.latest, *fn.versions.values()):
+            env = fv.environment
+            if env is not None:
+                env.sandbox.modules.forget()
+                fv.environment = None

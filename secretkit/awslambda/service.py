@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from .access import RULES
@@ -280,12 +281,13 @@ class Lambda(Service):
         fn, fv, qualifier = self._locate(FunctionName, Qualifier, max_length=256)
         invoked = fn.arn + (f":{qualifier}" if qualifier else "")
 
-        def resolve() -> FunctionVersion | None:
-            current = self.functions.get(fn.name)
-            return current.version(qualifier) if current is fn else None
-
+        resolve = partial(self._resolve, fn, qualifier)  # a partial, not a closure: a saved Cloud keeps it
         return self._invoker.invoke(fn, fv, invocation_type=InvocationType, log_type=LogType, payload=Payload,
                                     client_context=ClientContext, invoked_arn=invoked, resolve=resolve)
+
+    def _resolve(self, fn: Function, qualifier: str | None) -> FunctionVersion | None:  # None: fn deleted since
+        current = self.functions.get(fn.name)
+        return current.version(qualifier) if current is fn else None
 
     # ------------------------------------------------------------- permissions
     @operation("AddPermission")
@@ -431,10 +433,7 @@ class Lambda(Service):
         self._permitted(FunctionName, principal, source_account, source_arn)
         decode_payload(json.dumps(event), "Event")
 
-        def resolve() -> FunctionVersion | None:
-            current = self.functions.get(fn.name)
-            return current.version(qualifier) if current is fn else None
-
+        resolve = partial(self._resolve, fn, qualifier)  # a partial, not a closure: a saved Cloud keeps it
         self._invoker.queue(fn, event, fv.qualified_arn, resolve, note=note)
 
     def _permitted(self, FunctionName: str, principal: str, source_account: str | None,

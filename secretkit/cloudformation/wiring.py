@@ -15,6 +15,7 @@ in the event log and the cost meter.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any, Callable
 
 from .basis import ClientError, Env, fail
@@ -88,20 +89,23 @@ def rotation_package(bucket: str, key: str) -> bytes | None:
 
 
 def parameter_reader(cloud: Any, region: str) -> Callable[[str], str | None]:
-    """Reads ``AWS::SSM::Parameter::Value<...>`` parameters: the value, or None if missing."""
+    """Reads ``AWS::SSM::Parameter::Value<...>`` parameters: the value, or None if missing.
 
-    def read(name: str) -> str | None:
-        try:
-            found = cloud.service("ssm", region).get_parameter(Name=name)["Parameter"]
-        except ClientError as exc:
-            if exc.code in ("ParameterNotFound", "ValidationException"):
-                return None
-            raise
-        if found["Type"] == "SecureString":
-            raise fail("ValidationError", f"Parameters [{name}] referenced by template have types not supported by CloudFormation.")
-        return str(found["Value"])
+    (A partial of a module function rather than a closure, here and below, so that a saved
+    Cloud can keep it.)"""
+    return partial(_read_parameter, cloud, region)
 
-    return read
+
+def _read_parameter(cloud: Any, region: str, name: str) -> str | None:
+    try:
+        found = cloud.service("ssm", region).get_parameter(Name=name)["Parameter"]
+    except ClientError as exc:
+        if exc.code in ("ParameterNotFound", "ValidationException"):
+            return None
+        raise
+    if found["Type"] == "SecureString":
+        raise fail("ValidationError", f"Parameters [{name}] referenced by template have types not supported by CloudFormation.")
+    return str(found["Value"])
 
 
 def _region_of(secret_id: str, default: str) -> str:
@@ -111,37 +115,55 @@ def _region_of(secret_id: str, default: str) -> str:
 
 def resolvers_for(cloud: Any, region: str) -> Resolvers:
     """Dynamic-reference readers over the Cloud's Parameter Store and Secrets Manager."""
+    return Resolvers(partial(_resolve_ssm, cloud, region), partial(_resolve_secret, cloud, region))
 
-    def ssm(name: str, version: str | None, secure: bool) -> str:
-        selector = f"{name}:{version}" if version else name
-        found = cloud.service("ssm", region).get_parameter(Name=selector, WithDecryption=secure)["Parameter"]
-        return str(found["Value"])
 
-    def secret(secret_id: str, json_key: str | None, stage: str | None, version_id: str | None) -> str:
-        args: dict[str, Any] = {"SecretId": secret_id}
-        if version_id:
-            args["VersionId"] = version_id
-        elif stage:
-            args["VersionStage"] = stage
-        value = cloud.service("secretsmanager", _region_of(secret_id, region)).get_secret_value(**args).get("SecretString")
-        if value is None:
-            raise ResourceFailure("Could not find a SecretString in the secret version.")
-        if json_key is None:
-            return str(value)
-        try:
-            document = json.loads(value)
-        except ValueError:
-            document = None
-        if not isinstance(document, dict) or json_key not in document:
-            raise ResourceFailure("Could not find a value associated with JSONKey in SecretString")
-        got = document[json_key]
-        return got if isinstance(got, str) else json.dumps(got)
+def _resolve_ssm(cloud: Any, region: str, name: str, version: str | None, secure: bool) -> str:
+    selector = f"{name}:{version}" if version else name
+    found = cloud.service("ssm", region).get_parameter(Name=selector, WithDecryption=secure)["Parameter"]
+    return str(found["Value"])
 
-    return Resolvers(ssm, secret)
+
+def _resolve_secret(cloud: Any, region: str, secret_id: str, json_key: str | None, stage: str | None,
+                    version_id: str | None) -> str:
+    args: dict[str, Any] = {"SecretId": secret_id}
+    if version_id:
+        args["VersionId"] = version_id
+    elif stage:
+        args["VersionStage"] = stage
+    value = cloud.service("secretsmanager", _region_of(secret_id, region)).get_secret_value(**args).get("SecretString")
+    if value is None:
+        raise ResourceFailure("Could not find a SecretString in the secret version.")
+    if json_key is None:
+        return str(value)
+    try:
+        document = json.loads(value)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or json_key not in document:
+        raise ResourceFailure("Could not find a value associated with JSONKey in SecretString")
+    got = document[json_key]
+    return got if isinstance(got, str) else json.dumps(got)
+
+
+class AccountView:
+    """The Cloud as one of its accounts sees it: ``service(name, region)`` is that account's."""
+
+    def __init__(self, cloud: Any, account_id: str) -> None:
+        self._cloud = cloud
+        self.account_id = account_id
+
+    def service(self, name: str, region: str = "us-east-1") -> Any:
+        return self._cloud.service(name, region, self.account_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cloud, name)
 
 
 def build(cloud: Any, env: Env, databases: Databases | None = None) -> CloudFormation:
-    """The CloudFormation of ``env``'s region, wired to ``cloud``."""
+    """The CloudFormation of ``env``'s region and account, wired to ``cloud`` as that account sees it."""
+    if env.account_id != cloud.account_id:
+        cloud = AccountView(cloud, env.account_id)
     return CloudFormation(
         env,
         services=CloudServices(cloud, databases),

@@ -16,7 +16,6 @@ makes every run reproducible.
 from __future__ import annotations
 
 import heapq
-import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
@@ -65,7 +64,7 @@ class SimClock:
     def __init__(self, start: str | date | datetime = "2026-01-01") -> None:
         self._now = parse_instant(start)
         self._queue: list[Timer] = []
-        self._seq = itertools.count()
+        self._seq = 0  # the sequence number of the next timer
         self._running = False
 
     @property
@@ -84,7 +83,8 @@ class SimClock:
         """Run ``callback`` once the clock reaches ``when`` (at once on the next advance if past)."""
         if when.tzinfo is None:
             raise ValueError("when must be timezone-aware")
-        timer = Timer(max(when, self._now), priority, next(self._seq), callback, label)
+        timer = Timer(max(when, self._now), priority, self._seq, callback, label)
+        self._seq += 1
         heapq.heappush(self._queue, timer)
         return timer
 

@@ -29,6 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = [
+    "Material",
     "IntegrityError",
     "canonical_context",
     "new_key",
@@ -50,6 +51,39 @@ class IntegrityError(Exception):
     """The ciphertext, key or associated data are wrong. Deliberately says nothing more."""
 
 
+class Material:
+    """Key material a KMS key keeps: the raw 256-bit key and its AES-GCM cipher.
+
+    The raw key is kept (``AESGCM`` cannot give it back) because a saved Cloud has to carry
+    it for the restored Cloud to decrypt anything (see :mod:`secretkit.saving`)."""
+
+    __slots__ = ("key", "_aead")
+
+    def __init__(self, key: bytes) -> None:
+        if type(key) is not bytes or len(key) != 32:
+            raise ValueError("key material is 32 bytes")
+        self.key = key
+        self._aead = AESGCM(key)
+
+    def encrypt(self, nonce: bytes, data: bytes, aad: bytes | None) -> bytes:
+        return self._aead.encrypt(nonce, data, aad)
+
+    def decrypt(self, nonce: bytes, data: bytes, aad: bytes | None) -> bytes:
+        return self._aead.decrypt(nonce, data, aad)
+
+    def __reduce__(self) -> tuple[type, tuple[bytes]]:
+        return (Material, (self.key,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Material) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return "Material(<256-bit key>)"
+
+
 def new_key(nbytes: int = 32) -> bytes:
     """Fresh key material from the operating system's CSPRNG."""
     return os.urandom(nbytes)
@@ -62,13 +96,13 @@ def canonical_context(context: Mapping[str, str] | None) -> bytes:
     return json.dumps(dict(sorted(context.items())), separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def seal(cipher: AESGCM, plaintext: bytes, aad: bytes, nonce: bytes | None = None) -> bytes:
+def seal(cipher: AESGCM | Material, plaintext: bytes, aad: bytes, nonce: bytes | None = None) -> bytes:
     """Encrypt and authenticate. ``nonce`` is a test seam for known-answer vectors only."""
     nonce = nonce if nonce is not None else os.urandom(NONCE_BYTES)
     return nonce + cipher.encrypt(nonce, plaintext, aad or None)
 
 
-def unseal(cipher: AESGCM, sealed: bytes, aad: bytes) -> bytes:
+def unseal(cipher: AESGCM | Material, sealed: bytes, aad: bytes) -> bytes:
     """Check and decrypt what :func:`seal` produced; any mismatch raises :class:`IntegrityError`."""
     if len(sealed) < NONCE_BYTES + TAG_BYTES:
         raise IntegrityError()

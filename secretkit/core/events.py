@@ -94,6 +94,10 @@ class EventLog:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A saved Cloud keeps its events; the listeners (a notebook's widgets, a meter) stay behind.
+        return {"_events": self._events, "_listeners": []}
+
     def __iter__(self) -> Iterator[Event]:
         return iter(self._events)
 

@@ -48,6 +48,8 @@ _EXTENSION = "doors.backend"
 class CloudBackend:
     """Serves AWS operations from one Cloud's model, one call at a time."""
 
+    transient = True  # a lock and a cache of methods: a saved Cloud makes a new one on first use
+
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
         self.lock = threading.RLock()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_bool, check_enum, check_int, check_length, check_list, check_pattern, check_str
@@ -267,7 +268,7 @@ class EventBridge(Service):
             return
         clock = self.env.clock
         rule.next_fire = rule.schedule.next_after(clock.now)
-        rule.timer = clock.schedule(rule.next_fire, lambda: self._fire(rule), label=f"rule {rule.name}")
+        rule.timer = clock.schedule(rule.next_fire, partial(self._fire, rule), label=f"rule {rule.name}")
 
     def _fire(self, rule: Rule) -> None:
         rule.timer = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from ..core.checks import check_length, fail
 from ..core.context import touch_one
@@ -101,12 +102,12 @@ class KeyRing:
         when = self.env.clock.now + timedelta(days=key.rotation_period)
         key.next_rotation = when
 
-        def rotate() -> None:
-            if key.rotation_enabled and key.next_rotation == when and key.key_id in self.keys:
-                self.rotate_material(key)
-                self.schedule_rotation(key)
+        self.env.clock.schedule(when, partial(self._rotation_due, key, when), label=f"rotate {key.key_id}")
 
-        self.env.clock.schedule(when, rotate, label=f"rotate {key.key_id}")
+    def _rotation_due(self, key: KmsKey, when: datetime) -> None:
+        if key.rotation_enabled and key.next_rotation == when and key.key_id in self.keys:
+            self.rotate_material(key)
+            self.schedule_rotation(key)
 
     def rotate_material(self, key: KmsKey) -> None:
         """Add new key material: it encrypts from now on, and older material still decrypts."""

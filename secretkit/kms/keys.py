@@ -43,7 +43,7 @@ class KmsKey:
     manager: str  # "AWS" or "CUSTOMER"
     description: str = ""
     state: str = "Enabled"
-    materials: list[crypto.AESGCM] = field(default_factory=list)
+    materials: list[crypto.Material] = field(default_factory=list)
     deletion_date: datetime | None = None
     pending_window: int | None = None
     rotation_enabled: bool = False
@@ -91,7 +91,7 @@ class KmsKey:
 
     def add_material(self) -> None:
         """New material: it seals from now on, and what older material sealed still opens."""
-        self.materials.append(crypto.AESGCM(crypto.new_key()))
+        self.materials.append(crypto.Material(crypto.new_key()))
 
     def seal(self, plaintext: bytes, aad: bytes) -> bytes:
         """A KMS ciphertext blob of ``plaintext`` under the newest material, ``aad`` bound."""

@@ -11,6 +11,7 @@ rotate yearly on their own and nobody may change their state or rotation.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_int, fail
@@ -66,7 +67,7 @@ class KeyLifecycle(Service):
         key.state = "PendingDeletion"
         key.pending_window = PendingWindowInDays
         key.deletion_date = self.env.clock.now + timedelta(days=PendingWindowInDays)
-        key.timer = self.env.clock.schedule(key.deletion_date, lambda: self.ring.purge(key), label=f"delete {key.key_id}")
+        key.timer = self.env.clock.schedule(key.deletion_date, partial(self.ring.purge, key), label=f"delete {key.key_id}")
         self.env.events.record(self.env.clock.now, "lifecycle", self.region, "kms", "stop", "OK", key.arn, {"type": "kms-key"})
         return {
             "KeyId": key.arn,

@@ -27,6 +27,7 @@ Store, KMS and Lambda are priced (an RDS-managed secret is priced as a secret).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_bool, check_int, check_str
@@ -281,7 +282,7 @@ class Instances(Part):
             self._apply_pending(instance)
         elif instance.pending and instance.maintenance_timer is None:
             instance.maintenance_timer = self.env.clock.schedule(
-                next_maintenance(self.env.clock.now), lambda: self._apply_pending(instance),
+                next_maintenance(self.env.clock.now), partial(self._apply_pending, instance),
                 label=f"maintenance {instance.identifier}")
         note(ApplyImmediately=apply_now, pending=sorted(instance.pending))
         out = self.entry(instance)

@@ -40,10 +40,8 @@ class Version:
     sealed: Sealed | None = None  # None: a placeholder (rotation's AWSPENDING before createSecret)
     last_accessed: datetime | None = None
     fingerprint: bytes = b""  # keyed hash of the value, for ClientRequestToken idempotency
-    # The encryption context of *this* version in canonical form, cached so reads need not
-    # rebuild it. It belongs to the version, not to the sealed value: a sealed value moved
-    # onto another version (or secret) no longer matches and fails to decrypt.
-    aad: bytes = b""
+    # Nothing about what the value is bound to is kept here: a read derives it from the
+    # secret's ARN, this version's id and the binary flag (see store.open_value).
 
     @property
     def has_value(self) -> bool:

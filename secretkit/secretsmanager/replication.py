@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_bool, check_length, check_list, check_pattern, check_str, fail
@@ -257,7 +258,7 @@ class Replication(Part):
     def _schedule_sync(self, secret: Secret, link: ReplicaLink) -> None:
         clock = self.env.clock
         link.timer = clock.schedule(
-            clock.now + REPLICATION_LAG, lambda: self._sync(secret, link), label=f"replicate {secret.name} to {link.region}"
+            clock.now + REPLICATION_LAG, partial(self._sync, secret, link), label=f"replicate {secret.name} to {link.region}"
         )
 
     def _resume(self, secret: Secret, link: ReplicaLink) -> None:

@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..core.checks import check_bool, check_length, check_str, fail
@@ -167,7 +168,7 @@ class Rotation(Part):
 
     # ------------------------------------------------------------------ running
     def _start_rotation(self, secret: Secret, token: str) -> None:
-        secret.versions[token] = Version(token, self.env.clock.now, aad=self.store.aad(secret, token))
+        secret.versions[token] = Version(token, self.env.clock.now)
         secret.attach(PENDING, token)
         self.store.changed(secret)
         secret.extra["rotation_run"] = RotationRun(token)
@@ -229,7 +230,7 @@ class Rotation(Part):
         now = self.env.clock.now
         if run.step_index < len(STEPS):
             gap = timedelta(milliseconds=spent_ms)
-            run.timer = self.env.clock.schedule(now + gap, lambda: self._run_step(secret, run), label=f"rotation step {secret.name}")
+            run.timer = self.env.clock.schedule(now + gap, partial(self._run_step, secret, run), label=f"rotation step {secret.name}")
             return
         secret.extra.pop("rotation_run", None)
         secret.last_rotated = now
@@ -245,7 +246,7 @@ class Rotation(Part):
         self.store.notice("RotationFailed", secret.arn, detail, "Failed")
         if run.attempts <= len(RETRY_DELAYS) and secret.rotation_enabled is not False:
             delay = RETRY_DELAYS[run.attempts - 1]
-            run.timer = self.env.clock.schedule(now + delay, lambda: self._attempt(secret), label=f"retry rotation {secret.name}")
+            run.timer = self.env.clock.schedule(now + delay, partial(self._attempt, secret), label=f"retry rotation {secret.name}")
             return
         secret.extra.pop("rotation_run", None)
         if secret.rotation_enabled:
@@ -311,7 +312,7 @@ class Rotation(Part):
         span = (end - start).total_seconds()
         when = start + timedelta(seconds=int(self.env.ids.rng.random() * span))
         when = max(when, now)
-        secret.extra["rotation_timer"] = self.env.clock.schedule(when, lambda: self._scheduled(secret), label=f"rotate {secret.name}")
+        secret.extra["rotation_timer"] = self.env.clock.schedule(when, partial(self._scheduled, secret), label=f"rotate {secret.name}")
 
     def _scheduled(self, secret: Secret) -> None:
         """A window's moment has come: start a rotation, or resume the unfinished one with its token."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_bool, check_int, check_length, check_str, fail
@@ -57,6 +58,11 @@ from .tags import Tags, check_tags
 __all__ = ["SecretsManager"]
 
 
+def _peer_replication(peer: Callable[[str], SecretsManager], region: str) -> Replication:
+    """The replication part of ``region``'s Secrets Manager (what replication reaches)."""
+    return peer(region).replication
+
+
 class SecretsManager(Service):
     """The Secrets Manager of one region. Methods mirror boto3's, with AWS's arguments.
 
@@ -80,7 +86,7 @@ class SecretsManager(Service):
         self.kms = kms
         self.store = store = SecretStore(env, kms)
         self.rotation = Rotation(store, functions)
-        self.replication = Replication(store, (lambda region: peer(region).replication) if peer is not None else None)
+        self.replication = Replication(store, partial(_peer_replication, peer) if peer is not None else None)
         self.listing = Listing(store)
         self.tags = Tags(store)
         self.policies = ResourcePolicies(store)
@@ -408,7 +414,7 @@ class SecretsManager(Service):
         window = RecoveryWindowInDays or 30
         secret.deleted_date = now
         deletion = now + timedelta(days=window)
-        secret.deletion_timer = self.env.clock.schedule(deletion, lambda: store.purge(secret), label=f"purge {secret.name}")
+        secret.deletion_timer = self.env.clock.schedule(deletion, partial(store.purge, secret), label=f"purge {secret.name}")
         store.lifecycle("stop", secret)
         store.on_change(secret)  # the listeners hear of it; LastChangedDate stays as it was
         return {"ARN": secret.arn, "Name": secret.name, "DeletionDate": deletion}

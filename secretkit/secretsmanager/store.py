@@ -20,6 +20,7 @@ import hmac
 import os
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ..core import crypto
@@ -175,44 +176,51 @@ class SecretStore:
 
     @staticmethod
     def aad(secret: Secret, version_id: str) -> bytes:
-        """The encryption context of one version, in canonical form."""
-        return crypto.canonical_context({"SecretARN": secret.arn, "SecretVersionId": version_id})
+        """The encryption context of one version, in canonical form: what the data key is
+        bound to in KMS, as on AWS."""
+        return _context_aad(secret.arn, version_id)
 
-    def seal_value(
-        self, secret: Secret, version_id: str, value: bytes, binary: bool, aad: bytes | None = None
-    ) -> Sealed:
+    @staticmethod
+    def value_aad(context_aad: bytes, binary: bool) -> bytes:
+        """What the value itself is bound to: the version's encryption context and whether it
+        is SecretBinary or SecretString, so neither a record moved to another secret or
+        version nor a flipped binary flag can change what a read returns."""
+        return context_aad + (b"\x00binary" if binary else b"\x00string")
+
+    def seal_value(self, secret: Secret, version_id: str, value: bytes, binary: bool) -> Sealed:
         """Envelope-encrypt ``value`` for one version of ``secret`` (raises EncryptionFailure)."""
         key = self.key_for(secret)
         context = {"SecretARN": secret.arn, "SecretVersionId": version_id}
-        if aad is None:
-            aad = crypto.canonical_context(context)
+        aad = _context_aad(secret.arn, version_id)
         try:
             data_key, wrapped = self.kms.internal_data_key(key, context, SERVICE, aad)
         except ClientError as exc:
             raise _kms_failure(exc, "EncryptionFailure", CANT_ENCRYPT) from None
-        ciphertext = crypto.seal(crypto.AESGCM(data_key), value, aad)
+        ciphertext = crypto.seal(crypto.AESGCM(data_key), value, self.value_aad(aad, binary))
         return Sealed(key.arn, wrapped, ciphertext, binary)
 
     def open_value(self, secret: Secret, version: Version) -> bytes:
-        """Decrypt one version's value (raises DecryptionFailure)."""
+        """Decrypt one version's value (raises DecryptionFailure).
+
+        Everything it is bound to is derived here, from the secret's ARN, the version's id
+        and its binary flag: a record that was moved, altered or cut short reads as AWS's
+        DecryptionFailure, never as another value."""
         sealed = version.sealed
         assert sealed is not None
-        aad = version.aad
-        if not aad:
-            aad = version.aad = self.aad(secret, version.version_id)
         context = {"SecretARN": secret.arn, "SecretVersionId": version.version_id}  # condition keys; aad is its form
         try:
+            aad = _context_aad(secret.arn, version.version_id)
             data_key = self.kms.internal_decrypt(sealed.wrapped_key, context, SERVICE, aad)
-            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, aad)
+            return crypto.unseal(crypto.AESGCM(data_key), sealed.ciphertext, self.value_aad(aad, sealed.binary is True))
         except ClientError as exc:
             raise _kms_failure(exc, "DecryptionFailure", CANT_DECRYPT) from None
-        except crypto.IntegrityError:
+        except (crypto.IntegrityError, ValueError, TypeError):
             raise fail("DecryptionFailure", CANT_DECRYPT) from None
 
     def new_version(self, secret: Secret, version_id: str, value: bytes, binary: bool) -> Version:
         """Seal ``value`` as a new version of ``secret`` (unlabelled; the caller labels it)."""
-        version = Version(version_id, self.env.clock.now, aad=self.aad(secret, version_id))
-        version.sealed = self.seal_value(secret, version_id, value, binary, version.aad)
+        version = Version(version_id, self.env.clock.now)
+        version.sealed = self.seal_value(secret, version_id, value, binary)
         version.fingerprint = self.fingerprint(value, binary)
         secret.versions[version_id] = version
         return version
@@ -262,6 +270,14 @@ class SecretStore:
     def notice(self, what: str, arn: str, detail: dict[str, Any] | None = None, outcome: str = "OK") -> None:
         """Something a student should see that is not a call (a rotation step, a replica's status)."""
         self.env.events.record(self.env.clock.now, "notice", self.region, SERVICE, what, outcome, arn, detail)
+
+
+@lru_cache(maxsize=1 << 16)
+def _context_aad(arn: str, version_id: str) -> bytes:
+    """``{"SecretARN": arn, "SecretVersionId": version_id}`` in canonical form: a pure function
+    of the two, remembered for the hot read path (outside any record, so it is no part of a
+    Cloud's state)."""
+    return crypto.canonical_context({"SecretARN": arn, "SecretVersionId": version_id})
 
 
 class Part(Service):

@@ -137,13 +137,13 @@ def _reseal(
     fresh: dict[str, Version] = {}
     for vid in todo:
         version = primary.versions[vid]
-        copy = Version(vid, version.created, aad=target.aad(replica, vid))
+        copy = Version(vid, version.created)
         old = mine.get(vid)
         if old is not None:
             copy.last_accessed = old.last_accessed
         if version.sealed is not None:
             plain = source.open_value(primary, version)
-            copy.sealed = target.seal_value(replica, vid, plain, version.sealed.binary, copy.aad)
+            copy.sealed = target.seal_value(replica, vid, plain, version.sealed.binary)
             copy.fingerprint = target.fingerprint(plain, version.sealed.binary)
         fresh[vid] = copy
     return fresh, removed, key_arn, full

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ..core.checks import check_length, check_str, fail
@@ -139,7 +140,7 @@ class Policies(Part):
                 when = param.latest.modified + policy["delta"]
             clock.schedule(
                 max(when, clock.now),
-                lambda p=param, pol=policy, g=generation: self._fire(p, pol, g),
+                partial(self._fire, param, policy, generation),
                 label=f"ssm {policy['type']} {param.name}",
             )
 

@@ -54,9 +54,6 @@ class Parameter:
     policies: list[dict[str, Any]] = field(default_factory=list)  # parsed, see ssm_policies
     policy_generation: int = 0  # bumped whenever policies change, so stale timers do nothing
     last_version: int = 0
-    # The encryption context {"PARAMETER_ARN": arn} in canonical form, made once: every
-    # SecureString version of this parameter is sealed with it, so reads need not rebuild it.
-    aad: bytes = b""
 
     @property
     def latest(self) -> ParamVersion:

@@ -249,16 +249,13 @@ class ParameterStore(Service):
             kept = previous.key_id if previous is not None else None
             version.key_id = KeyId or kept or DEFAULT_KEY
             # Everything that can fail is checked above or here, before anything is stored.
-            aad = existing.aad if existing is not None and existing.aad else store.aad(arn)
-            version.sealed, version.envelope = store.seal(arn, raw, store.resolve_key(version.key_id), tier, aad)
+            version.sealed, version.envelope = store.seal(arn, raw, store.resolve_key(version.key_id), tier, store.aad(arn))
         else:
             version.text = Value
 
         if existing is None:
             param = Parameter(name, key, arn, tier)
             param.tags = tags or {}
-            if ptype == "SecureString":
-                param.aad = aad  # made above, for the seal
             store.add(param)
         else:
             param = existing

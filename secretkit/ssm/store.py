@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import struct
+from functools import lru_cache
 from typing import Any
 
 from ..core import crypto
@@ -124,6 +125,7 @@ class Parameters:
             raise kms_error(exc) from None
 
     @staticmethod
+    @lru_cache(maxsize=1 << 16)  # a pure function of the ARN, remembered for the read path (no part of the state)
     def aad(arn: str) -> bytes:
         """The encryption context of a parameter, ``{"PARAMETER_ARN": arn}``, in canonical form."""
         return crypto.canonical_context({"PARAMETER_ARN": arn})
@@ -143,25 +145,31 @@ class Parameters:
             raise kms_error(exc) from None
 
     def open(self, param: Parameter, version: ParamVersion) -> str:
-        """Decrypt a SecureString version through KMS."""
+        """Decrypt a SecureString version through KMS.
+
+        What it is bound to is derived here from the parameter's ARN, the one thing AWS binds
+        (``{"PARAMETER_ARN": arn}``): a blob moved to another parameter, altered or cut short
+        reads as KMS's InvalidCiphertextException (as Parameter Store reports it), never as
+        another value; one moved onto another version of the same parameter still opens, as
+        on AWS."""
         blob = version.sealed
         assert blob is not None
-        aad = param.aad
-        if not aad:
-            aad = param.aad = self.aad(param.arn)
         context = {"PARAMETER_ARN": param.arn}
+        aad = self.aad(param.arn)
         try:
             if version.envelope:
                 (n,) = struct.unpack_from(">H", blob)
+                if len(blob) < 2 + n:
+                    raise crypto.IntegrityError()
                 data_key = self.kms.internal_decrypt(blob[2 : 2 + n], context, SERVICE, aad)
                 plain = crypto.unseal(crypto.AESGCM(data_key), blob[2 + n :], aad)
             else:
                 plain = self.kms.internal_decrypt(blob, context, SERVICE, aad)
+            return plain.decode()
         except ClientError as exc:
             raise kms_error(exc) from None
-        except crypto.IntegrityError:
-            raise fail("InvalidKeyId", "The ciphertext of this parameter could not be decrypted.") from None
-        return plain.decode()
+        except (crypto.IntegrityError, struct.error, ValueError, TypeError):
+            raise kms_error(fail("InvalidCiphertextException", "")) from None
 
     # ------------------------------------------------------------------ changes
     def add(self, param: Parameter) -> None:
