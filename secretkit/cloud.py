@@ -251,12 +251,17 @@ class Cloud:
         return self.env(region).down
 
     # -------------------------------------------------------------------- clients
-    def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
+    def client(self, service_name: str, region_name: str = "us-east-1", config: Any = None) -> Any:
         """A genuine boto3 client of any service in :attr:`service_names`, served in process by
-        this Cloud in the service's own protocol (no network, no credentials)."""
+        this Cloud in the service's own protocol (no network, no credentials).
+
+        ``config``, a ``botocore.config.Config``, is merged over the kit's own (one attempt, no
+        endpoint from the environment), as ``boto3.client(config=...)`` takes it:
+        ``Config(parameter_validation=False)`` sends what botocore would otherwise refuse, as
+        an SDK without client-side validation does, and the service answers it."""
         from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
-        return make_client(self, service_name, region_name)
+        return make_client(self, service_name, region_name, config)
 
     def _function_client(self, service_name: str, region_name: str) -> Any:
         """The boto3 client a Lambda function gets for ``boto3.client(service_name)`` (see

@@ -7,7 +7,9 @@ errors here, so the same mistake reads the same wherever it is made:
 
 * :func:`fail` builds the AWS error for a code (the caller raises it);
 * ``check_*`` validate one value and raise ``ValidationException`` when it breaks a rule;
-* :func:`encode_token` / :func:`decode_token` make and read opaque paging tokens.
+* :func:`encode_token` / :func:`decode_token` make and read opaque paging tokens;
+* :func:`ascii_int` reads a whole number written in the digits 0-9 only (``str.isdigit``
+  also takes ``"²"``, which ``int`` then refuses).
 
 A call that fails a check has changed nothing: every operation checks first, then acts.
 """
@@ -32,6 +34,7 @@ __all__ = [
     "check_list",
     "encode_token",
     "decode_token",
+    "ascii_int",
 ]
 
 
@@ -120,3 +123,15 @@ def decode_token(token: object, code: str, message: str = "The NextToken value i
     if not isinstance(state, dict):
         raise fail(code, message)
     return state
+
+
+def ascii_int(text: object, max_digits: int = 18) -> int | None:
+    """``int(text)`` when ``text`` is 1 to ``max_digits`` of the ASCII digits 0-9, else ``None``.
+
+    The one digit check for user input: ``str.isdigit`` and ``\\d`` also accept other
+    scripts' digits and superscripts, and ``int`` takes spaces, signs and underscores, and
+    refuses more than a few thousand digits; none of that is what AWS accepts.
+    """
+    if not isinstance(text, str) or not 0 < len(text) <= max_digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

@@ -21,9 +21,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .checks import ascii_int
+
 __all__ = ["Cron", "Rate", "ScheduleError", "parse"]
 
-_RATE_RE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
+_RATE_RE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", re.ASCII)
 _CRON_RE = re.compile(r"cron\(([^()]*)\)")
 _UNIT = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
 _MONTHS = {name.upper(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -103,9 +105,10 @@ def _field(text: str, low: int, high: int, names: dict[str, int] | None = None) 
         step = 1
         if "/" in part:
             part, step_text = part.split("/", 1)
-            if not step_text.isdigit() or int(step_text) == 0:
+            step_value = ascii_int(step_text, 4)
+            if not step_value:
                 raise ScheduleError(f"bad step in cron field {text!r}")
-            step = int(step_text)
+            step = step_value
         if part == "*":
             start, end = low, high
         elif "-" in part:
@@ -123,9 +126,10 @@ def _field(text: str, low: int, high: int, names: dict[str, int] | None = None) 
 def _value(text: str, names: dict[str, int] | None) -> int:
     if names and text.upper() in names:
         return names[text.upper()]
-    if not text.isdigit():
+    number = ascii_int(text, 4)
+    if number is None:
         raise ScheduleError(f"bad cron value {text!r}")
-    return int(text)
+    return number
 
 
 def _parse_cron(expression: str, body: str) -> Cron:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..core import crypto
-from ..core.checks import check_int, check_length, check_list, fail
+from ..core.checks import ascii_int, check_int, check_length, check_list, fail
 from ..core.context import on_behalf, on_behalf_principal
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
@@ -187,9 +187,9 @@ class Kms(Service):
         ids = list(self.keys)
         start = 0
         if Marker is not None:
-            if not isinstance(Marker, str) or not Marker.isdigit() or int(Marker) > len(ids):
+            start = ascii_int(Marker)
+            if start is None or start > len(ids):
                 raise fail("InvalidMarkerException", "Invalid marker.")
-            start = int(Marker)
         page = ids[start : start + Limit]
         out: dict[str, Any] = {
             "Keys": [{"KeyId": k, "KeyArn": self.keys[k].arn} for k in page],

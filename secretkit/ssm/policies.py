@@ -27,7 +27,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..core.checks import check_length, check_str, fail
+from ..core.checks import ascii_int, check_length, check_str, fail
 from ..core.clock import parse_instant
 from .records import Parameter
 from .store import Part
