@@ -41,7 +41,7 @@ from .rules import MAX_TARGETS, Rule, Target, scheduled_event
 __all__ = ["EventBridge"]
 
 _NAME_RE = re.compile(r"[\.\-_A-Za-z0-9]+")
-_LAMBDA_ARN_RE = re.compile(r"arn:aws:lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[a-zA-Z0-9_-]{1,64}(?::[$\w-]+)?")
+_LAMBDA_ARN_RE = re.compile(r"arn:aws:lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[a-zA-Z0-9_-]{1,64}(?::[$\w-]+)?", re.ASCII)
 _PRINCIPAL = "events.amazonaws.com"
 
 #: ``functions(region)``: the Lambda service of a region (the Cloud hands it in).

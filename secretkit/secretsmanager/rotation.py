@@ -70,7 +70,7 @@ CANNOT_INVOKE = (
 _ONE_SECOND = timedelta(seconds=1)
 #: Who Secrets Manager is when it invokes a rotation function.
 PRINCIPAL = service_principal("secretsmanager")
-_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:lambda:([a-z]{2}(?:-[a-z]+)+-\d):")
+_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:lambda:([a-z]{2}(?:-[a-z]+)+-\d):", re.ASCII)
 
 #: ``functions(region)``: the Lambda service of a region (the Cloud hands it in).
 Functions = Callable[[str], Any]
