@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.checks import check_bool, check_enum, check_int, check_length, check_list, check_pattern, check_str
-from ..core.checks import decode_token, encode_token, fail
+from ..core.checks import decode_token, encode_token, fail, loads_json
 from ..core.context import note, touch
 from ..core.expressions import ScheduleError, parse
 from ..core.service import Env, Service, operation
@@ -225,7 +225,7 @@ class EventBridge(Service):
         if text is not None:
             check_length(check_str(text, "Input"), "input", 0, 8192)
             try:
-                json.loads(text)
+                loads_json(text)
             except ValueError:
                 raise fail("ValidationException", "Target Input is not valid JSON text.") from None
         role = value.get("RoleArn")

@@ -27,7 +27,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..core.checks import ascii_int, check_length, check_str, fail
+from ..core.checks import ascii_int, check_length, check_str, fail, loads_json
 from ..core.clock import parse_instant
 from .records import Parameter
 from .store import Part
@@ -65,7 +65,7 @@ def parse_policies(text: object, now: datetime) -> list[dict[str, Any]]:
     check_str(text, "Policies")
     check_length(text, "policies", 1, 4096)  # type: ignore[arg-type]
     try:
-        items = json.loads(text)  # type: ignore[arg-type]
+        items = loads_json(text)  # type: ignore[arg-type]
     except ValueError:
         raise fail("ValidationException", "Invalid policies input: the Policies value must be a JSON array.") from None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -17,6 +17,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from ...core.checks import MAX_JSON_DEPTH, loads_json
 from .values import format_timestamp, from_base64, parse_timestamp, timestamp_format, to_base64
 
 __all__ = ["ShapeError", "decode_value", "dumps", "encode_value", "loads"]
@@ -35,9 +36,15 @@ _DECODER = json.JSONDecoder(parse_float=Decimal)  # made once: json.loads builds
 
 
 def loads(body: bytes) -> Any:
-    """Parse a JSON body (empty means ``{}``); numbers with a fraction become ``Decimal``."""
+    """Parse a JSON body (empty means ``{}``); numbers with a fraction become ``Decimal``.
+
+    A body nested deeper than :data:`~secretkit.core.checks.MAX_JSON_DEPTH` is refused with a
+    ``ValueError``, as text that is not JSON is (a deeper document than any shape would recurse).
+    """
     if not body.strip():
         return {}
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH:
+        return loads_json(body, parse_float=Decimal)
     return _DECODER.decode(body.decode("utf-8"))
 
 

@@ -23,6 +23,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from ...core.checks import loads_json
 from .errors import AwsError
 from .jsonvalues import ShapeError, decode_value, dumps, encode_value, loads
 from .models import error_shape, message_member, resolve_error, service_model
@@ -105,7 +106,7 @@ def _text_value(shape: Any, text: str, where: str) -> Any:
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
     if kind == "string" and shape.serialization.get("jsonvalue"):
-        return json.loads(base64.b64decode(text).decode("utf-8"))
+        return loads_json(base64.b64decode(text))
     return text
 
 
