@@ -27,6 +27,8 @@ from .errors import ClientError, error_class
 __all__ = [
     "fail",
     "check_str",
+    "check_text",
+    "has_lone_surrogate",
     "check_length",
     "check_pattern",
     "check_enum",
@@ -61,10 +63,27 @@ def _type_error(field_name: str, value: object, expected: str) -> ClientError:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (``"\\ud800"``): a Python string can, UTF-8
+    text cannot, so no AWS request carries one (botocore cannot even send it over HTTP)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def check_text(value: str, field_name: str) -> str:
+    """``value`` (a string) as UTF-8 text, else the ValidationException a service gives text
+    that does not decode."""
+    if has_lone_surrogate(value):
+        raise _validation(field_name, "Member must contain only valid Unicode characters")
+    return value
+
+
 def check_str(value: object, field_name: str) -> str:
     if not isinstance(value, str):
         raise _type_error(field_name, value, "<class 'str'>")
-    return value
+    return check_text(value, field_name)
 
 
 def check_length(value: str | bytes, field_name: str, low: int, high: int) -> None:
