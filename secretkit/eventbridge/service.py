@@ -34,7 +34,7 @@ from typing import Any
 from ..core.checks import check_bool, check_enum, check_int, check_length, check_list, check_pattern, check_str
 from ..core.checks import decode_token, encode_token, fail, loads_json
 from ..core.context import note, touch
-from ..core.expressions import ScheduleError, parse
+from ..core.expressions import ScheduleError, first_after, parse
 from ..core.service import Env, Service, operation
 from .rules import MAX_TARGETS, Rule, Target, scheduled_event
 
@@ -101,6 +101,8 @@ class EventBridge(Service):
             schedule = parse(ScheduleExpression)
         except ScheduleError:
             raise fail("ValidationException", "Parameter ScheduleExpression is not valid.") from None
+        if first_after(schedule, self.env.clock.now) is None:  # a cron() of years gone by
+            raise fail("ValidationException", "Parameter ScheduleExpression is not valid.")
         if State is not None:
             check_enum(State, "state", ("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"))
         if Description is not None:
@@ -264,7 +266,9 @@ class EventBridge(Service):
         if not rule.enabled:
             return
         clock = self.env.clock
-        rule.next_fire = rule.schedule.next_after(clock.now)
+        rule.next_fire = first_after(rule.schedule, clock.now)
+        if rule.next_fire is None:
+            return  # the schedule has no instant left (its last year is over): the rule stays, quiet
         rule.timer = clock.schedule(rule.next_fire, lambda: self._fire(rule), label=f"rule {rule.name}")
 
     def _fire(self, rule: Rule) -> None:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.checks import check_bool, check_length, check_str, fail
 from ..core.context import note, service_principal
+from ..core.expressions import ScheduleError
 from ..core.service import operation
 from .checks import check_token
 from .records import CURRENT, PENDING, Secret, Version
@@ -304,10 +305,14 @@ class Rotation(Part):
             secret.next_rotation = None
             return
         now = self.env.clock.now
-        start, end = next_window(rules, base, now)
-        secret.next_rotation = end - _ONE_SECOND
-        if retry_from is not None or end <= now:
-            start, end = next_window(rules, retry_from or now, now)
+        try:
+            start, end = next_window(rules, base, now)
+            secret.next_rotation = end - _ONE_SECOND
+            if retry_from is not None or end <= now:
+                start, end = next_window(rules, retry_from or now, now)
+        except (ScheduleError, OverflowError):  # no window left (checked rules always have one): no timer
+            secret.next_rotation = None
+            return
         span = (end - start).total_seconds()
         when = start + timedelta(seconds=int(self.env.ids.rng.random() * span))
         when = max(when, now)
