@@ -253,6 +253,8 @@ class EventBridge(Service):
         rule = self._rule(Rule, EventBusName, "rule")
         limit = check_int(Limit, "limit", 1, 100) if Limit is not None else 100
         start = decode_token(NextToken, "ValidationException").get("i", 0) if NextToken is not None else 0
+        if type(start) is not int or start < 0:
+            raise fail("ValidationException", "The NextToken value is not valid.")
         targets = list(rule.targets.values())
         out: dict[str, Any] = {"Targets": [t.describe() for t in targets[start : start + limit]]}
         if start + limit < len(targets):
