@@ -317,8 +317,9 @@ def snapshot(cloud: secretkit.Cloud) -> dict[str, Any]:
         out[f"iam.role {role}"] = _call(iam, "get_role", RoleName=role)
         out[f"iam.role policies {role}"] = _call(iam, "list_role_policies", RoleName=role)
         out[f"iam.role attached {role}"] = _call(iam, "list_attached_role_policies", RoleName=role)
-    for entry in _items(iam, "list_users", "Users"):
-        user = entry["UserName"]
+    users = [entry["UserName"] for entry in _items(iam, "list_users", "Users")] or ["app-user"]  # ListUsers: not modelled yet
+    for user in users:
+        out[f"iam.user {user}"] = _call(iam, "get_user", UserName=user)
         out[f"iam.user policies {user}"] = _call(iam, "list_user_policies", UserName=user)
         out[f"iam.user attached {user}"] = _call(iam, "list_attached_user_policies", UserName=user)
         out[f"iam.user keys {user}"] = _call(iam, "list_access_keys", UserName=user)

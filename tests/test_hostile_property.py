@@ -16,6 +16,7 @@ sets how many requests each of the 18 cases draws, for deeper runs.
 
 from __future__ import annotations
 
+import json
 import os
 import traceback
 
@@ -101,3 +102,26 @@ def test_hostile_calls_answer_aws_errors_and_failed_calls_change_nothing(service
     run()
     assert not escapes, "\n".join(escapes[:10])
     assert case.calls >= EXAMPLES and case.failed > 0  # the requests were made, and hostile ones were refused
+
+
+def test_the_snapshot_sees_what_a_failed_call_could_change() -> None:
+    """The comparison above is only as good as the snapshot: it must see each kind of change."""
+    cloud = secretkit.Cloud(seed=0, start="2026-01-01")
+    populate(cloud)
+    first = snapshot(cloud)
+    assert snapshot(cloud) == first  # reading changes nothing the snapshot shows
+    changes = [
+        lambda: cloud.client("secretsmanager").tag_resource(SecretId="prod/db", Tags=[{"Key": "k", "Value": "v"}]),
+        lambda: cloud.client("secretsmanager").put_secret_value(SecretId="prod/bin", SecretBinary=b"new"),
+        lambda: cloud.client("ssm").label_parameter_version(Name="/app/plain", Labels=["green"]),
+        lambda: cloud.client("kms").disable_key(KeyId="alias/app"),
+        lambda: cloud.client("events").put_rule(Name="hourly", ScheduleExpression="rate(1 hour)"),
+        lambda: cloud.client("iam").put_role_policy(RoleName="app-role", PolicyName="inline", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})),
+        lambda: cloud.client("iam").create_access_key(UserName="app-user"),
+        lambda: cloud.client("lambda").update_function_configuration(FunctionName="app-fn", Timeout=9),
+    ]
+    for change in changes:
+        before = snapshot(cloud)
+        change()
+        assert snapshot(cloud) != before
