@@ -347,21 +347,22 @@ class Cloud:
 
     # -------------------------------------------------------------------- clients
     def client(self, service_name: str, region_name: str = "us-east-1", *, aws_access_key_id: str | None = None,
-               aws_secret_access_key: str | None = None, aws_session_token: str | None = None) -> Any:
+               aws_secret_access_key: str | None = None, aws_session_token: str | None = None,
+               config: Any = None) -> Any:
         """A genuine boto3 client of any service in :attr:`service_names`, served in process by
-        this Cloud in the service's own protocol (no network).
-
-        Its credentials decide who calls, as on AWS: an IAM user's access key, a role
-        session's temporary credentials (from STS ``AssumeRole``), a root key from
-        :meth:`kit_add_account`. With none, the client acts as this account's root user.
-        Credentials are checked on every call, on the simulated clock: unknown, deleted or
-        expired ones get the errors AWS answers."""
+        this Cloud in the service's own protocol (no network). Its credentials decide who
+        calls, as on AWS: an IAM user's access key, a role session's (STS ``AssumeRole``), a
+        root key from :meth:`kit_add_account`; with none, this account's root user. They are
+        checked on every call, on the simulated clock (unknown, deleted or expired ones get
+        AWS's errors). ``config``, a ``botocore.config.Config``, is merged over the kit's own
+        as ``boto3.client`` takes it: ``Config(parameter_validation=False)`` sends what
+        botocore would otherwise refuse."""
         from .doors.inprocess import make_client  # boto3 loads only when the first client is made
 
         credentials = None
         if aws_access_key_id is not None or aws_secret_access_key is not None or aws_session_token is not None:
             credentials = (aws_access_key_id, aws_secret_access_key, aws_session_token)
-        return make_client(self, service_name, region_name, credentials)
+        return make_client(self, service_name, region_name, credentials, config)
 
     def _function_client(self, service_name: str, region_name: str, credentials: Any = None) -> Any:
         """The boto3 client a Lambda function gets for ``boto3.client(service_name)`` (see

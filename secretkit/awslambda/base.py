@@ -7,7 +7,7 @@ is reorganised only these imports move.
 
 from __future__ import annotations
 
-from ..core.checks import decode_token, encode_token, fail
+from ..core.checks import ascii_int, decode_token, encode_token, fail, loads_json
 from ..core.clock import SimClock
 from ..core.context import caller, root_principal
 from ..core.errors import ClientError, SecretkitError, error_class
@@ -24,10 +24,12 @@ __all__ = [
     "SecretkitError",
     "Service",
     "SimClock",
+    "ascii_int",
     "decode_token",
     "encode_token",
     "error_class",
     "fail",
+    "loads_json",
     "caller",
     "operation",
     "root_principal",

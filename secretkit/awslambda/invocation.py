@@ -34,7 +34,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from .base import EventLog, SimClock
+from .base import EventLog, SimClock, loads_json
 from .errors import lambda_error, validation_error
 from .records import Function, FunctionVersion
 from .runtime import InvocationResult, Runtime
@@ -70,7 +70,7 @@ def decode_payload(payload: object, invocation_type: str) -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        return loads_json(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise lambda_error(
             "InvalidRequestContentException",
@@ -82,7 +82,7 @@ def decode_client_context(value: object) -> Mapping[str, Any] | None:
     if value is None:
         return None
     try:
-        decoded = json.loads(base64.b64decode(str(value), validate=True))
+        decoded = loads_json(base64.b64decode(str(value), validate=True))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         decoded = None
     if not isinstance(decoded, dict):

@@ -31,7 +31,7 @@ from .errors import lambda_error
 __all__ = ["ResourcePolicy", "Statement", "principal_block"]
 
 _MAX_POLICY_BYTES = 20_480
-_ACCOUNT_RE = re.compile(r"\d{12}")
+_ACCOUNT_RE = re.compile(r"\d{12}", re.ASCII)
 
 
 def principal_block(principal: str) -> Any:

@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 
 from .access import RULES
-from .base import ACCOUNT_ID, ClientError, Env, Ids, Service, decode_token, encode_token, operation
+from .base import ACCOUNT_ID, ClientError, Env, Ids, Service, ascii_int, decode_token, encode_token, operation
 from .code import CallableCode, ZipCode
 from .environ import Credentials, check_variables
 from .errors import lambda_error, validation_error
@@ -306,7 +306,7 @@ class Lambda(Service):
         condition: dict[str, dict[str, str]] = {}
         if SourceAccount is not None:
             account = check_str(SourceAccount, "sourceAccount")
-            if not (len(account) == 12 and account.isdigit()):
+            if not (len(account) == 12 and ascii_int(account, 12) is not None):
                 raise validation_error(account, "sourceAccount", r"Member must satisfy regular expression pattern: \d{12}")
             condition.setdefault("StringEquals", {})["AWS:SourceAccount"] = account
         if PrincipalOrgID is not None:

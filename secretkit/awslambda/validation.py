@@ -56,8 +56,8 @@ _NAME_PATTERN = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso(
 _NAME_RE = re.compile(_NAME_PATTERN)
 _ROLE_PATTERN = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
 _ROLE_RE = re.compile(_ROLE_PATTERN)
-_FULL_ARN = re.compile(r"arn:(?P<partition>aws[a-zA-Z-]*)?:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):function:(?P<rest>.+)")
-_PARTIAL_ARN = re.compile(r"(?P<account>\d{12}):function:(?P<rest>.+)")
+_FULL_ARN = re.compile(r"arn:(?P<partition>aws[a-zA-Z-]*)?:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):function:(?P<rest>.+)", re.ASCII)
+_PARTIAL_ARN = re.compile(r"(?P<account>\d{12}):function:(?P<rest>.+)", re.ASCII)
 
 
 @dataclass(slots=True, frozen=True)

@@ -10,6 +10,7 @@ from ..core.checks import decode_token, encode_token, fail
 from ..core.clock import SimClock
 from ..core.errors import ClientError, SecretkitError, error_class
 from ..core.ids import Ids
+from ..core.patterns import PatternError, PatternTimeout, matches
 from ..core.service import ACCOUNT_ID, Env, Service, operation
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "ClientError",
     "Env",
     "Ids",
+    "PatternError",
+    "PatternTimeout",
     "SecretkitError",
     "Service",
     "SimClock",
@@ -25,6 +28,7 @@ __all__ = [
     "encode_token",
     "error_class",
     "fail",
+    "matches",
     "operation",
 ]
 

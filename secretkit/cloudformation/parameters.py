@@ -22,11 +22,10 @@ does not look the named EC2 objects up).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from .basis import fail
+from .basis import PatternError, PatternTimeout, fail, matches
 from .template import ParameterSpec
 
 __all__ = ["MASK", "ParameterValue", "resolve", "check_given"]
@@ -91,7 +90,7 @@ def _check_one(spec: ParameterSpec, item: str) -> None:
             raise _constraint(spec, f"Parameter '{name}' must be a number not greater than {_num(spec.max_value)}")
     if spec.allowed_values is not None and item not in spec.allowed_values:
         raise _constraint(spec, f"Parameter '{name}' must be one of AllowedValues")
-    if spec.allowed_pattern is not None and re.fullmatch(spec.allowed_pattern, item) is None:
+    if spec.allowed_pattern is not None and not _whole_match(spec, name, item):
         raise _constraint(spec, f"Parameter '{name}' must match pattern {spec.allowed_pattern}")
     if spec.min_length is not None and len(item) < spec.min_length:
         raise _constraint(spec, f"Parameter '{name}' must contain at least {spec.min_length} characters")
@@ -158,3 +157,13 @@ def resolve(
     if unfetched:
         raise fail("ValidationError", f"Unable to fetch parameters [{', '.join(unfetched)}] from parameter store for this account.")
     return out
+
+
+def _whole_match(spec: ParameterSpec, name: str, item: str) -> bool:
+    """Whether all of ``item`` matches the parameter's AllowedPattern, with the work bounded."""
+    try:
+        return matches(str(spec.allowed_pattern), item, whole=True)
+    except PatternError:
+        raise fail("ValidationError", f"Parameter '{name}' has an AllowedPattern that is not a valid regular expression") from None
+    except PatternTimeout:
+        raise fail("ValidationError", f"Parameter '{name}' could not be checked against its AllowedPattern: the match takes too long") from None

@@ -34,8 +34,8 @@ _PAGE = 100
 def _page(items: list[Any], token: object) -> tuple[list[Any], str | None]:
     start = 0
     if token is not None:
-        start = int(decode_token(token, "ValidationError", "Invalid NextToken").get("start", -1))
-        if not 0 <= start <= len(items):
+        start = decode_token(token, "ValidationError", "Invalid NextToken").get("start", -1)
+        if type(start) is not int or not 0 <= start <= len(items):
             raise fail("ValidationError", "Invalid NextToken")
     page = items[start : start + _PAGE]
     more = start + _PAGE < len(items)

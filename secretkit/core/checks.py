@@ -7,7 +7,10 @@ errors here, so the same mistake reads the same wherever it is made:
 
 * :func:`fail` builds the AWS error for a code (the caller raises it);
 * ``check_*`` validate one value and raise ``ValidationException`` when it breaks a rule;
-* :func:`encode_token` / :func:`decode_token` make and read opaque paging tokens.
+* :func:`encode_token` / :func:`decode_token` make and read opaque paging tokens;
+* :func:`loads_json` parses JSON a caller sent, nested no deeper than a bound;
+* :func:`ascii_int` reads a whole number written in the digits 0-9 only (``str.isdigit``
+  also takes ``"²"``, which ``int`` then refuses).
 
 A call that fails a check has changed nothing: every operation checks first, then acts.
 """
@@ -24,6 +27,8 @@ from .errors import ClientError, error_class
 __all__ = [
     "fail",
     "check_str",
+    "check_text",
+    "has_lone_surrogate",
     "check_length",
     "check_pattern",
     "check_enum",
@@ -32,6 +37,9 @@ __all__ = [
     "check_list",
     "encode_token",
     "decode_token",
+    "ascii_int",
+    "loads_json",
+    "MAX_JSON_DEPTH",
 ]
 
 
@@ -55,10 +63,27 @@ def _type_error(field_name: str, value: object, expected: str) -> ClientError:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (``"\\ud800"``): a Python string can, UTF-8
+    text cannot, so no AWS request carries one (botocore cannot even send it over HTTP)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def check_text(value: str, field_name: str) -> str:
+    """``value`` (a string) as UTF-8 text, else the ValidationException a service gives text
+    that does not decode."""
+    if has_lone_surrogate(value):
+        raise _validation(field_name, "Member must contain only valid Unicode characters")
+    return value
+
+
 def check_str(value: object, field_name: str) -> str:
     if not isinstance(value, str):
         raise _type_error(field_name, value, "<class 'str'>")
-    return value
+    return check_text(value, field_name)
 
 
 def check_length(value: str | bytes, field_name: str, low: int, high: int) -> None:
@@ -114,9 +139,55 @@ def encode_token(state: dict[str, Any]) -> str:
 
 def decode_token(token: object, code: str, message: str = "The NextToken value is not valid.") -> dict[str, Any]:
     try:
-        state = json.loads(base64.urlsafe_b64decode(str(token).encode()))
+        state = loads_json(base64.urlsafe_b64decode(str(token).encode()), max_depth=4)
     except (ValueError, TypeError):
         raise fail(code, message) from None
     if not isinstance(state, dict):
         raise fail(code, message)
     return state
+
+
+def ascii_int(text: object, max_digits: int = 18) -> int | None:
+    """``int(text)`` when ``text`` is 1 to ``max_digits`` of the ASCII digits 0-9, else ``None``.
+
+    The one digit check for user input: ``str.isdigit`` and ``\\d`` also accept other
+    scripts' digits and superscripts, and ``int`` takes spaces, signs and underscores, and
+    refuses more than a few thousand digits; none of that is what AWS accepts.
+    """
+    if not isinstance(text, str) or not 0 < len(text) <= max_digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+MAX_JSON_DEPTH = 64
+"""How deeply secretkit lets a caller's JSON nest (kit-only: AWS documents no figure, and
+no policy, event or payload a course writes comes near it)."""
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text``, brackets inside strings skipped."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def loads_json(text: str | bytes, max_depth: int = MAX_JSON_DEPTH, **options: Any) -> Any:
+    """``json.loads(text, **options)`` for JSON a caller sent, refused when nested deeper than
+    ``max_depth``: Python's parser and every walk over what it returns recurse, so
+    ``[[[[...]]]]`` would otherwise end in ``RecursionError``. The refusal is a
+    ``json.JSONDecodeError`` (a ``ValueError``), the error a caller already handles; so is
+    text that is not UTF-8 (a ``UnicodeDecodeError``, also a ``ValueError``).
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8")
+    if text.count("[") + text.count("{") > max_depth and _nesting(text) > max_depth:
+        raise json.JSONDecodeError(f"JSON nested more than {max_depth} levels deep", text, 0)
+    return json.loads(text, **options)

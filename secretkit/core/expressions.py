@@ -10,23 +10,32 @@ Secrets Manager rotation schedules and EventBridge scheduled rules share this sy
   day-of-week, whose values run 1-7 = SUN-SAT. Month and weekday names (JAN, MON) work.
 
 :func:`parse` turns an expression into a :class:`Rate` or :class:`Cron` with
-``next_after(moment)``. Each service adds its own limits on top (rotation, for instance,
+``next_after(moment)``; :func:`first_after` is the same, or ``None`` when the schedule has
+no instant left (a ``cron()`` of years gone by, or past the last date Python can hold), for
+the clock callbacks that re-arm a schedule and must never raise. A ``rate()`` longer than
+the ten years a ``cron()`` is searched over is refused, as is a ``cron()`` whose days can
+never come (``cron(0 0 30 2 ? *)``, the 30th of February). Each service adds its own limits on top (rotation, for instance,
 wants the minutes of a ``cron()`` to be 0).
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-__all__ = ["Cron", "Rate", "ScheduleError", "parse"]
+from .checks import ascii_int
 
-_RATE_RE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
+__all__ = ["Cron", "Rate", "ScheduleError", "first_after", "parse"]
+
+_RATE_RE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", re.ASCII)
 _CRON_RE = re.compile(r"cron\(([^()]*)\)")
 _UNIT = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
 _MONTHS = {name.upper(): i for i, name in enumerate(calendar.month_abbr) if name}
+_HORIZON_DAYS = 366 * 10  # how far ahead a schedule is searched for its next instant
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _DAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 
 
@@ -82,7 +91,7 @@ class Cron:
         """The first matching minute strictly after ``moment`` (searched up to 10 years ahead)."""
         hours, minutes = self._sorted
         day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-        for _ in range(366 * 10):
+        for _ in range(_HORIZON_DAYS):
             if self.day_matches(day):
                 for hour in hours:
                     for minute in minutes:
@@ -103,9 +112,10 @@ def _field(text: str, low: int, high: int, names: dict[str, int] | None = None) 
         step = 1
         if "/" in part:
             part, step_text = part.split("/", 1)
-            if not step_text.isdigit() or int(step_text) == 0:
+            step_value = ascii_int(step_text, 4)
+            if not step_value:
                 raise ScheduleError(f"bad step in cron field {text!r}")
-            step = int(step_text)
+            step = step_value
         if part == "*":
             start, end = low, high
         elif "-" in part:
@@ -123,9 +133,10 @@ def _field(text: str, low: int, high: int, names: dict[str, int] | None = None) 
 def _value(text: str, names: dict[str, int] | None) -> int:
     if names and text.upper() in names:
         return names[text.upper()]
-    if not text.isdigit():
+    number = ascii_int(text, 4)
+    if number is None:
         raise ScheduleError(f"bad cron value {text!r}")
-    return int(text)
+    return number
 
 
 def _parse_cron(expression: str, body: str) -> Cron:
@@ -162,18 +173,38 @@ def _parse_cron(expression: str, body: str) -> Cron:
         dow_nth,
     )
     object.__setattr__(cron, "_sorted", (tuple(sorted(hours)), tuple(sorted(minutes))))
+    if cron.years is None and first_after(cron, _ANY_START) is None:
+        raise ScheduleError(f"{expression} names days that never come")
     return cron
+
+
+_ANY_START = datetime(2000, 1, 1)  # every year's days recur within the horizon, leap days included
+
+
+def first_after(schedule: Rate | Cron, moment: datetime) -> datetime | None:
+    """``schedule.next_after(moment)``, or ``None`` when it has no instant left to fire at."""
+    try:
+        return schedule.next_after(moment)
+    except (ScheduleError, OverflowError):
+        return None
 
 
 def parse(expression: object) -> Rate | Cron:
     """Parse a ``rate(...)`` or ``cron(...)`` expression; :class:`ScheduleError` says what is wrong."""
     if not isinstance(expression, str):
         raise ScheduleError("a schedule expression is a string")
+    return _parse(expression)
+
+
+@functools.lru_cache(maxsize=256)  # services re-read stored rules; the parsed schedules are immutable
+def _parse(expression: str) -> Rate | Cron:
     match = _RATE_RE.fullmatch(expression)
     if match:
         value, unit = int(match.group(1)), match.group(2)
         if value < 1:
             raise ScheduleError("a rate must be a positive whole number")
+        if value * _UNIT_SECONDS[unit.rstrip("s")] > _HORIZON_DAYS * 86400:
+            raise ScheduleError("a rate is at most ten years")
         if (value == 1) != (not unit.endswith("s")):
             raise ScheduleError("use the singular unit for a value of 1 and the plural otherwise")
         return Rate(expression, value, unit.rstrip("s"))

@@ -35,6 +35,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ..core.context import caller
+from ..core.service import operation
 from .protocols.errors import AwsError
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class CloudBackend:
                     with caller(principal):  # an ARN, or the record itself (access control reads it)
                         result = method(**params)
             except TypeError as exc:
+                if not _refused_arguments(exc):
+                    raise  # a TypeError inside the model is a bug to see, not the caller's fault
                 # An argument the model does not accept (new in botocore, or not modelled).
                 raise AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400) from None
         return result if result is not None else {}
@@ -98,6 +101,19 @@ class CloudBackend:
         """Run ``action()`` holding the lock (the endpoint's clock and request ids)."""
         with self.lock:
             return action()
+
+
+# Every operation runs inside the one wrapper @operation makes; a TypeError whose traceback
+# ends in that wrapper's frame was raised binding the arguments to the model's method.
+_WRAPPER_CODE = operation("Probe")(lambda self: None).__code__
+
+
+def _refused_arguments(exc: TypeError) -> bool:
+    """Whether ``exc`` says the model's method does not take the arguments it was given."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code is _WRAPPER_CODE
 
 
 def backend_of(cloud: Cloud) -> CloudBackend:

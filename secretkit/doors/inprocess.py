@@ -65,6 +65,7 @@ _CONFIG = Config(
     ignore_configured_endpoint_urls=True,
     parameter_validation=True,
 )
+_PINNED = Config(ignore_configured_endpoint_urls=True)  # a caller's config cannot undo this
 _CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "query": "text/xml", "rest-json": "application/json"}
 
 
@@ -206,9 +207,11 @@ def _response_plan(model: Any) -> tuple[int, str | None, str | None]:
 
 
 def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1",
-                credentials: tuple[str | None, str | None, str | None] | None = None) -> Any:
+                credentials: tuple[str | None, str | None, str | None] | None = None,
+                config: Config | None = None) -> Any:
     """Build a boto3 client for ``service_name`` in ``region_name`` served by ``cloud``, acting
-    with ``credentials`` (access key id, secret key, session token), or as the root user."""
+    with ``credentials`` (access key id, secret key, session token), or as the root user;
+    ``config`` is merged over the kit's (endpoint settings from the environment stay ignored)."""
     served = [name for name in cloud.service_names if name in SERVED]
     if service_name not in served:
         raise ValueError(f"secretkit serves clients for {', '.join(served)}, not {service_name!r}")
@@ -225,7 +228,7 @@ def make_client(cloud: Cloud, service_name: str, region_name: str = "us-east-1",
         service_name,
         region_name=region_name,
         endpoint_url=f"https://{service_name}.{region_name}.amazonaws.com",
-        config=_CONFIG,
+        config=_CONFIG if config is None else _CONFIG.merge(config).merge(_PINNED),
     )
     events = client.meta.events
     service_id = client.meta.service_model.service_id.hyphenize()

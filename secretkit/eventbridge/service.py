@@ -33,9 +33,9 @@ from functools import partial
 from typing import Any
 
 from ..core.checks import check_bool, check_enum, check_int, check_length, check_list, check_pattern, check_str
-from ..core.checks import decode_token, encode_token, fail
+from ..core.checks import decode_token, encode_token, fail, loads_json
 from ..core.context import note, touch
-from ..core.expressions import ScheduleError, parse
+from ..core.expressions import ScheduleError, first_after, parse
 from ..core.service import Env, Service, operation
 from .access import RULES
 from .rules import MAX_TARGETS, Rule, Target, scheduled_event
@@ -43,7 +43,7 @@ from .rules import MAX_TARGETS, Rule, Target, scheduled_event
 __all__ = ["EventBridge"]
 
 _NAME_RE = re.compile(r"[\.\-_A-Za-z0-9]+")
-_LAMBDA_ARN_RE = re.compile(r"arn:aws:lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[a-zA-Z0-9_-]{1,64}(?::[$\w-]+)?")
+_LAMBDA_ARN_RE = re.compile(r"arn:aws:lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[a-zA-Z0-9_-]{1,64}(?::[$\w-]+)?", re.ASCII)
 _PRINCIPAL = "events.amazonaws.com"
 
 #: ``functions(region)``: the Lambda service of a region (the Cloud hands it in).
@@ -104,6 +104,8 @@ class EventBridge(Service):
             schedule = parse(ScheduleExpression)
         except ScheduleError:
             raise fail("ValidationException", "Parameter ScheduleExpression is not valid.") from None
+        if first_after(schedule, self.env.clock.now) is None:  # a cron() of years gone by
+            raise fail("ValidationException", "Parameter ScheduleExpression is not valid.")
         if State is not None:
             check_enum(State, "state", ("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"))
         if Description is not None:
@@ -228,7 +230,7 @@ class EventBridge(Service):
         if text is not None:
             check_length(check_str(text, "Input"), "input", 0, 8192)
             try:
-                json.loads(text)
+                loads_json(text)
             except ValueError:
                 raise fail("ValidationException", "Target Input is not valid JSON text.") from None
         role = value.get("RoleArn")
@@ -254,6 +256,8 @@ class EventBridge(Service):
         rule = self._rule(Rule, EventBusName, "rule")
         limit = check_int(Limit, "limit", 1, 100) if Limit is not None else 100
         start = decode_token(NextToken, "ValidationException").get("i", 0) if NextToken is not None else 0
+        if type(start) is not int or start < 0:
+            raise fail("ValidationException", "The NextToken value is not valid.")
         targets = list(rule.targets.values())
         out: dict[str, Any] = {"Targets": [t.describe() for t in targets[start : start + limit]]}
         if start + limit < len(targets):
@@ -267,7 +271,9 @@ class EventBridge(Service):
         if not rule.enabled:
             return
         clock = self.env.clock
-        rule.next_fire = rule.schedule.next_after(clock.now)
+        rule.next_fire = first_after(rule.schedule, clock.now)
+        if rule.next_fire is None:
+            return  # the schedule has no instant left (its last year is over): the rule stays, quiet
         rule.timer = clock.schedule(rule.next_fire, partial(self._fire, rule), label=f"rule {rule.name}")
 
     def _fire(self, rule: Rule) -> None:

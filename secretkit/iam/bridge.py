@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.access import Rules, Target
-from ..core.checks import decode_token, encode_token
+from ..core.checks import ascii_int, decode_token, encode_token
 from ..core.clock import SimClock
 from ..core.context import CALLER, caller, current
 from ..core.errors import ClientError, SecretkitError, error_class
@@ -41,6 +41,7 @@ __all__ = [
     "SecretkitError",
     "Service",
     "SimClock",
+    "ascii_int",
     "aws_error",
     "caller",
     "current",

@@ -75,9 +75,10 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 _DATE_RE = re.compile(
     r"(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?"
     r"(?:[Tt](?:(\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?"
-    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?"
+    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
 )
-_EPOCH_RE = re.compile(r"[+-]?\d+")
+_EPOCH_RE = re.compile(r"[+-]?\d{1,20}", re.ASCII)  # a signed 64-bit number has 19 digits
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 

@@ -24,8 +24,8 @@ __all__ = ["Account", "Directory", "MAX_KEYS"]
 
 #: Access keys a user (or the root user) may hold at once.
 MAX_KEYS = 2
-_ACCOUNT_RE = re.compile(r"\d{12}")
-_ARN_RE = re.compile(r"arn:aws:(iam|sts)::(\d{12}):(root|user/.+|role/.+|assumed-role/[^/]+/.+)")
+_ACCOUNT_RE = re.compile(r"\d{12}", re.ASCII)
+_ARN_RE = re.compile(r"arn:aws:(iam|sts)::(\d{12}):(root|user/.+|role/.+|assumed-role/[^/]+/.+)", re.ASCII)
 
 
 @dataclass(slots=True, eq=False)

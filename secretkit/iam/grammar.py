@@ -47,7 +47,7 @@ _IAM_PATHS = (
     "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/",
 )
 _VENDOR_RE = re.compile(r"[A-Za-z0-9_.*?-]+")
-_ACCOUNT_RE = re.compile(r"\d{12}")
+_ACCOUNT_RE = re.compile(r"\d{12}", re.ASCII)
 _AWS_PRINCIPAL_RE = re.compile(
     r"arn:aws[a-z-]*:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+)"
     r"|arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+"

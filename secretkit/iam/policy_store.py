@@ -29,7 +29,7 @@ __all__ = ["PolicyStore", "managed_shape", "version_shape"]
 _INLINE_LIMIT = {"user": 2048, "role": 10240}
 _MAX_ATTACHED = 10
 _MAX_POLICIES = 1500
-_POLICY_ARN_RE = re.compile(r"arn:aws:iam::(\d{12}|aws):policy(/[\x21-\x7e]*)?/[\w+=,.@-]+")
+_POLICY_ARN_RE = re.compile(r"arn:aws:iam::(\d{12}|aws):policy(/[\x21-\x7e]*)?/[\w+=,.@-]+", re.ASCII)
 
 
 def managed_shape(policy: ManagedPolicy) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .authorizer import Authorizer
-from .bridge import Env, Rules, Service, aws_error, operation
+from .bridge import Env, Rules, Service, ascii_int, aws_error, operation
 from .calling import CallerOf
 from .checks import (check_arn, check_bool, check_document, check_int, check_name, check_optional_text, check_path,
                      check_tags, page, validation)
@@ -274,7 +274,7 @@ class Iam(Service):
     @operation("GetPolicyVersion")
     def get_policy_version(self, *, PolicyArn: str, VersionId: str) -> dict[str, Any]:
         arn = check_arn(PolicyArn, "PolicyArn", "policyArn")
-        if not isinstance(VersionId, str) or not VersionId.startswith("v") or not VersionId[1:].isdigit():
+        if not isinstance(VersionId, str) or not VersionId.startswith("v") or ascii_int(VersionId[1:]) is None:
             raise validation("versionId", "Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?")
         self._allow("iam:GetPolicyVersion", arn)
         policy = self.store.get(arn)

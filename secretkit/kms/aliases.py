@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core.checks import check_int, check_length, fail
+from ..core.checks import ascii_int, check_int, check_length, fail
 from ..core.service import Service, operation
 from .keyring import Alias, KeyRing, touch_key
 from .keys import KmsKey
@@ -119,9 +119,9 @@ class Aliases(Service):
         ]
         start = 0
         if Marker is not None:
-            if not isinstance(Marker, str) or not Marker.isdigit() or int(Marker) > len(rows):
+            start = ascii_int(Marker)
+            if start is None or start > len(rows):
                 raise fail("InvalidMarkerException", "Invalid marker.")
-            start = int(Marker)
         out: dict[str, Any] = {"Aliases": rows[start : start + Limit], "Truncated": start + Limit < len(rows)}
         if out["Truncated"]:
             out["NextMarker"] = str(start + Limit)

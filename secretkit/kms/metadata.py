@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.checks import check_int, check_length, check_list, fail
+from ..core.checks import ascii_int, check_int, check_length, check_list, fail
 from ..core.service import Service, operation
 from .keyring import KeyRing, touch_key
 from .keys import KmsKey
@@ -83,9 +83,9 @@ class KeyMetadata(Service):
         tags = key.tags
         start = 0
         if Marker is not None:
-            if not isinstance(Marker, str) or not Marker.isdigit() or int(Marker) > len(tags):
+            start = ascii_int(Marker)
+            if start is None or start > len(tags):
                 raise fail("InvalidMarkerException", "Invalid marker.")
-            start = int(Marker)
         end = start + Limit
         out: dict[str, Any] = {"Tags": [dict(t) for t in tags[start:end]], "Truncated": end < len(tags)}
         if out["Truncated"]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..core import crypto
-from ..core.checks import check_int, check_length, check_list, fail
+from ..core.checks import ascii_int, check_int, check_length, check_list, check_text, fail
 from ..core.context import current as _current, on_behalf, on_behalf_principal
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
@@ -82,7 +82,7 @@ class Kms(Service):
     # ----------------------------------------------------------- envelope primitives
     @staticmethod
     def _seal(key: KmsKey, plaintext: bytes, context: Mapping[str, str] | None, aad: bytes | None = None) -> bytes:
-        return key.seal(plaintext, crypto.canonical_context(context) if aad is None else aad)
+        return key.seal(plaintext, crypto.canonical_context(_checked_context(context)) if aad is None else aad)
 
     def _open(
         self, blob: bytes, context: Mapping[str, str] | None, key_ref: str | None, aad: bytes | None = None
@@ -101,7 +101,7 @@ class Kms(Service):
                 "The key ID in the request does not identify a CMK that can perform this operation.",
             )
         key.check_usable()
-        return key, key.unseal(index, sealed, crypto.canonical_context(context) if aad is None else aad)
+        return key, key.unseal(index, sealed, crypto.canonical_context(_checked_context(context)) if aad is None else aad)
 
     # Used by Secrets Manager and Parameter Store: KMS calls made on their callers' behalf,
     # each logged in a request context of its own (see core.context.on_behalf).
@@ -239,9 +239,9 @@ class Kms(Service):
         ids = list(self.keys)
         start = 0
         if Marker is not None:
-            if not isinstance(Marker, str) or not Marker.isdigit() or int(Marker) > len(ids):
+            start = ascii_int(Marker)
+            if start is None or start > len(ids):
                 raise fail("InvalidMarkerException", "Invalid marker.")
-            start = int(Marker)
         page = ids[start : start + Limit]
         out: dict[str, Any] = {
             "Keys": [{"KeyId": k, "KeyArn": self.keys[k].arn} for k in page],
@@ -318,3 +318,15 @@ class Kms(Service):
     def _check_algorithm(algorithm: str) -> None:
         if algorithm != "SYMMETRIC_DEFAULT":
             raise fail("InvalidKeyUsageException", f"The encryption algorithm {algorithm} is not supported by this key.")
+
+
+def _checked_context(context: object) -> Mapping[str, str] | None:
+    """An encryption context as KMS takes it: a map of strings to strings, UTF-8 text."""
+    if context is None:
+        return None
+    if not isinstance(context, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in context.items()):
+        raise fail("ValidationException", "1 validation error detected: Value at 'encryptionContext' failed to satisfy constraint: Member must be a map of strings to strings")
+    for k, v in context.items():
+        check_text(k, "encryptionContext")
+        check_text(v, "encryptionContext")
+    return context

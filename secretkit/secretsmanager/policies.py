@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ..core.checks import check_bool, check_length, check_pattern, check_str, fail
+from ..core.checks import check_bool, check_length, check_pattern, check_str, fail, loads_json
 from ..core.service import operation
 from .store import Part
 
@@ -85,7 +85,7 @@ class ResourcePolicies(Part):
         """Shape checks only: JSON, a Statement list, each with Effect and Action."""
         check_length(check_str(policy, "ResourcePolicy"), "resourcePolicy", 1, 20480)
         try:
-            doc = json.loads(policy)
+            doc = loads_json(policy)
         except ValueError:
             return [{"CheckName": "JSON", "ErrorMessage": "The policy is not valid JSON."}]
         if not isinstance(doc, dict) or "Statement" not in doc:

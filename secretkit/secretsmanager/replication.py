@@ -52,7 +52,7 @@ __all__ = ["REPLICATION_LAG", "Replication"]
 #: (not random) so that notebooks and tests can say exactly when a replica is in sync.
 REPLICATION_LAG = timedelta(seconds=30)
 
-_REGION_RE = re.compile(r"^([a-z]+-)+\d+$")  # the service model's pattern, quoted as is in errors
+_REGION_RE = re.compile(r"^([a-z]+-)+\d+$", re.ASCII)  # the service model's pattern, quoted as is in errors
 INVALID_REGION = "Invalid replica region."
 SUCCEEDED = "Replication succeeded"
 

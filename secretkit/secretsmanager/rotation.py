@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.checks import check_bool, check_length, check_str, fail
 from ..core.context import note, service_principal
+from ..core.expressions import ScheduleError
 from ..core.service import operation
 from .checks import check_token
 from .records import CURRENT, PENDING, Secret, Version
@@ -71,7 +72,7 @@ CANNOT_INVOKE = (
 _ONE_SECOND = timedelta(seconds=1)
 #: Who Secrets Manager is when it invokes a rotation function.
 PRINCIPAL = service_principal("secretsmanager")
-_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:lambda:([a-z]{2}(?:-[a-z]+)+-\d):")
+_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:lambda:([a-z]{2}(?:-[a-z]+)+-\d):", re.ASCII)
 
 #: ``functions(region)``: the Lambda service of a region (the Cloud hands it in).
 Functions = Callable[[str], Any]
@@ -305,10 +306,14 @@ class Rotation(Part):
             secret.next_rotation = None
             return
         now = self.env.clock.now
-        start, end = next_window(rules, base, now)
-        secret.next_rotation = end - _ONE_SECOND
-        if retry_from is not None or end <= now:
-            start, end = next_window(rules, retry_from or now, now)
+        try:
+            start, end = next_window(rules, base, now)
+            secret.next_rotation = end - _ONE_SECOND
+            if retry_from is not None or end <= now:
+                start, end = next_window(rules, retry_from or now, now)
+        except (ScheduleError, OverflowError):  # no window left (checked rules always have one): no timer
+            secret.next_rotation = None
+            return
         span = (end - start).total_seconds()
         when = start + timedelta(seconds=int(self.env.ids.rng.random() * span))
         when = max(when, now)

@@ -27,7 +27,7 @@ from ..core.expressions import Cron, Rate, ScheduleError, parse
 
 __all__ = ["check_rules", "is_day_based", "next_window"]
 
-_DURATION_RE = re.compile(r"(\d{1,2})h")
+_DURATION_RE = re.compile(r"(\d{1,2})h", re.ASCII)
 _DAY = timedelta(days=1)
 
 

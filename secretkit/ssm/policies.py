@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from ..core.checks import check_length, check_str, fail
+from ..core.checks import ascii_int, check_length, check_str, fail, loads_json
 from ..core.clock import parse_instant
 from .records import Parameter
 from .store import Part
@@ -38,6 +38,7 @@ __all__ = ["MAX_POLICIES", "POLICY_TYPES", "Policies", "describe_policies", "par
 MAX_POLICIES = 10
 POLICY_TYPES = ("Expiration", "ExpirationNotification", "NoChangeNotification")
 _UNITS = {"Days": timedelta(days=1), "Hours": timedelta(hours=1)}
+_MAX_COUNT = 999_999_999  # the most days a Python timedelta holds; further off is never, for a timer
 
 
 def _bad_attribute(message: str) -> Exception:
@@ -46,13 +47,10 @@ def _bad_attribute(message: str) -> Exception:
 
 def _amount(attrs: dict[str, Any], name: str, policy_type: str) -> timedelta:
     raw, unit = attrs.get(name), attrs.get("Unit", "Days")
-    try:
-        count = int(str(raw))
-    except ValueError:
-        raise _bad_attribute(f"A policy attribute or its value is invalid: {policy_type} {name} must be a positive whole number.") from None
-    if count < 1:
+    count = raw if type(raw) is int else ascii_int(raw)
+    if count is None or count < 1 or count > _MAX_COUNT:
         raise _bad_attribute(f"A policy attribute or its value is invalid: {policy_type} {name} must be a positive whole number.")
-    if unit not in _UNITS:
+    if not isinstance(unit, str) or unit not in _UNITS:
         raise _bad_attribute(f"A policy attribute or its value is invalid: {policy_type} Unit must be Days or Hours.")
     return count * _UNITS[unit]
 
@@ -66,7 +64,7 @@ def parse_policies(text: object, now: datetime) -> list[dict[str, Any]]:
     check_str(text, "Policies")
     check_length(text, "policies", 1, 4096)  # type: ignore[arg-type]
     try:
-        items = json.loads(text)  # type: ignore[arg-type]
+        items = loads_json(text)  # type: ignore[arg-type]
     except ValueError:
         raise fail("ValidationException", "Invalid policies input: the Policies value must be a JSON array.") from None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -132,12 +130,17 @@ class Policies(Part):
             if policy.get("status") == "Finished" and policy["type"] != "NoChangeNotification":
                 continue  # a notification already delivered is not delivered twice
             policy["status"] = "Pending"
-            if policy["type"] == "Expiration":
-                when = policy["at"]
-            elif policy["type"] == "ExpirationNotification":
-                when = expiry - policy["delta"]  # type: ignore[operator]
-            else:
-                when = param.latest.modified + policy["delta"]
+            try:
+                if policy["type"] == "Expiration":
+                    when = policy["at"]
+                elif policy["type"] == "ExpirationNotification":
+                    when = expiry - policy["delta"]  # type: ignore[operator]
+                else:
+                    when = param.latest.modified + policy["delta"]
+            except OverflowError:  # before year 1: notify now; after year 9999: a moment that never comes
+                if policy["type"] != "ExpirationNotification":
+                    continue
+                when = clock.now
             clock.schedule(
                 max(when, clock.now),
                 partial(self._fire, param, policy, generation),

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..core.checks import check_bool, check_length, check_list, check_str, fail
 from ..core.errors import ClientError
+from ..core.patterns import PatternError, PatternTimeout, compile_pattern, matches
 from ..core.service import Env, Service, operation, served_by
 from ..kms import Kms
 from .access import RULES
@@ -89,8 +90,8 @@ def _check_put_fields(
     if AllowedPattern is not None:
         check_length(check_str(AllowedPattern, "AllowedPattern"), "allowedPattern", 0, 1024)
         try:
-            re.compile(AllowedPattern)
-        except re.error:
+            compile_pattern(AllowedPattern)
+        except PatternError:
             raise fail("InvalidAllowedPatternException", f"The allowed pattern {AllowedPattern} is not a valid regular expression.") from None
     if Tier is not None and Tier not in TIERS:
         raise fail("ValidationException", f"1 validation error detected: Value '{Tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]")
@@ -222,7 +223,7 @@ class ParameterStore(Service):
         description = Description if Description is not None else (previous.description if previous else None)
         pattern = AllowedPattern if AllowedPattern is not None else (previous.allowed_pattern if previous else None)
         data_type = DataType or (previous.data_type if previous else "text")
-        if pattern and not re.search(pattern, Value):
+        if pattern and not _value_matches(pattern, Value):
             raise fail("ParameterPatternMismatchException", f"Parameter value, cannot be validated against allowedPattern: {pattern}")
         has_policies = bool(policies) if policies is not None else bool(existing and existing.policies)
         raw = Value.encode()
@@ -346,3 +347,17 @@ class ParameterStore(Service):
                 invalid.append(raw)
         found.sort(key=lambda p: p["Name"])
         return {"Parameters": found, "InvalidParameters": invalid}
+
+
+def _value_matches(pattern: str, value: str) -> bool:
+    """Whether ``value`` satisfies AllowedPattern ``pattern``; a match that runs too long is refused."""
+    try:
+        return matches(pattern, value)
+    except PatternError:  # a stored pattern from an older version of the kit's own rules
+        raise fail("InvalidAllowedPatternException", f"The allowed pattern {pattern} is not a valid regular expression.") from None
+    except PatternTimeout:
+        raise fail(
+            "ValidationException",
+            f"1 validation error detected: Value at 'value' could not be checked against allowedPattern {pattern}: "
+            "the match takes too long",
+        ) from None

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core import crypto
-from ..core.checks import fail
+from ..core.checks import ascii_int, fail
 from ..core.context import touch_one
 from ..core.errors import ClientError
 from ..core.service import Env, Service
@@ -84,7 +84,7 @@ class Parameters:
         touch_one(param.arn, "tier", param.tier)
         if selector is None:
             return param, param.latest, None
-        number = int(selector) if selector.isdigit() else param.labels.get(selector)
+        number = ascii_int(selector) if selector[:1].isascii() and selector[:1].isdigit() else param.labels.get(selector)
         version = param.versions.get(number) if number is not None else None
         if version is None:
             raise fail(

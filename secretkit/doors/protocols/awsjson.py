@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import AwsError
-from .jsonvalues import ShapeError, decode_value, dumps, encode_value, loads
+from .jsonvalues import BadText, ShapeError, decode_value, dumps, encode_value, loads
 from .models import message_member, resolve_error, service_model
 from .wire import HttpRequest, HttpResponse
 
@@ -85,6 +85,12 @@ class JsonCodec:
             raise serialization_error("The request body must be a JSON object.")
         try:
             return name, decode_value(shape, body)
+        except BadText as exc:
+            raise AwsError(
+                "ValidationException",
+                f"1 validation error detected: Value at '{exc.path}' failed to satisfy constraint: {exc.problem}",
+                status=400,
+            ) from None
         except ShapeError as exc:
             raise serialization_error(str(exc)) from None
 

@@ -17,9 +17,10 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from ...core.checks import MAX_JSON_DEPTH, has_lone_surrogate, loads_json
 from .values import format_timestamp, from_base64, parse_timestamp, timestamp_format, to_base64
 
-__all__ = ["ShapeError", "decode_value", "dumps", "encode_value", "loads"]
+__all__ = ["BadText", "ShapeError", "decode_value", "dumps", "encode_value", "loads"]
 
 
 class ShapeError(ValueError):
@@ -31,13 +32,30 @@ class ShapeError(ValueError):
         self.problem = problem
 
 
+class BadText(ShapeError):
+    """A string member holding a lone surrogate (``"\\ud800"``), which JSON's ``\\u`` escapes
+    can spell but no UTF-8 text holds: the service answers ValidationException."""
+
+
+def _text(value: str, path: str) -> str:
+    if has_lone_surrogate(value):
+        raise BadText(path, "Member must contain only valid Unicode characters")
+    return value
+
+
 _DECODER = json.JSONDecoder(parse_float=Decimal)  # made once: json.loads builds one per call
 
 
 def loads(body: bytes) -> Any:
-    """Parse a JSON body (empty means ``{}``); numbers with a fraction become ``Decimal``."""
+    """Parse a JSON body (empty means ``{}``); numbers with a fraction become ``Decimal``.
+
+    A body nested deeper than :data:`~secretkit.core.checks.MAX_JSON_DEPTH` is refused with a
+    ``ValueError``, as text that is not JSON is (a deeper document than any shape would recurse).
+    """
     if not body.strip():
         return {}
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH:
+        return loads_json(body, parse_float=Decimal)
     return _DECODER.decode(body.decode("utf-8"))
 
 
@@ -80,7 +98,7 @@ def decode_value(shape: Any, value: Any, path: str = "") -> Any:
     """Wire JSON ``value`` of ``shape`` as the Python value a boto3 caller would pass."""
     kind = shape.type_name
     if kind == "string" and type(value) is str:  # the commonest case, first
-        return value
+        return value if value.isascii() else _text(value, path)
     if kind == "structure":
         if _is_document(shape):
             return value
@@ -100,7 +118,7 @@ def decode_value(shape: Any, value: Any, path: str = "") -> Any:
         if not isinstance(value, dict):
             raise ShapeError(path, f"expected an object, got {type(value).__name__}")
         return {
-            str(k): decode_value(shape.value, v, f"{path}[{k!r}]") for k, v in value.items() if v is not None
+            _text(str(k), path): decode_value(shape.value, v, f"{path}[{k!r}]") for k, v in value.items() if v is not None
         }
     return _decode_scalar(kind, shape, value, path)
 
@@ -109,7 +127,7 @@ def _decode_scalar(kind: str, shape: Any, value: Any, path: str) -> Any:
     if kind in ("string", "character"):
         if not isinstance(value, str):
             raise ShapeError(path, f"expected a string, got {type(value).__name__}")
-        return value
+        return _text(value, path)
     if kind == "boolean":
         if not isinstance(value, bool):
             raise ShapeError(path, f"expected true or false, got {value!r}")

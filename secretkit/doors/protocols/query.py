@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.checks import ascii_int
 from .errors import AwsError
 from .models import service_model
 from .queryxml import encode_error, encode_result
@@ -56,9 +57,10 @@ def _indexed(node: Tree, path: str) -> list[Tree]:
     for key, child in node.items():
         if key is _LEAF:
             continue
-        if not (isinstance(key, str) and key.isdigit() and int(key) >= 1):
+        index = ascii_int(key, 9)
+        if not index:
             raise _Bad(f"{path}.{key}: a list index must be a number from 1")
-        items.append((int(key), child))
+        items.append((index, child))
     return [child for _, child in sorted(items, key=lambda pair: pair[0])]
 
 

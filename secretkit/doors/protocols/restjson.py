@@ -23,8 +23,9 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from ...core.checks import loads_json
 from .errors import AwsError
-from .jsonvalues import ShapeError, decode_value, dumps, encode_value, loads
+from .jsonvalues import BadText, ShapeError, decode_value, dumps, encode_value, loads
 from .models import error_shape, message_member, resolve_error, service_model
 from .values import format_timestamp, parse_bool, parse_timestamp, timestamp_format, to_bytes
 from .wire import HttpRequest, HttpResponse
@@ -105,7 +106,7 @@ def _text_value(shape: Any, text: str, where: str) -> Any:
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
     if kind == "string" and shape.serialization.get("jsonvalue"):
-        return json.loads(base64.b64decode(text).decode("utf-8"))
+        return loads_json(base64.b64decode(text))
     return text
 
 
@@ -268,6 +269,12 @@ class RestJsonCodec:
             if not isinstance(body, dict):
                 raise ValueError("the body must be a JSON object")
             decoded = decode_value(shape, body)
+        except BadText as exc:
+            raise AwsError(
+                "ValidationException",
+                f"1 validation error detected: Value at '{exc.path}' failed to satisfy constraint: {exc.problem}",
+                status=400,
+            ) from None
         except (ValueError, UnicodeDecodeError) as exc:
             problem = exc.problem if isinstance(exc, ShapeError) else str(exc)
             raise AwsError(self.body_error, f"Could not parse request body into json: {problem}", status=400) from None

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from .errors import AwsError
+
 __all__ = ["HttpRequest", "HttpResponse", "encode_form", "parse_form"]
 
 
@@ -81,7 +83,9 @@ def _body_bytes(body: Any) -> bytes:
         if hasattr(body, "seek"):
             body.seek(0)  # botocore may read it again (checksums, retries)
         return data if isinstance(data, bytes) else str(data).encode("utf-8")
-    raise TypeError(f"cannot read a request body from {type(body).__name__}")
+    # botocore with validation off hands over whatever the caller passed as a raw payload;
+    # no HTTP client could send it, so no service would read it.
+    raise AwsError("SerializationException", f"The request body could not be read (a {type(body).__name__}, not bytes).", status=400)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,127 @@
+"""Hostile input, property-tested: every operation of every modelled service, through genuine
+boto3 clients with botocore's validation on and off, answers only AWS errors, and a call that
+fails leaves the Cloud exactly as it was.
+
+Requests are drawn from botocore's input shapes (``tests/_hostile.py``): each string often one
+of the Cloud's own names (so calls get past "not found") or a value that once broke the model.
+What may come out of a call: its answer, ``botocore.exceptions.ClientError`` (AWS's error), or
+``ParamValidationError`` (botocore refusing to send it). With validation off, botocore itself
+may fail to write a request (a wrong type its serializer cannot handle) before any of the kit
+runs (as it cannot percent-encode a lone surrogate into a URL, validation on or off): that is
+the SDK's refusal, counted as such and checked to have reached no kit code.
+
+Seeded and derandomized. ``SECRETKIT_HOSTILE_EXAMPLES`` (default 40 per service and mode)
+sets how many requests each of the 18 cases draws, for deeper runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+
+import pytest
+from botocore import xform_name
+from botocore.config import Config
+from botocore.exceptions import ClientError, ParamValidationError
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+import secretkit
+from _hostile import REGION, SERVICES, hostile_value, operations_of, populate, snapshot
+
+EXAMPLES = int(os.environ.get("SECRETKIT_HOSTILE_EXAMPLES", "40"))
+JSON_PROTOCOLS = {"json", "rest-json"}
+
+
+def _kit_frames(exc: BaseException) -> list[str]:
+    return [f.filename for f in traceback.extract_tb(exc.__traceback__) if f"{os.sep}secretkit{os.sep}" in f.filename]
+
+
+class _Case:
+    """One Cloud, populated, with a client of one service (validation on or off)."""
+
+    def __init__(self, service: str, validate: bool) -> None:
+        self.cloud = secretkit.Cloud(seed=0, start="2026-01-01")
+        self.names = populate(self.cloud)[service]
+        self.client = self.cloud.client(service, REGION, Config(parameter_validation=validate))
+        self.model = self.client.meta.service_model
+        self.json = self.model.protocol in JSON_PROTOCOLS
+        self.modelled, self.unmodelled = operations_of(self.cloud, service)
+        self.validate = validate
+        self.before = snapshot(self.cloud)
+        self.calls = self.failed = self.refused_by_botocore = 0
+
+
+def _request(case: _Case) -> st.SearchStrategy[tuple[str, dict]]:
+    ops = st.one_of(st.sampled_from(case.modelled), st.sampled_from(case.modelled), st.sampled_from(case.modelled),
+                    st.sampled_from(case.unmodelled or case.modelled))
+
+    def for_op(name: str) -> st.SearchStrategy[tuple[str, dict]]:
+        shape = case.model.operation_model(name).input_shape
+        return hostile_value(shape, case.names, json_protocol=case.json, wrong_types=not case.validate).map(
+            lambda params: (name, params))
+
+    return ops.flatmap(for_op)
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validation-on", "validation-off"])
+@pytest.mark.parametrize("service", SERVICES)
+def test_hostile_calls_answer_aws_errors_and_failed_calls_change_nothing(service: str, validate: bool) -> None:
+    case = _Case(service, validate)
+    escapes: list[str] = []
+
+    @seed(19)
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        name, params = data.draw(_request(case), label="request")
+        method = getattr(case.client, xform_name(name))
+        case.calls += 1
+        try:
+            method(**params)
+        except (ClientError, ParamValidationError):
+            case.failed += 1
+        except Exception as exc:  # noqa: BLE001 - the property under test
+            if not _kit_frames(exc):
+                case.refused_by_botocore += 1  # botocore could not write the request; nothing reached the kit
+                case.failed += 1
+            else:
+                escapes.append(f"{name}({sorted(params)}): {type(exc).__name__}: {str(exc)[:200]}")
+                return
+        else:
+            case.before = snapshot(case.cloud)
+            return
+        after = snapshot(case.cloud)
+        changed = sorted(k for k in set(after) | set(case.before) if after.get(k) != case.before.get(k))
+        if changed:
+            escapes.append(f"{name}({sorted(params)}) failed but changed {changed[:5]}")
+        case.before = after
+
+    run()
+    assert not escapes, "\n".join(escapes[:10])
+    assert case.calls >= EXAMPLES and case.failed > 0  # the requests were made, and hostile ones were refused
+
+
+def test_the_snapshot_sees_what_a_failed_call_could_change() -> None:
+    """The comparison above is only as good as the snapshot: it must see each kind of change."""
+    cloud = secretkit.Cloud(seed=0, start="2026-01-01")
+    populate(cloud)
+    first = snapshot(cloud)
+    assert snapshot(cloud) == first  # reading changes nothing the snapshot shows
+    changes = [
+        lambda: cloud.client("secretsmanager").tag_resource(SecretId="prod/db", Tags=[{"Key": "k", "Value": "v"}]),
+        lambda: cloud.client("secretsmanager").put_secret_value(SecretId="prod/bin", SecretBinary=b"new"),
+        lambda: cloud.client("ssm").label_parameter_version(Name="/app/plain", Labels=["green"]),
+        lambda: cloud.client("kms").disable_key(KeyId="alias/app"),
+        lambda: cloud.client("events").put_rule(Name="hourly", ScheduleExpression="rate(1 hour)"),
+        lambda: cloud.client("iam").put_role_policy(RoleName="app-role", PolicyName="inline", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})),
+        lambda: cloud.client("iam").create_access_key(UserName="app-user"),
+        lambda: cloud.client("lambda").update_function_configuration(FunctionName="app-fn", Timeout=9),
+    ]
+    for change in changes:
+        before = snapshot(cloud)
+        change()
+        assert snapshot(cloud) != before
