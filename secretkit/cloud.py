@@ -107,8 +107,7 @@ def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
 
 
 def _in_account(service: Callable[[str, str], Any], account_id: str, region: str = "us-east-1") -> Any:
-    """``service(region, account_id)``: a service of one account in any region (held as a
-    partial, not a closure, so that a saved Cloud keeps it)."""
+    """``service(region, account_id)``, held as a partial (not a closure) so a saved Cloud keeps it."""
     return service(region, account_id)
 
 
