@@ -29,7 +29,7 @@ def _code(call) -> str:
 
 
 def _loose(cloud: secretkit.Cloud, service: str):
-    return cloud.client(service, "us-east-1", Config(parameter_validation=False))
+    return cloud.client(service, "us-east-1", config=Config(parameter_validation=False))
 
 
 def test_only_ascii_digits_count_as_digits(cloud):

@@ -44,7 +44,7 @@ class _Case:
     def __init__(self, service: str, validate: bool) -> None:
         self.cloud = secretkit.Cloud(seed=0, start="2026-01-01")
         self.names = populate(self.cloud)[service]
-        self.client = self.cloud.client(service, REGION, Config(parameter_validation=validate))
+        self.client = self.cloud.client(service, REGION, config=Config(parameter_validation=validate))
         self.model = self.client.meta.service_model
         self.json = self.model.protocol in JSON_PROTOCOLS
         self.modelled, self.unmodelled = operations_of(self.cloud, service)
