@@ -140,6 +140,9 @@ class Cloud:
         self.seed = seed
         self.account_id = ACCOUNT_ID
         self.clock = SimClock(start)
+        #: The Cloud's one lock (re-entrant; the clock's): every operation and every clock
+        #: step hold it, so threads (widgets' callbacks, the endpoint's) can share the Cloud.
+        self.lock = self.clock.lock
         self.start = self.clock.now
         self.ids = Ids(seed)
         self.request_ids = Ids(f"{seed}/requests")
@@ -157,7 +160,10 @@ class Cloud:
         if env is None:
             if region not in REGIONS:
                 raise ValueError(f"unknown region {region!r}; secretkit knows: {', '.join(REGIONS)}")
-            env = self._envs[region] = Env(region, self.clock, self.ids, self.events, self.account_id)
+            with self.lock:  # two threads' first use of a region make one Env
+                env = self._envs.get(region)
+                if env is None:
+                    env = self._envs[region] = Env(region, self.clock, self.ids, self.events, self.account_id)
         return env
 
     @property
@@ -173,7 +179,10 @@ class Cloud:
             factory = SERVICES.get(name)
             if factory is None:
                 raise ValueError(f"unknown service {name!r}; secretkit models: {', '.join(sorted(SERVICES))}")
-            svc = env.services[name] = factory(self, env)
+            with self.lock:  # one model per region and service, whichever thread asks first
+                svc = env.services.get(name)
+                if svc is None:
+                    svc = env.services[name] = factory(self, env)
         return svc
 
     def kms(self, region: str = "us-east-1") -> Kms:
@@ -215,7 +224,9 @@ class Cloud:
         if self._access is None:
             from .iam import Authorizer, Directory
 
-            self._access = (Directory(self.clock, self.ids, self.account_id), Authorizer(self.clock))
+            with self.lock:
+                if self._access is None:
+                    self._access = (Directory(self.clock, self.ids, self.account_id), Authorizer(self.clock))
         return self._access
 
     def iam(self) -> Iam:
@@ -224,14 +235,20 @@ class Cloud:
         if self._iam is None:
             from .iam import Iam
 
-            directory, authorizer = self.access_control()
-            self._iam = Iam(self.env("us-east-1"), directory, authorizer)
+            with self.lock:
+                if self._iam is None:
+                    directory, authorizer = self.access_control()
+                    self._iam = Iam(self.env("us-east-1"), directory, authorizer)
         return self._iam
 
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
         """Take a whole region down: every call to it fails as an unreachable endpoint."""
         env = self.env(region)
+        with self.lock:
+            self._outage(env, region)
+
+    def _outage(self, env: Env, region: str) -> None:
         if not env.down:
             env.down = True
             self.events.record(self.clock.now, "notice", region, "cloud", "RegionOutage")
@@ -239,6 +256,10 @@ class Cloud:
     def recover(self, region: str) -> None:
         """Bring a region back after :meth:`outage`."""
         env = self.env(region)
+        with self.lock:
+            self._recover(env, region)
+
+    def _recover(self, env: Env, region: str) -> None:
         if env.down:
             env.down = False
             self.events.record(self.clock.now, "notice", region, "cloud", "RegionRecovered")
@@ -269,7 +290,10 @@ class Cloud:
         key = (service_name, region_name)
         found = self._function_clients.get(key)
         if found is None:
-            found = self._function_clients[key] = self.client(service_name, region_name)
+            with self.lock:
+                found = self._function_clients.get(key)
+                if found is None:
+                    found = self._function_clients[key] = self.client(service_name, region_name)
         return found
 
     def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Serving:

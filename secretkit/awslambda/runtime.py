@@ -162,7 +162,9 @@ class Runtime:
                client_context: Mapping[str, Any] | None = None, note: Mapping[str, Any] | None = None,
                faults: FailurePlan | None = None) -> InvocationResult:
         """Run one invocation of ``fv`` with ``event`` (already decoded from JSON)."""
-        with LOCK:
+        # The Cloud's lock before the runtime's, always in this order, so that an invocation
+        # begun outside any operation cannot deadlock against one begun inside an operation.
+        with self.clock.lock, LOCK:
             return self._invoke(fv, event, invoked_arn or fv.qualified_arn, client_context, note, faults)
 
     def _invoke(self, fv: FunctionVersion, event: Any, invoked_arn: str, client_context: Mapping[str, Any] | None,

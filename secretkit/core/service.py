@@ -4,7 +4,11 @@ Each service object (one per region) is built with an :class:`Env` by the Cloud.
 operations are methods named like boto3's (``get_secret_value``) taking AWS's PascalCase
 keyword arguments and returning boto3-shaped dicts. The :func:`operation` decorator runs
 every call in a request context of its own (:mod:`secretkit.core.context`), records it in
-the event log with its outcome, and refuses calls to a region that is down.
+the event log with its outcome, and refuses calls to a region that is down. It also holds the
+Cloud's one lock (:attr:`Env.lock`, the clock's re-entrant lock) for the whole call, so
+that every operation is atomic with respect to every other and to every clock step, from
+whichever thread each comes (a call made from inside another takes it again in the same
+thread, which costs nothing and cannot deadlock).
 """
 
 from __future__ import annotations
@@ -47,9 +51,11 @@ class Env:
     down: bool = False
     services: dict[str, Any] = field(default_factory=dict)
     root: str = field(init=False)  # the account's root user: the caller until access control lands
+    lock: Any = field(init=False, repr=False)  # the Cloud's one lock, the clock's (see SimClock.lock)
 
     def __post_init__(self) -> None:
         self.root = root_principal(self.account_id)
+        self.lock = self.clock.lock
 
 
 class Service:
@@ -107,6 +113,11 @@ def operation(name: str) -> Callable[[F], F]:
             env = self.env
             if args:
                 raise TypeError(f"{method.__name__}() takes keyword arguments only, as boto3 does")
+            # ---- the Cloud's lock, held for the whole call (re-entrant: inner calls nest)
+            with env.lock:
+                return _run(self, env, params)
+
+        def _run(self: Service, env: Env, params: dict[str, Any]) -> Any:
             if env.down:
                 raise RegionUnavailableError(self.service_name, self.region)
             # Open this call's context: the enclosing call's principal, else the door's, else root.

@@ -20,18 +20,17 @@ never disagree: there is one place where an operation name becomes a model metho
   ``cloud.outage(region)`` raises :class:`~secretkit.core.service.RegionUnavailableError`,
   which each door turns into what its clients would see of an unreachable endpoint.
 
-**One lock.** The model is not yet safe to call from several threads at once, and the
-endpoint serves each connection in a thread of its own. So every call through a door holds
-the backend's lock (re-entrant: a rotation that invokes a Lambda function whose code calls
-Secrets Manager through a client of the same Cloud takes it again in the same thread).
-Calls made directly on the model (``cloud.secretsmanager().get_secret_value(...)``) and
-``cloud.clock.advance(...)`` from the notebook do not take it: do not drive the Cloud
-from the notebook while a load test is hammering its endpoint.
+**One lock.** The endpoint serves each connection in a thread of its own. Every call
+through a door holds the Cloud's one lock (``cloud.lock``, re-entrant: a rotation that
+invokes a Lambda function whose code calls Secrets Manager through a client of the same
+Cloud takes it again in the same thread), the same lock that every operation made directly
+on the model and every ``cloud.clock.advance(...)`` holds, so the notebook can drive the
+Cloud while terminals call its endpoint. The lock is taken only once a request has been
+read and decoded: no thread holds it while it waits on a socket.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from ..core.context import caller
@@ -50,7 +49,7 @@ class CloudBackend:
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
-        self.lock = threading.RLock()
+        self.lock = cloud.lock  # the Cloud's one lock (see the module's docstring)
         # (service, region, operation) -> the model's bound method. A region's service
         # object, once made, serves it for good, so each method is looked up once.
         self._methods: dict[tuple[str, str, str], Any] = {}
