@@ -3,7 +3,9 @@
 ``Encrypt`` seals up to 4,096 bytes directly; ``GenerateDataKey`` hands out a fresh data key
 together with that key sealed under the KMS key (the "envelope"). The encryption context is
 bound as associated data: decrypting with a different context fails with
-``InvalidCiphertextException``, as on AWS. Key records, their states and their material are
+``InvalidCiphertextException``, as on AWS. With ``DryRun=True`` a call makes every check it
+would make (the key, its state, the ciphertext and its context) and then answers
+``DryRunOperationException`` instead of its result. Key records, their states and their material are
 in :mod:`.keys`; the region's keys and aliases, and how a reference finds a key, in
 :mod:`.keyring`; the operations that change a key's state or rotation in :mod:`.lifecycle`,
 those on aliases in :mod:`.aliases`, and those on descriptions and tags in :mod:`.metadata`.
@@ -18,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..core import crypto
-from ..core.checks import check_int, check_length, check_list, fail
+from ..core.checks import check_bool, check_enum, check_int, check_length, check_list, fail
 from ..core.context import on_behalf, on_behalf_principal
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
@@ -31,6 +33,12 @@ from .metadata import KeyMetadata
 __all__ = ["Kms"]
 
 _MAX_PLAINTEXT = 4096
+_ORIGINS = ("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE")  # botocore's OriginType
+
+
+def _dry_run() -> ClientError:
+    """What a DryRun call answers once every check has passed: it would have succeeded."""
+    return fail("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
 
 
 class Kms(Service):
@@ -162,6 +170,7 @@ class Kms(Service):
         check_length(Description, "description", 0, 8192)
         if KeyUsage != "ENCRYPT_DECRYPT" or KeySpec != "SYMMETRIC_DEFAULT" or CustomerMasterKeySpec not in (None, "SYMMETRIC_DEFAULT"):
             raise fail("UnsupportedOperationException", "secretkit models symmetric ENCRYPT_DECRYPT keys only (KeySpec SYMMETRIC_DEFAULT).")
+        check_enum(Origin, "origin", _ORIGINS)  # "" too: AWS answers ValidationException
         if Origin != "AWS_KMS" or MultiRegion:
             raise fail("UnsupportedOperationException", "secretkit models single-Region keys with Origin AWS_KMS only.")
         if Policy is not None:
@@ -214,9 +223,12 @@ class Kms(Service):
             Plaintext = Plaintext.encode()
         check_length(Plaintext, "plaintext", 1, _MAX_PLAINTEXT)
         self._check_algorithm(EncryptionAlgorithm)
+        check_bool(DryRun, "dryRun")
         key = self.ring.resolve(KeyId)
         touch_key(key)
         key.check_usable()
+        if DryRun:
+            raise _dry_run()
         blob = self._seal(key, bytes(Plaintext), EncryptionContext)
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
@@ -233,8 +245,11 @@ class Kms(Service):
     ) -> dict[str, Any]:
         check_length(CiphertextBlob, "ciphertextBlob", 1, 6144)
         self._check_algorithm(EncryptionAlgorithm)
+        check_bool(DryRun, "dryRun")
         key, plaintext = self._open(CiphertextBlob, EncryptionContext, KeyId)
         touch_key(key)
+        if DryRun:  # the ciphertext, its context and the key were all checked: it would succeed
+            raise _dry_run()
         return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
     @operation("GenerateDataKey")
@@ -256,9 +271,12 @@ class Kms(Service):
             raise fail("ValidationException", "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
         size = NumberOfBytes if NumberOfBytes is not None else (32 if KeySpec == "AES_256" else 16)
         check_int(size, "numberOfBytes", 1, 1024)
+        check_bool(DryRun, "dryRun")
         key = self.ring.resolve(KeyId)
         touch_key(key)
         key.check_usable()
+        if DryRun:
+            raise _dry_run()
         data_key = crypto.new_key(size)
         return {"CiphertextBlob": self._seal(key, data_key, EncryptionContext), "Plaintext": data_key, "KeyId": key.arn}
 
