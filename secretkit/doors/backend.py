@@ -31,15 +31,17 @@ read and decoded: no thread holds it while it waits on a socket.
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
+from ..core.checks import fail
 from ..core.context import caller
 from .protocols.errors import AwsError
 
 if TYPE_CHECKING:
     from ..cloud import Cloud
 
-__all__ = ["CloudBackend", "backend_of"]
+__all__ = ["UNMODELLED_MEMBER_ERRORS", "CloudBackend", "backend_of", "unmodelled_members"]
 
 _EXTENSION = "doors.backend"
 
@@ -88,6 +90,10 @@ class CloudBackend:
                         result = method(**params)
             except TypeError as exc:
                 # An argument the model does not accept (new in botocore, or not modelled).
+                refused = unmodelled_members(method, params) if service in UNMODELLED_MEMBER_ERRORS else []
+                if refused:
+                    raise fail(UNMODELLED_MEMBER_ERRORS[service], f"secretkit does not model {', '.join(refused)} in "
+                                                                  f"{operation} (yet): leave it out of the request.") from None
                 raise AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400) from None
         return result if result is not None else {}
 
@@ -95,6 +101,29 @@ class CloudBackend:
         """Run ``action()`` holding the lock (the endpoint's clock and request ids)."""
         with self.lock:
             return action()
+
+
+#: The AWS error each of these services answers a request member its model does not model
+#: with (Lambda's and RDS's many configuration members, IAM's and STS's newer ones). Secrets
+#: Manager, Parameter Store and KMS are not here: their models have a parameter for every
+#: member botocore knows, and model it or refuse it there.
+UNMODELLED_MEMBER_ERRORS = {
+    "lambda": "InvalidParameterValueException",
+    "rds": "InvalidParameterValue",
+    "iam": "InvalidInput",
+    "sts": "InvalidParameterValue",
+}
+
+
+def unmodelled_members(method: Any, params: dict[str, Any]) -> list[str]:
+    """The members of ``params`` that the model's ``method`` has no parameter for."""
+    try:
+        accepted = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return []
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        return []
+    return sorted(name for name in params if name not in accepted)
 
 
 def backend_of(cloud: Cloud) -> CloudBackend:

@@ -36,6 +36,23 @@ _MAX_PLAINTEXT = 4096
 _ORIGINS = ("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE")  # botocore's OriginType
 
 
+_OWNERS = ("SELF", "OTHER_ACCOUNTS_VIA_RAM")
+
+
+def _check_recipient(recipient: object) -> None:
+    """``Recipient`` (a Nitro enclave's or NitroTPM's signed attestation document): checked as
+    AWS checks its form, then refused: the kit has no attested environment to answer to."""
+    if recipient is None:
+        return
+    if not isinstance(recipient, dict):
+        raise fail("ValidationException", "Recipient must be a structure.")
+    algorithm = recipient.get("KeyEncryptionAlgorithm")
+    if algorithm is not None:
+        check_enum(algorithm, "recipient.keyEncryptionAlgorithm", ("RSAES_OAEP_SHA_256",))
+    raise fail("UnsupportedOperationException",
+               "secretkit does not model attested calls (Recipient): there is no Nitro enclave or NitroTPM here.")
+
+
 def _dry_run() -> ClientError:
     """What a DryRun call answers once every check has passed: it would have succeeded."""
     return fail("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
@@ -166,8 +183,17 @@ class Kms(Service):
         MultiRegion: bool = False,
         Origin: str = "AWS_KMS",
         BypassPolicyLockoutSafetyCheck: bool = False,
+        CustomKeyStoreId: str | None = None,
+        XksKeyId: str | None = None,
     ) -> dict[str, Any]:
         check_length(Description, "description", 0, 8192)
+        if CustomKeyStoreId is not None:  # the kit has no CreateCustomKeyStore: no store can exist
+            check_length(CustomKeyStoreId, "customKeyStoreId", 1, 64)
+            raise fail("CustomKeyStoreNotFoundException", f"Custom key store {CustomKeyStoreId} does not exist.")
+        if XksKeyId is not None:
+            check_length(XksKeyId, "xksKeyId", 1, 128)
+            if Origin != "EXTERNAL_KEY_STORE":
+                raise fail("ValidationException", "XksKeyId is valid only for a KMS key with Origin EXTERNAL_KEY_STORE.")
         if KeyUsage != "ENCRYPT_DECRYPT" or KeySpec != "SYMMETRIC_DEFAULT" or CustomerMasterKeySpec not in (None, "SYMMETRIC_DEFAULT"):
             raise fail("UnsupportedOperationException", "secretkit models symmetric ENCRYPT_DECRYPT keys only (KeySpec SYMMETRIC_DEFAULT).")
         check_enum(Origin, "origin", _ORIGINS)  # "" too: AWS answers ValidationException
@@ -191,9 +217,16 @@ class Kms(Service):
         return {"KeyMetadata": key.metadata(self.env.account_id)}
 
     @operation("ListKeys")
-    def list_keys(self, *, Limit: int = 100, Marker: str | None = None) -> dict[str, Any]:
+    def list_keys(self, *, Limit: int = 100, Marker: str | None = None,
+                  ResourceOwners: list[str] | None = None) -> dict[str, Any]:
         check_int(Limit, "limit", 1, 1000)
-        ids = list(self.keys)
+        owners = ["SELF"]
+        if ResourceOwners is not None:
+            owners = check_list(ResourceOwners, "resourceOwners", 1, 2)
+            for owner in owners:
+                check_enum(owner, "resourceOwners.member", _OWNERS)
+        # The account's own keys; no other account shares keys through RAM in the kit.
+        ids = list(self.keys) if "SELF" in owners else []
         start = 0
         if Marker is not None:
             if not isinstance(Marker, str) or not Marker.isdigit() or int(Marker) > len(ids):
@@ -242,10 +275,23 @@ class Kms(Service):
         KeyId: str | None = None,
         EncryptionAlgorithm: str = "SYMMETRIC_DEFAULT",
         DryRun: bool = False,
+        Recipient: dict[str, Any] | None = None,
+        DryRunModifiers: list[str] | None = None,
     ) -> dict[str, Any]:
         check_length(CiphertextBlob, "ciphertextBlob", 1, 6144)
         self._check_algorithm(EncryptionAlgorithm)
         check_bool(DryRun, "dryRun")
+        _check_recipient(Recipient)
+        modifiers = check_list(DryRunModifiers, "dryRunModifiers") if DryRunModifiers is not None else []
+        for modifier in modifiers:
+            check_enum(modifier, "dryRunModifiers.member", ("IGNORE_CIPHERTEXT",))
+        if DryRun and modifiers:  # IGNORE_CIPHERTEXT: check only the key named, not the ciphertext
+            if KeyId is None:
+                raise fail("ValidationException", "KeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.")
+            key = self.ring.resolve(KeyId)
+            touch_key(key)
+            key.check_usable()
+            raise _dry_run()
         key, plaintext = self._open(CiphertextBlob, EncryptionContext, KeyId)
         touch_key(key)
         if DryRun:  # the ciphertext, its context and the key were all checked: it would succeed
@@ -262,7 +308,9 @@ class Kms(Service):
         KeySpec: str | None = None,
         GrantTokens: list[str] | None = None,
         DryRun: bool = False,
+        Recipient: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        _check_recipient(Recipient)
         if NumberOfBytes is not None and KeySpec is not None:
             raise fail("ValidationException", "Please specify either number of bytes or key spec.")
         if NumberOfBytes is None and KeySpec is None:

@@ -43,6 +43,7 @@ from .checks import (
     check_token,
     check_value,
 )
+from .crossaccount import refuse_cross_account_primary
 from .listing import Listing
 from .owned import OwnedSecrets
 from .passwords import Passwords
@@ -54,6 +55,7 @@ from .store import MANAGED_BY_SERVICE, MARKED_FOR_DELETION, ON_REPLICA, SecretSt
 from .tags import Tags, check_tags
 
 __all__ = ["SecretsManager"]
+
 
 
 class SecretsManager(Service):
@@ -143,9 +145,13 @@ class SecretsManager(Service):
         AddReplicaRegions: list[dict[str, str]] | None = None,
         ForceOverwriteReplicaSecret: bool = False,
         Type: str | None = None,
+        CrossAccountPrimaryARN: str | None = None,
     ) -> dict[str, Any]:
         store = self.store
         name = check_name(Name)
+        if CrossAccountPrimaryARN is not None:  # a cross-account replica: refused, with AWS's errors
+            refuse_cross_account_primary(CrossAccountPrimaryARN, self.env.account_id, self.region, KmsKeyId,
+                                          SecretString, SecretBinary, Description, AddReplicaRegions, Type)
         token = check_token(ClientRequestToken) if ClientRequestToken is not None else self.env.ids.uuid()
         check_description(Description)
         check_key_id(KmsKeyId)
