@@ -52,10 +52,13 @@ class Env:
     services: dict[str, Any] = field(default_factory=dict)
     root: str = field(init=False)  # the account's root user: the caller until access control lands
     lock: Any = field(init=False, repr=False)  # the Cloud's one lock, the clock's (see SimClock.lock)
+    acquire: Any = field(init=False, repr=False)  # its bound methods: the decorator's hottest lines
+    release: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = root_principal(self.account_id)
         self.lock = self.clock.lock
+        self.acquire, self.release = self.lock.acquire, self.lock.release
 
 
 class Service:
@@ -113,11 +116,6 @@ def operation(name: str) -> Callable[[F], F]:
             env = self.env
             if args:
                 raise TypeError(f"{method.__name__}() takes keyword arguments only, as boto3 does")
-            # ---- the Cloud's lock, held for the whole call (re-entrant: inner calls nest)
-            with env.lock:
-                return _run(self, env, params)
-
-        def _run(self: Service, env: Env, params: dict[str, Any]) -> Any:
             if env.down:
                 raise RegionUnavailableError(self.service_name, self.region)
             # Open this call's context: the enclosing call's principal, else the door's, else root.
@@ -133,6 +131,7 @@ def operation(name: str) -> Callable[[F], F]:
             ctx.via = ctx.resource = ctx.detail = None
             token = _set_request(ctx)
             outcome = None  # stays None for a Python error (a bug, a bad argument): not an AWS call
+            env.acquire()  # the Cloud's lock, for the whole call and its record (inner calls nest)
             try:
                 result = method(self, **params)
                 outcome = "OK"
@@ -141,11 +140,15 @@ def operation(name: str) -> Callable[[F], F]:
                 outcome = exc.code
                 raise
             finally:
-                _reset_request(token)  # the record is written outside the call, either way
-                if outcome is not None:
-                    env.events.record(
-                        env.clock.now, "call", env.region, ctx.service, name, outcome, ctx.resource, ctx.detail, principal
-                    )
+                try:
+                    _reset_request(token)  # the record is written outside the call, either way
+                    if outcome is not None:
+                        env.events.record(
+                            env.clock.now, "call", env.region, ctx.service, name, outcome, ctx.resource, ctx.detail,
+                            principal,
+                        )
+                finally:
+                    env.release()
             return result
 
         wrapper.aws_operation = name  # type: ignore[attr-defined]
