@@ -81,3 +81,15 @@ def test_a_wrongly_typed_value_is_not_echoed_by_the_model_itself():
         assert e.value.code == "ValidationException"
         assert MARK not in str(e.value) and MARK not in repr(e.value.response)
     assert sm.list_secrets()["SecretList"] == [] and ssm.describe_parameters()["Parameters"] == []
+
+
+def test_a_lambda_environment_variable_is_not_echoed():
+    cloud = Cloud(seed=5)
+    lam = cloud.awslambda()
+    for environment in ({"Variables": {"DB_PASSWORD": [MARK]}}, {"Variables": [MARK]}, [MARK]):
+        with pytest.raises(ModelError) as e:
+            lam.create_function(FunctionName="f", Runtime="python3.12", Role="arn:aws:iam::123456789012:role/r",
+                                Handler="lambda_function.lambda_handler", Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18},
+                                Environment=environment)
+        assert e.value.code == "ValidationException"
+        assert MARK not in str(e.value)
