@@ -256,7 +256,8 @@ class Kms(Service):
             Plaintext = Plaintext.encode()
         check_length(Plaintext, "plaintext", 1, _MAX_PLAINTEXT)
         self._check_algorithm(EncryptionAlgorithm)
-        check_bool(DryRun, "dryRun")
+        if DryRun is not False:  # checked only when given: a call per request costs
+            check_bool(DryRun, "dryRun")
         key = self.ring.resolve(KeyId)
         touch_key(key)
         key.check_usable()
@@ -280,8 +281,10 @@ class Kms(Service):
     ) -> dict[str, Any]:
         check_length(CiphertextBlob, "ciphertextBlob", 1, 6144)
         self._check_algorithm(EncryptionAlgorithm)
-        check_bool(DryRun, "dryRun")
-        _check_recipient(Recipient)
+        if DryRun is not False:  # checked only when given: a call per request costs
+            check_bool(DryRun, "dryRun")
+        if Recipient is not None:
+            _check_recipient(Recipient)
         modifiers = check_list(DryRunModifiers, "dryRunModifiers") if DryRunModifiers is not None else []
         for modifier in modifiers:
             check_enum(modifier, "dryRunModifiers.member", ("IGNORE_CIPHERTEXT",))
@@ -310,7 +313,8 @@ class Kms(Service):
         DryRun: bool = False,
         Recipient: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        _check_recipient(Recipient)
+        if Recipient is not None:
+            _check_recipient(Recipient)
         if NumberOfBytes is not None and KeySpec is not None:
             raise fail("ValidationException", "Please specify either number of bytes or key spec.")
         if NumberOfBytes is None and KeySpec is None:
@@ -319,7 +323,8 @@ class Kms(Service):
             raise fail("ValidationException", "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
         size = NumberOfBytes if NumberOfBytes is not None else (32 if KeySpec == "AES_256" else 16)
         check_int(size, "numberOfBytes", 1, 1024)
-        check_bool(DryRun, "dryRun")
+        if DryRun is not False:  # checked only when given: a call per request costs
+            check_bool(DryRun, "dryRun")
         key = self.ring.resolve(KeyId)
         touch_key(key)
         key.check_usable()
