@@ -285,21 +285,26 @@ class Kms(Service):
             check_bool(DryRun, "dryRun")
         if Recipient is not None:
             _check_recipient(Recipient)
-        modifiers = check_list(DryRunModifiers, "dryRunModifiers") if DryRunModifiers is not None else []
-        for modifier in modifiers:
-            check_enum(modifier, "dryRunModifiers.member", ("IGNORE_CIPHERTEXT",))
-        if DryRun and modifiers:  # IGNORE_CIPHERTEXT: check only the key named, not the ciphertext
-            if KeyId is None:
-                raise fail("ValidationException", "KeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.")
-            key = self.ring.resolve(KeyId)
-            touch_key(key)
-            key.check_usable()
-            raise _dry_run()
+        if DryRunModifiers is not None:
+            self._dry_run_modifiers(DryRunModifiers, DryRun, KeyId)
         key, plaintext = self._open(CiphertextBlob, EncryptionContext, KeyId)
         touch_key(key)
         if DryRun:  # the ciphertext, its context and the key were all checked: it would succeed
             raise _dry_run()
         return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+
+    def _dry_run_modifiers(self, modifiers: object, dry_run: object, key_ref: str | None) -> None:
+        """Decrypt's DryRunModifiers: with IGNORE_CIPHERTEXT a dry run checks the key named, not
+        the ciphertext, and answers DryRunOperationException (raised here)."""
+        for modifier in check_list(modifiers, "dryRunModifiers"):
+            check_enum(modifier, "dryRunModifiers.member", ("IGNORE_CIPHERTEXT",))
+        if dry_run and modifiers:
+            if key_ref is None:
+                raise fail("ValidationException", "KeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.")
+            key = self.ring.resolve(key_ref)
+            touch_key(key)
+            key.check_usable()
+            raise _dry_run()
 
     @operation("GenerateDataKey")
     def generate_data_key(
