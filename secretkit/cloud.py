@@ -14,18 +14,8 @@ moves time and runs everything that falls due: purges, key deletions, rotations,
 ``cloud.save(path)`` writes the whole Cloud to a file and ``Cloud.load(path)`` brings it back,
 in another kernel or process (see :mod:`secretkit.saving`).
 
-The Cloud is the one place that knows every service. It builds each one (per region, on
-first use) and hands it what it may reach of the others: the services that encrypt get
-their region's KMS; Parameter Store gets a callable for its region's Secrets Manager;
-Secrets Manager gets one for the other regions' Secrets Managers (replication) and one for
-any region's Lambda (rotation functions); EventBridge gets the same Lambda callable (rule
-targets). Each Lambda service gets a factory for the boto3 clients its functions make (a
-genuine client of this Cloud, see :mod:`secretkit.awslambda.routing`) and the Cloud's
-``extensions`` as the network its functions reach (the simulated databases). RDS gets its
-region's Secrets Manager (for the master secrets it manages) and the database directory;
-CloudFormation reaches every service by name through :mod:`secretkit.cloudformation.wiring`.
-IAM is global: one IAM serves every region, and it and each region's STS share the Cloud's
-one directory of principals and one authorizer. Apart from KMS, no service imports another.
+The Cloud is the one place that knows every service: :mod:`secretkit.assembly` says how it
+builds each one and what it hands it of the others.
 
 Access control (:mod:`secretkit.iam`) is enforced on every call of every service: a
 client's credentials decide who calls (none: the account's root user), and
@@ -37,13 +27,13 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from .core.clock import SimClock
 from .core.events import EventLog
 from .core.ids import Ids
-from .core.service import ACCOUNT_ID, Env, Service
+from .assembly import SERVICES
+from .core.service import ACCOUNT_ID, Env
 from .eventbridge import EventBridge
 from .kms import Kms
 from .secretsmanager import SecretsManager
@@ -83,70 +73,6 @@ REGIONS = (
     "me-south-1",
 )
 
-# service name -> factory(cloud, region env) -> service object. Services register here.
-SERVICES: dict[str, Callable[["Cloud", Env], Service]] = {
-    "kms": lambda cloud, env: Kms(env),
-    "secretsmanager": lambda cloud, env: _secretsmanager(cloud, env),
-    "ssm": lambda cloud, env: ParameterStore(env, cloud.kms(env.region, env.account_id),
-                                             partial(cloud.secretsmanager, env.region, env.account_id)),
-    "lambda": lambda cloud, env: _lambda(cloud, env),
-    "events": lambda cloud, env: EventBridge(env, partial(_in_account, cloud.awslambda, env.account_id)),
-    "iam": lambda cloud, env: cloud.iam(env.account_id),
-    "sts": lambda cloud, env: _sts(cloud, env),
-    "cloudformation": lambda cloud, env: _cloudformation(cloud, env),
-    "rds": lambda cloud, env: _rds(cloud, env),
-}
-
-
-def _secretsmanager(cloud: "Cloud", env: Env) -> SecretsManager:
-    # Replication reaches the other regions, rotation the Lambda service of the function's
-    # region: both through what is passed here, in the secret's own account.
-    account = env.account_id
-    return SecretsManager(env, cloud.kms(env.region, account), partial(_in_account, cloud.secretsmanager, account),
-                          functions=partial(_in_account, cloud.awslambda, account))
-
-
-def _in_account(service: Callable[[str, str], Any], account_id: str, region: str = "us-east-1") -> Any:
-    """``service(region, account_id)``, held as a partial (not a closure) so a saved Cloud keeps it."""
-    return service(region, account_id)
-
-
-# The newer services are imported when first built, so ``import secretkit`` stays light.
-def _lambda(cloud: "Cloud", env: Env) -> Service:
-    from .awslambda.routing import factory_from
-    from .awslambda.service import Lambda
-
-    # boto3 inside a function gets a client of this Cloud (the door loads boto3 when asked);
-    # the Cloud's extensions are the network its code reaches (the simulated databases).
-    return Lambda(env, client_factory=factory_from(_door_client, cloud, cloud.service_names),
-                  request_ids=cloud.request_ids, network=cloud.extensions,
-                  assume_role=partial(cloud._assume_execution_role, env))
-
-
-def _door_client(cloud: "Cloud", service_name: str, region_name: str, credentials: Any = None) -> Any:
-    return cloud._function_client(service_name, region_name, credentials)
-
-
-def _sts(cloud: "Cloud", env: Env) -> Service:
-    from .iam import Sts
-
-    directory, authorizer = cloud.access_control()
-    return Sts(env, directory, authorizer)
-
-
-def _cloudformation(cloud: "Cloud", env: Env) -> Service:
-    from .cloudformation.wiring import build
-
-    return build(cloud, env)
-
-
-def _rds(cloud: "Cloud", env: Env) -> Service:
-    from .databases import databases
-    from .rds import Rds
-
-    return Rds(env, partial(cloud.secretsmanager, env.region, env.account_id), databases(cloud))
-
-
 class Cloud:
     """One simulated AWS account (id ``123456789012``), and any others added with
     :meth:`kit_add_account`."""
@@ -157,6 +83,9 @@ class Cloud:
         self.seed = seed
         self.account_id = ACCOUNT_ID
         self.clock = SimClock(start)
+        #: The Cloud's one lock (re-entrant; the clock's): every operation and every clock
+        #: step hold it, so threads (widgets' callbacks, the endpoint's) can share the Cloud.
+        self.lock = self.clock.lock
         self.start = self.clock.now
         self.ids = Ids(seed)
         self.request_ids = Ids(f"{seed}/requests")
@@ -180,9 +109,12 @@ class Cloud:
             if account not in self._accounts:
                 raise ValueError(f"unknown account {account!r}; this Cloud has {', '.join(self._accounts)} "
                                  "(add one with cloud.kit_add_account(...))")
-            env = Env(region, self.clock, self.ids, self.events, account)
-            env.guard = self.enforcer()
-            self._envs[(account, region)] = env
+            with self.lock:  # two threads' first use of a region make one Env
+                env = self._envs.get((account, region))
+                if env is None:
+                    env = Env(region, self.clock, self.ids, self.events, account)
+                    env.guard = self.enforcer()
+                    self._envs[(account, region)] = env
         return env
 
     @property
@@ -204,7 +136,10 @@ class Cloud:
             factory = SERVICES.get(name)
             if factory is None:
                 raise ValueError(f"unknown service {name!r}; secretkit models: {', '.join(sorted(SERVICES))}")
-            svc = env.services[name] = factory(self, env)
+            with self.lock:  # one model per region and service, whichever thread asks first
+                svc = env.services.get(name)
+                if svc is None:
+                    svc = env.services[name] = factory(self, env)
         return svc
 
     def kms(self, region: str = "us-east-1", account_id: str | None = None) -> Kms:
@@ -246,10 +181,12 @@ class Cloud:
         if self._access is None:
             from .iam import Authorizer, Directory
 
-            directory = Directory(self.clock, self.ids, self.account_id)
-            for account in self._accounts:
-                directory.account(account)
-            self._access = (directory, Authorizer(self.clock))
+            with self.lock:
+                if self._access is None:
+                    directory = Directory(self.clock, self.ids, self.account_id)
+                    for account in self._accounts:
+                        directory.account(account)
+                    self._access = (directory, Authorizer(self.clock))
         return self._access
 
     def enforcer(self) -> Enforcer:
@@ -270,8 +207,11 @@ class Cloud:
         if found is None:
             from .iam import Iam
 
-            directory, authorizer = self.access_control()
-            found = self._iams[account] = Iam(self.env("us-east-1", account), directory, authorizer)
+            with self.lock:
+                found = self._iams.get(account)
+                if found is None:
+                    directory, authorizer = self.access_control()
+                    found = self._iams[account] = Iam(self.env("us-east-1", account), directory, authorizer)
         return found
 
     def kit_add_account(self, account_id: str) -> dict[str, str]:
@@ -281,12 +221,13 @@ class Cloud:
         pass to :meth:`client` so as to act in that account (create a reader there, say)."""
         if not isinstance(account_id, str) or len(account_id) != 12 or not account_id.isdigit():
             raise ValueError(f"an account id is 12 digits, got {account_id!r}")
-        if account_id in self._accounts:
-            raise ValueError(f"account {account_id} is already in this Cloud")
-        self._accounts.append(account_id)
-        directory, _ = self.access_control()
-        root = directory.account(account_id).root
-        key = directory.new_access_key(root)
+        with self.lock:
+            if account_id in self._accounts:
+                raise ValueError(f"account {account_id} is already in this Cloud")
+            self._accounts.append(account_id)
+            directory, _ = self.access_control()
+            root = directory.account(account_id).root
+            key = directory.new_access_key(root)
         self.events.record(self.clock.now, "notice", "us-east-1", "cloud", "AccountAdded", "OK",
                            root.arn, {"account": account_id})
         return {"aws_access_key_id": key.key_id, "aws_secret_access_key": key.secret}
@@ -300,32 +241,14 @@ class Cloud:
         decision). See :meth:`secretkit.iam.enforce.Enforcer.explain`."""
         return self.enforcer().explain(which)
 
-    def _assume_execution_role(self, env: Env, role_arn: str, session_name: str) -> Any:
-        """How Lambda in ``env`` gets its functions' credentials: a session of the execution
-        role (see :meth:`secretkit.iam.enforce.Enforcer.execution_role`), so boto3 inside a
-        function acts as that role. A role that exists but does not trust Lambda fails as on
-        AWS. A role ARN naming no role in IAM is the kit's one leniency, kept so that the
-        lessons that deploy functions before IAM is taught still run: the function's clients
-        act as the account's root user (their calls are logged with the root user's ARN).
-        """
-        from .awslambda.environ import Credentials
-        from .awslambda.errors import lambda_error
-
-        try:
-            session = self.enforcer().execution_role(env, role_arn, session_name)
-        except PermissionError as exc:
-            raise lambda_error("InvalidParameterValueException", str(exc)) from None
-        if session is not None:
-            return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn, session.expires)
-        ids = env.ids
-        name = role_arn.rsplit("/", 1)[-1]
-        return Credentials("ASIA" + ids.hex(8).upper(), ids.suffix(40), ids.suffix(64),
-                           f"arn:aws:sts::{env.account_id}:assumed-role/{name}/{session_name}", role_arn)
-
     # ------------------------------------------------------------------- outages
     def outage(self, region: str) -> None:
         """Take a whole region down: every call to it fails as an unreachable endpoint."""
         env = self.env(region)
+        with self.lock:
+            self._outage(env, region)
+
+    def _outage(self, env: Env, region: str) -> None:
         if not env.down:
             env.down = True
             self.events.record(self.clock.now, "notice", region, "cloud", "RegionOutage")
@@ -333,6 +256,10 @@ class Cloud:
     def recover(self, region: str) -> None:
         """Bring a region back after :meth:`outage`."""
         env = self.env(region)
+        with self.lock:
+            self._recover(env, region)
+
+    def _recover(self, env: Env, region: str) -> None:
         if env.down:
             env.down = False
             self.events.record(self.clock.now, "notice", region, "cloud", "RegionRecovered")
@@ -379,15 +306,18 @@ class Cloud:
         key = (service_name, region_name, key_id)
         found = self._function_clients.get(key)
         if found is None:
-            if key_id is None:
-                found = self.client(service_name, region_name)
-            else:
-                found = self.client(service_name, region_name, aws_access_key_id=key_id,
-                                    aws_secret_access_key=credentials.secret_access_key,
-                                    aws_session_token=credentials.session_token)
-            if len(self._function_clients) > 256:
-                self._function_clients.clear()
-            self._function_clients[key] = found
+            with self.lock:
+                found = self._function_clients.get(key)
+                if found is None:
+                    if key_id is None:
+                        found = self.client(service_name, region_name)
+                    else:
+                        found = self.client(service_name, region_name, aws_access_key_id=key_id,
+                                            aws_secret_access_key=credentials.secret_access_key,
+                                            aws_session_token=credentials.session_token)
+                    if len(self._function_clients) > 256:
+                        self._function_clients.clear()
+                    self._function_clients[key] = found
         return found
 
     def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Serving:

@@ -1,7 +1,8 @@
 """Load: 8 concurrent clients x 1,000 mixed calls, in bounded time, nothing lost, no server error.
 
 Once against a fake backend (the door alone) and once against a real Cloud's
-``cloud.serve()`` (the door, the one lock and the model).
+``cloud.serve()`` (the door, the one lock and the model), while the notebook's thread
+drives the same Cloud directly (clock steps and Parameter Store writes).
 
 Each client keeps one HTTP/1.1 connection and mixes the three protocols: JSON 1.1 writes
 and reads of its own secrets (every acknowledged write must read back, now and at the
@@ -117,12 +118,35 @@ def test_eight_clients_a_thousand_mixed_calls_each_against_a_real_cloud() -> Non
     cloud.awslambda("eu-west-2").create_function(FunctionName="fn", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
                                                  Code={"ZipFile": zip_of(ECHO)})
     served = cloud.serve(quiet=True)
+    # Meanwhile the notebook drives the same Cloud directly: clock steps and model calls.
+    stop, notebook_writes, notebook_errors = threading.Event(), [], []
+
+    def notebook() -> None:
+        ssm = cloud.ssm("eu-west-2")
+        try:
+            while not stop.is_set():
+                cloud.clock.advance(minutes=1)
+                if len(notebook_writes) < 90:  # under Parameter Store's 100 kept versions
+                    version = ssm.put_parameter(Name="/nb", Value=f"v{len(notebook_writes)}", Type="String",
+                                                Overwrite=True)["Version"]
+                    notebook_writes.append(version)
+                time.sleep(0.005)
+        except BaseException as exc:
+            notebook_errors.append(exc)
+
+    driver = threading.Thread(target=notebook)
+    driver.start()
     started = time.perf_counter()
     with ThreadPoolExecutor(CLIENTS) as pool:
         results = list(pool.map(lambda n: _one_client(served.endpoint_url, n, served.access_key_id,
                                                       served.secret_access_key, cloud.account_id), range(CLIENTS)))
     elapsed = time.perf_counter() - started
+    stop.set()
+    driver.join(timeout=30)
     served.stop()
+    assert not driver.is_alive() and notebook_errors == []
+    assert notebook_writes == list(range(1, len(notebook_writes) + 1))  # each version once, in order
+    assert len(notebook_writes) > 0
     print(f"\nreal Cloud: {CLIENTS} x {CALLS} mixed calls in {elapsed:.2f} s ({CLIENTS * CALLS / elapsed:,.0f} calls/s)")
 
     statuses = [s for _, st, _ in results for s in st]

@@ -44,6 +44,29 @@ def test_a_loaded_cloud_is_the_saved_one_and_goes_on_alike(saved, tmp_path):
     assert loaded.clock.now == original.clock.now
 
 
+def test_a_loaded_cloud_has_one_lock_again_shared_by_every_region_and_thread(saved):
+    import threading
+
+    _, path = saved
+    loaded = secretkit.Cloud.load(path)
+    assert loaded.regions and all(loaded.env(r).lock is loaded.clock.lock for r in loaded.regions)
+    ssm = loaded.client("ssm", region_name="us-east-1")
+    ssm.put_parameter(Name="/load/counter", Value="0", Type="String")
+
+    def bump() -> None:
+        for _ in range(20):
+            ssm.put_parameter(Name="/load/counter", Value="x", Type="String", Overwrite=True)
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    versions = [p["Version"] for p in ssm.get_parameter_history(Name="/load/counter", MaxResults=50)["Parameters"]]
+    assert ssm.get_parameter(Name="/load/counter")["Parameter"]["Version"] == 81  # no write lost
+    assert len(set(versions)) == len(versions) == 50  # no version number given twice
+
+
 def test_what_was_in_flight_is_still_pending_after_loading(saved):
     original, path = saved
     loaded = secretkit.Cloud.load(path)

@@ -107,3 +107,67 @@ def test_batch_get_limit_of_20_ids(shop):
     with pytest.raises(ClientError) as e:
         shop.batch_get_secret_value(SecretIdList=["prod/db"] * 21)
     assert code(e) == "ValidationException"
+
+
+# ---- the "all" and "description" filters match by words, as AWS splits them
+@pytest.fixture
+def words(cloud):
+    client = cloud.client("secretsmanager", region_name="us-east-1")
+    for name, extra in [
+        ("OrdersWriter", {}),
+        ("OrdersReader", {"Description": "ReadOnly replica"}),
+        ("Backorders", {}),
+        ("svc-QueueKey", {"Tags": [{"Key": "owner", "Value": "checkout"}]}),
+        ("svc-Other", {"Tags": [{"Key": "checkout", "Value": "x"}]}),
+        ("team/HTTPServer/7ab9", {}),
+        ("team/HTTPserver/7ab9", {}),
+        ("app.MailRelay", {"Description": "mail and relay"}),
+        ("app_Mail", {"Description": "mail only"}),
+    ]:
+        client.create_secret(Name=name, SecretString="v", **extra)
+    return client
+
+
+def all_of(client, *values):
+    return names(client.list_secrets(Filters=[{"Key": "all", "Values": list(values)}]))
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["Orders"], ["OrdersWriter", "OrdersReader"]),  # a word's start, any case ...
+        (["orders"], ["OrdersWriter", "OrdersReader"]),
+        (["ord"], ["OrdersWriter", "OrdersReader"]),
+        (["ders"], []),  # ... never the middle of a word: Backorders is one word
+        (["OrdersReader"], ["OrdersReader"]),  # camel case is two words, both required
+        (["OrdersDeleter"], []),
+        (["read"], ["OrdersReader"]),  # in the name and the description (ReadOnly)
+        (["only"], ["OrdersReader", "app_Mail"]),
+        (["checkout"], ["svc-QueueKey", "svc-Other"]),  # a tag value, a tag key
+        (["queue"], ["svc-QueueKey"]),  # after "-"
+        (["server"], ["team/HTTPServer/7ab9"]),  # HTTPServer: HTTP + Server
+        (["http"], ["team/HTTPServer/7ab9"]),  # but HTTPserver is HTT + Pserver
+        (["pserver"], ["team/HTTPserver/7ab9"]),
+        (["7ab9"], ["team/HTTPServer/7ab9", "team/HTTPserver/7ab9"]),
+        (["mail relay"], ["app.MailRelay"]),  # several words: every one must start a word
+        (["m r"], ["app.MailRelay"]),
+        (["relay mail"], ["app.MailRelay"]),  # in any order
+        (["mail", "queue"], ["svc-QueueKey", "app.MailRelay", "app_Mail"]),  # values are ORed
+        (["/"], []),  # no word at all: nothing
+        (["!orders"], ["Backorders", "svc-QueueKey", "svc-Other", "team/HTTPServer/7ab9",
+                       "team/HTTPserver/7ab9", "app.MailRelay", "app_Mail"]),
+    ],
+)
+def test_the_all_filter_matches_word_starts(words, values, expected):
+    assert all_of(words, *values) == expected
+
+
+def test_the_description_filter_needs_every_word_of_the_value(words):
+    def described(value):
+        return names(words.list_secrets(Filters=[{"Key": "description", "Values": [value]}]))
+
+    assert described("mail relay") == ["app.MailRelay"]  # "mail and relay": both words there
+    assert described("MAIL") == ["app.MailRelay", "app_Mail"]
+    assert described("only mail") == ["app_Mail"]
+    assert described("lay") == []  # not the start of a word
+    assert described("read") == ["OrdersReader"]  # ReadOnly is two words

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .code import TASK_ROOT
-from .errors import lambda_error, validation_error
+from .base import ClientError
+from .errors import lambda_error
 
 __all__ = ["Credentials", "RESERVED", "check_variables", "lambda_variables", "trace_header"]
 
@@ -82,17 +83,23 @@ class Credentials:
     expires: datetime | None = None
 
 
+def _unechoed(field: str, constraint: str) -> ClientError:
+    """Lambda's ValidationException without the value: variables often hold secrets."""
+    return lambda_error("ValidationException", f"1 validation error detected: Value at '{field}' failed to satisfy "
+                                               f"constraint: {constraint}")
+
+
 def check_variables(environment: object) -> dict[str, str]:
     """Check an ``Environment`` argument and return its variables (Lambda's errors)."""
     if environment is None:
         return {}
     if not isinstance(environment, Mapping):
-        raise validation_error(environment, "environment", "Member must be a structure with a Variables map")
+        raise _unechoed("environment", "Member must be a structure with a Variables map")
     variables = environment.get("Variables", {})
     if variables is None:
         return {}
     if not isinstance(variables, Mapping):
-        raise validation_error(variables, "environment.variables", "Member must be a map of strings to strings")
+        raise _unechoed("environment.variables", "Member must be a map of strings to strings")
     out: dict[str, str] = {}
     for key, value in variables.items():
         if not isinstance(key, str) or not _NAME_RE.fullmatch(key):
@@ -102,7 +109,7 @@ def check_variables(environment: object) -> dict[str, str]:
                 f"Map keys must satisfy constraint: [Member must satisfy regular expression pattern: {_NAME_RE.pattern}]",
             )
         if not isinstance(value, str):
-            raise validation_error(value, f"environment.variables.{key}", "Member must be a string")
+            raise _unechoed(f"environment.variables.{key}", "Member must be a string")
         if "\x00" in value:
             raise lambda_error(
                 "InvalidParameterValueException",

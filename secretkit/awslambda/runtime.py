@@ -26,6 +26,13 @@ An invocation, as Lambda's Python runtime runs it:
 
 A kit-only :class:`~.faults.FailurePlan` may fail an invocation on purpose, before the
 handler runs or after it returned (see :mod:`~.faults`).
+
+**Threads.** A function runs in the thread that invoked it, holding the Cloud's lock
+(``cloud.lock``, taken before the runtime's own), so its boto3 calls take that re-entrant
+lock again and other threads' calls wait until the invocation ends. A thread the
+function's code starts itself is another thread: if the function waits for it while it
+calls the Cloud, that call waits for the function, and neither finishes. Calls from the
+function's own thread are the supported way.
 """
 
 from __future__ import annotations
@@ -174,7 +181,9 @@ class Runtime:
                client_context: Mapping[str, Any] | None = None, note: Mapping[str, Any] | None = None,
                faults: FailurePlan | None = None) -> InvocationResult:
         """Run one invocation of ``fv`` with ``event`` (already decoded from JSON)."""
-        with LOCK:
+        # The Cloud's lock before the runtime's, always in this order, so that an invocation
+        # begun outside any operation cannot deadlock against one begun inside an operation.
+        with self.clock.lock, LOCK:
             return self._invoke(fv, event, invoked_arn or fv.qualified_arn, client_context, note, faults)
 
     def _invoke(self, fv: FunctionVersion, event: Any, invoked_arn: str, client_context: Mapping[str, Any] | None,

@@ -56,10 +56,10 @@ def _validation(field_name: str, constraint: str) -> ClientError:
 
 
 def _type_error(field_name: str, value: object, expected: str) -> ClientError:
+    # Never the value itself: it may be a secret value, a parameter value or a plaintext.
     return fail(
         "ValidationException",
-        f"Invalid type for parameter {field_name}, value: {value!r}, type: {type(value).__name__}, "
-        f"valid types: {expected}",
+        f"Invalid type for parameter {field_name}, type: {type(value).__name__}, valid types: {expected}",
     )
 
 

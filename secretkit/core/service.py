@@ -4,7 +4,11 @@ Each service object (one per region) is built with an :class:`Env` by the Cloud.
 operations are methods named like boto3's (``get_secret_value``) taking AWS's PascalCase
 keyword arguments and returning boto3-shaped dicts. The :func:`operation` decorator runs
 every call in a request context of its own (:mod:`secretkit.core.context`), records it in
-the event log with its outcome, and refuses calls to a region that is down.
+the event log with its outcome, and refuses calls to a region that is down. It also holds the
+Cloud's one lock (:attr:`Env.lock`, the clock's re-entrant lock) for the whole call, so
+that every operation is atomic with respect to every other and to every clock step, from
+whichever thread each comes (a call made from inside another takes it again in the same
+thread, which costs nothing and cannot deadlock).
 """
 
 from __future__ import annotations
@@ -51,9 +55,28 @@ class Env:
     #: method of another account's service that holds the resource and serves the call.
     guard: Callable[[Any, str, dict[str, Any]], Any] | None = None
     root: str = field(init=False)  # the account's root user: the caller when no credentials are given
+    lock: Any = field(init=False, repr=False)  # the Cloud's one lock, the clock's (see SimClock.lock)
+    acquire: Any = field(init=False, repr=False)  # its bound methods: the decorator's hottest lines
+    release: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = root_principal(self.account_id)
+        self._bind_lock()
+
+    def _bind_lock(self) -> None:
+        self.lock = self.clock.lock
+        self.acquire, self.release = self.lock.acquire, self.lock.release
+
+    # A saved Cloud keeps the clock (whose lock is saved as a new one) but not the lock's bound
+    # methods: they are bound again, to the loaded clock's lock.
+    def __getstate__(self) -> dict[str, Any]:
+        skip = ("lock", "acquire", "release")
+        return {name: getattr(self, name) for name in self.__slots__ if name not in skip}  # type: ignore[attr-defined]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._bind_lock()
 
 
 class Service:
@@ -130,6 +153,7 @@ def operation(name: str) -> Callable[[F], F]:
             ctx.via = ctx.resource = ctx.detail = None
             token = _set_request(ctx)
             outcome = None  # stays None for a Python error (a bug, a bad argument): not an AWS call
+            env.acquire()  # the Cloud's lock, for the whole call and its record (inner calls nest)
             try:
                 guard = env.guard
                 served = guard(self, name, params) if guard is not None else None  # access control
@@ -140,11 +164,15 @@ def operation(name: str) -> Callable[[F], F]:
                 outcome = exc.code
                 raise
             finally:
-                _reset_request(token)  # the record is written outside the call, either way
-                if outcome is not None:
-                    env.events.record(
-                        env.clock.now, "call", env.region, ctx.service, name, outcome, ctx.resource, ctx.detail, principal
-                    )
+                try:
+                    _reset_request(token)  # the record is written outside the call, either way
+                    if outcome is not None:
+                        env.events.record(  # clock._now: the property's frame costs more than the lock
+                            env.clock._now, "call", env.region, ctx.service, name, outcome, ctx.resource, ctx.detail,
+                            principal,
+                        )
+                finally:
+                    env.release()
             return result
 
         wrapper.aws_operation = name  # type: ignore[attr-defined]

@@ -20,20 +20,21 @@ never disagree: there is one place where an operation name becomes a model metho
   ``cloud.outage(region)`` raises :class:`~secretkit.core.service.RegionUnavailableError`,
   which each door turns into what its clients would see of an unreachable endpoint.
 
-**One lock.** The model is not yet safe to call from several threads at once, and the
-endpoint serves each connection in a thread of its own. So every call through a door holds
-the backend's lock (re-entrant: a rotation that invokes a Lambda function whose code calls
-Secrets Manager through a client of the same Cloud takes it again in the same thread).
-Calls made directly on the model (``cloud.secretsmanager().get_secret_value(...)``) and
-``cloud.clock.advance(...)`` from the notebook do not take it: do not drive the Cloud
-from the notebook while a load test is hammering its endpoint.
+**One lock.** The endpoint serves each connection in a thread of its own. Every call
+through a door holds the Cloud's one lock (``cloud.lock``, re-entrant: a rotation that
+invokes a Lambda function whose code calls Secrets Manager through a client of the same
+Cloud takes it again in the same thread), the same lock that every operation made directly
+on the model and every ``cloud.clock.advance(...)`` holds, so the notebook can drive the
+Cloud while terminals call its endpoint. The lock is taken only once a request has been
+read and decoded: no thread holds it while it waits on a socket.
 """
 
 from __future__ import annotations
 
-import threading
+import inspect
 from typing import TYPE_CHECKING, Any
 
+from ..core.checks import fail
 from ..core.context import caller
 from ..core.service import operation
 from .protocols.errors import AwsError
@@ -41,7 +42,7 @@ from .protocols.errors import AwsError
 if TYPE_CHECKING:
     from ..cloud import Cloud
 
-__all__ = ["CloudBackend", "backend_of"]
+__all__ = ["UNMODELLED_MEMBER_ERRORS", "CloudBackend", "backend_of", "unmodelled_members"]
 
 _EXTENSION = "doors.backend"
 
@@ -53,7 +54,7 @@ class CloudBackend:
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
-        self.lock = threading.RLock()
+        self.lock = cloud.lock  # the Cloud's one lock (see the module's docstring)
         # (service, region, operation) -> the model's bound method. A region's service
         # object, once made, serves it for good, so each method is looked up once.
         self._methods: dict[tuple[str, str, str], Any] = {}
@@ -94,6 +95,10 @@ class CloudBackend:
                 if not _refused_arguments(exc):
                     raise  # a TypeError inside the model is a bug to see, not the caller's fault
                 # An argument the model does not accept (new in botocore, or not modelled).
+                refused = unmodelled_members(method, params) if service in UNMODELLED_MEMBER_ERRORS else []
+                if refused:
+                    raise fail(UNMODELLED_MEMBER_ERRORS[service], f"secretkit does not model {', '.join(refused)} in "
+                                                                  f"{operation} (yet): leave it out of the request.") from None
                 raise AwsError("ValidationException", f"secretkit could not serve this request: {exc}", 400) from None
         return result if result is not None else {}
 
@@ -114,6 +119,29 @@ def _refused_arguments(exc: TypeError) -> bool:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     return tb is not None and tb.tb_frame.f_code is _WRAPPER_CODE
+
+
+#: The AWS error each of these services answers a request member its model does not model
+#: with (Lambda's and RDS's many configuration members, IAM's and STS's newer ones). Secrets
+#: Manager, Parameter Store and KMS are not here: their models have a parameter for every
+#: member botocore knows, and model it or refuse it there.
+UNMODELLED_MEMBER_ERRORS = {
+    "lambda": "InvalidParameterValueException",
+    "rds": "InvalidParameterValue",
+    "iam": "InvalidInput",
+    "sts": "InvalidParameterValue",
+}
+
+
+def unmodelled_members(method: Any, params: dict[str, Any]) -> list[str]:
+    """The members of ``params`` that the model's ``method`` has no parameter for."""
+    try:
+        accepted = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return []
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        return []
+    return sorted(name for name in params if name not in accepted)
 
 
 def backend_of(cloud: Cloud) -> CloudBackend:

@@ -49,8 +49,9 @@ def validation(field: str, constraint: str) -> ClientError:
 
 
 def _type(name: str, value: object, expected: str) -> ClientError:
-    return aws_error("ValidationError", f"Invalid type for parameter {name}, value: {value!r}, type: "
-                     f"{type(value).__name__}, valid types: {expected}")
+    # Never the value itself (a policy, a tag, whatever it is): only its type.
+    return aws_error("ValidationError", f"Invalid type for parameter {name}, type: {type(value).__name__}, "
+                     f"valid types: {expected}")
 
 
 def _text(value: object, name: str, field: str, low: int, high: int, pattern: re.Pattern[str] | None) -> str:

@@ -3,7 +3,9 @@
 ``Encrypt`` seals up to 4,096 bytes directly; ``GenerateDataKey`` hands out a fresh data key
 together with that key sealed under the KMS key (the "envelope"). The encryption context is
 bound as associated data: decrypting with a different context fails with
-``InvalidCiphertextException``, as on AWS. Key records, their states and their material are
+``InvalidCiphertextException``, as on AWS. With ``DryRun=True`` a call makes every check it
+would make (the key, its state, the ciphertext and its context) and then answers
+``DryRunOperationException`` instead of its result. Key records, their states and their material are
 in :mod:`.keys`; the region's keys and aliases, and how a reference finds a key, in
 :mod:`.keyring`; the operations that change a key's state or rotation in :mod:`.lifecycle`,
 those on aliases in :mod:`.aliases`, and those on descriptions and tags in :mod:`.metadata`.
@@ -18,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..core import crypto
-from ..core.checks import ascii_int, check_int, check_length, check_list, check_text, fail
+from ..core.checks import ascii_int, check_bool, check_enum, check_int, check_length, check_list, check_text, fail
 from ..core.context import current as _current, on_behalf, on_behalf_principal
 from ..core.errors import ClientError
 from ..core.service import Env, Service, operation, served_by
@@ -32,6 +34,29 @@ from .metadata import KeyMetadata
 __all__ = ["Kms"]
 
 _MAX_PLAINTEXT = 4096
+_ORIGINS = ("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE")  # botocore's OriginType
+
+
+_OWNERS = ("SELF", "OTHER_ACCOUNTS_VIA_RAM")
+
+
+def _check_recipient(recipient: object) -> None:
+    """``Recipient`` (a Nitro enclave's or NitroTPM's signed attestation document): checked as
+    AWS checks its form, then refused: the kit has no attested environment to answer to."""
+    if recipient is None:
+        return
+    if not isinstance(recipient, dict):
+        raise fail("ValidationException", "Recipient must be a structure.")
+    algorithm = recipient.get("KeyEncryptionAlgorithm")
+    if algorithm is not None:
+        check_enum(algorithm, "recipient.keyEncryptionAlgorithm", ("RSAES_OAEP_SHA_256",))
+    raise fail("UnsupportedOperationException",
+               "secretkit does not model attested calls (Recipient): there is no Nitro enclave or NitroTPM here.")
+
+
+def _dry_run() -> ClientError:
+    """What a DryRun call answers once every check has passed: it would have succeeded."""
+    return fail("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
 
 
 class Kms(Service):
@@ -175,10 +200,20 @@ class Kms(Service):
         MultiRegion: bool = False,
         Origin: str = "AWS_KMS",
         BypassPolicyLockoutSafetyCheck: bool = False,
+        CustomKeyStoreId: str | None = None,
+        XksKeyId: str | None = None,
     ) -> dict[str, Any]:
         check_length(Description, "description", 0, 8192)
+        if CustomKeyStoreId is not None:  # the kit has no CreateCustomKeyStore: no store can exist
+            check_length(CustomKeyStoreId, "customKeyStoreId", 1, 64)
+            raise fail("CustomKeyStoreNotFoundException", f"Custom key store {CustomKeyStoreId} does not exist.")
+        if XksKeyId is not None:
+            check_length(XksKeyId, "xksKeyId", 1, 128)
+            if Origin != "EXTERNAL_KEY_STORE":
+                raise fail("ValidationException", "XksKeyId is valid only for a KMS key with Origin EXTERNAL_KEY_STORE.")
         if KeyUsage != "ENCRYPT_DECRYPT" or KeySpec != "SYMMETRIC_DEFAULT" or CustomerMasterKeySpec not in (None, "SYMMETRIC_DEFAULT"):
             raise fail("UnsupportedOperationException", "secretkit models symmetric ENCRYPT_DECRYPT keys only (KeySpec SYMMETRIC_DEFAULT).")
+        check_enum(Origin, "origin", _ORIGINS)  # "" too: AWS answers ValidationException
         if Origin != "AWS_KMS" or MultiRegion:
             raise fail("UnsupportedOperationException", "secretkit models single-Region keys with Origin AWS_KMS only.")
         if Policy is not None:
@@ -234,9 +269,16 @@ class Kms(Service):
         return {"KeyMetadata": key.metadata(self.env.account_id)}
 
     @operation("ListKeys")
-    def list_keys(self, *, Limit: int = 100, Marker: str | None = None) -> dict[str, Any]:
+    def list_keys(self, *, Limit: int = 100, Marker: str | None = None,
+                  ResourceOwners: list[str] | None = None) -> dict[str, Any]:
         check_int(Limit, "limit", 1, 1000)
-        ids = list(self.keys)
+        owners = ["SELF"]
+        if ResourceOwners is not None:
+            owners = check_list(ResourceOwners, "resourceOwners", 1, 2)
+            for owner in owners:
+                check_enum(owner, "resourceOwners.member", _OWNERS)
+        # The account's own keys; no other account shares keys through RAM in the kit.
+        ids = list(self.keys) if "SELF" in owners else []
         start = 0
         if Marker is not None:
             start = ascii_int(Marker)
@@ -266,9 +308,13 @@ class Kms(Service):
             Plaintext = Plaintext.encode()
         check_length(Plaintext, "plaintext", 1, _MAX_PLAINTEXT)
         self._check_algorithm(EncryptionAlgorithm)
+        if DryRun is not False:  # checked only when given: a call per request costs
+            check_bool(DryRun, "dryRun")
         key = self.ring.resolve(KeyId)
         touch_key(key)
         key.check_usable()
+        if DryRun:
+            raise _dry_run()
         blob = self._seal(key, bytes(Plaintext), EncryptionContext)
         return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
@@ -282,12 +328,35 @@ class Kms(Service):
         KeyId: str | None = None,
         EncryptionAlgorithm: str = "SYMMETRIC_DEFAULT",
         DryRun: bool = False,
+        Recipient: dict[str, Any] | None = None,
+        DryRunModifiers: list[str] | None = None,
     ) -> dict[str, Any]:
         check_length(CiphertextBlob, "ciphertextBlob", 1, 6144)
         self._check_algorithm(EncryptionAlgorithm)
+        if DryRun is not False:  # checked only when given: a call per request costs
+            check_bool(DryRun, "dryRun")
+        if Recipient is not None:
+            _check_recipient(Recipient)
+        if DryRunModifiers is not None:
+            self._dry_run_modifiers(DryRunModifiers, DryRun, KeyId)
         key, plaintext = self._open(CiphertextBlob, EncryptionContext, KeyId)
         touch_key(key)
+        if DryRun:  # the ciphertext, its context and the key were all checked: it would succeed
+            raise _dry_run()
         return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+
+    def _dry_run_modifiers(self, modifiers: object, dry_run: object, key_ref: str | None) -> None:
+        """Decrypt's DryRunModifiers: with IGNORE_CIPHERTEXT a dry run checks the key named, not
+        the ciphertext, and answers DryRunOperationException (raised here)."""
+        for modifier in check_list(modifiers, "dryRunModifiers"):
+            check_enum(modifier, "dryRunModifiers.member", ("IGNORE_CIPHERTEXT",))
+        if dry_run and modifiers:
+            if key_ref is None:
+                raise fail("ValidationException", "KeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.")
+            key = self.ring.resolve(key_ref)
+            touch_key(key)
+            key.check_usable()
+            raise _dry_run()
 
     @operation("GenerateDataKey")
     def generate_data_key(
@@ -299,7 +368,10 @@ class Kms(Service):
         KeySpec: str | None = None,
         GrantTokens: list[str] | None = None,
         DryRun: bool = False,
+        Recipient: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        if Recipient is not None:
+            _check_recipient(Recipient)
         if NumberOfBytes is not None and KeySpec is not None:
             raise fail("ValidationException", "Please specify either number of bytes or key spec.")
         if NumberOfBytes is None and KeySpec is None:
@@ -308,9 +380,13 @@ class Kms(Service):
             raise fail("ValidationException", "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
         size = NumberOfBytes if NumberOfBytes is not None else (32 if KeySpec == "AES_256" else 16)
         check_int(size, "numberOfBytes", 1, 1024)
+        if DryRun is not False:  # checked only when given: a call per request costs
+            check_bool(DryRun, "dryRun")
         key = self.ring.resolve(KeyId)
         touch_key(key)
         key.check_usable()
+        if DryRun:
+            raise _dry_run()
         data_key = crypto.new_key(size)
         return {"CiphertextBlob": self._seal(key, data_key, EncryptionContext), "Plaintext": data_key, "KeyId": key.arn}
 

@@ -157,7 +157,7 @@ def _method_of(obj: Any, name: str) -> Any:
 
 #: The parts of secretkit a saved Cloud's classes come from (the model and what runs on its
 #: clock), and no other: never the grader, the labs, the dashboards or the notebook helpers.
-_KIT_PARTS = {"cloud", "core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "iam", "cloudformation",
+_KIT_PARTS = {"cloud", "assembly", "core", "kms", "secretsmanager", "ssm", "awslambda", "eventbridge", "iam", "cloudformation",
               "rds", "databases", "rotation_functions", "apps", "doors", "saving", "pricing"}
 
 

@@ -2,10 +2,17 @@
 ListSecretVersionIds and BatchGetSecretValue.
 
 Filter rules, as AWS documents them: ``name``, ``tag-key``, ``tag-value``,
-``primary-region`` and ``owning-service`` match a case-sensitive prefix; ``description``
-matches a case-insensitive prefix of the description or of any word in it; ``all`` matches
-a case-insensitive prefix of any word of any of those fields. A value starting with ``!``
-negates. Values within one filter are ORed; filters are ANDed, even with the same key.
+``primary-region`` and ``owning-service`` match a case-sensitive prefix. ``description``
+and ``all`` match by words: the value is split into words, and every one of them must be
+the start of some word (case aside) of the description, or, for ``all``, of the name, the
+description, a tag key or value, or the primary region. Words are split at every character
+that is not a letter or digit (``/ _ + = . @ -``, spaces) and inside camel case: before
+an upper-case letter that follows a lower-case one or a digit (``myTest``: ``my``,
+``Test``) and before the last of a run of capitals when a lower-case letter follows
+(``COMPANYthings``: ``COMPAN``, ``Ythings``). So ``Beta`` finds ``prod/AppBeta``, ``ret``
+does not find ``Secret``, and a value with no letter or digit (``+``) finds nothing.
+A value starting with ``!`` negates. Values within one filter are ORed; filters are
+ANDed, even with the same key.
 """
 
 from __future__ import annotations
@@ -34,11 +41,32 @@ __all__ = ["FILTER_KEYS", "Listing"]
 
 FILTER_KEYS = ("description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all")
 _SORT_BY = ("created-date", "last-accessed-date", "last-changed-date", "name")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_RUN = re.compile(r"[^\W_]+")  # letters and digits; everything else separates words
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    """``text``'s words, lower-cased, split as ListSecrets splits them (see the module)."""
+    words: list[str] = []
+    for run in _RUN.findall(text):
+        start = 0
+        for i in range(1, len(run)):
+            here = run[i]
+            if not here.isupper():
+                continue
+            before = run[i - 1]
+            if before.islower() or before.isdigit() or (
+                before.isupper() and i + 1 < len(run) and run[i + 1].islower()
+            ):
+                words.append(run[start:i].lower())
+                start = i
+        words.append(run[start:].lower())
+    return words
+
+
+def _all_words_start(query: str, words: list[str]) -> bool:
+    """Whether every word of ``query`` starts some word of ``words``; no word: no match."""
+    wanted = _words(query)
+    return bool(wanted) and all(any(w.startswith(q) for w in words) for q in wanted)
 
 
 def _matches(secret: Secret, key: str, value: str) -> bool:
@@ -53,16 +81,12 @@ def _matches(secret: Secret, key: str, value: str) -> bool:
         return (secret.primary_region or "").startswith(value) if secret.primary_region else False
     if key == "owning-service":
         return secret.owning_service is not None and secret.owning_service.startswith(value)
-    low = value.lower()
     if key == "description":
-        desc = (secret.description or "").lower()
-        return desc.startswith(low) or any(w.startswith(low) for w in _words(desc))
-    # "all": any word of any field
+        return _all_words_start(value, _words(secret.description or ""))
+    # "all": the words of every field together
     fields = [secret.name, secret.description or "", secret.primary_region or ""]
     fields += [t["Key"] for t in tags] + [t["Value"] for t in tags]
-    query = _words(value) or [low]
-    words = [w for f in fields for w in _words(f)]
-    return all(any(w.startswith(q) for w in words) for q in query)
+    return _all_words_start(value, [w for f in fields for w in _words(f)])
 
 
 def _passes(secret: Secret, filters: list[tuple[str, list[str]]]) -> bool:

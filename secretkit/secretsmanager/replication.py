@@ -78,7 +78,7 @@ class Replication(Part):
         seen: set[str] = set()
         for row in rows:
             if not isinstance(row, dict):
-                raise fail("ValidationException", f"Invalid type for parameter AddReplicaRegions, value: {row!r}, type: {type(row).__name__}, valid types: <class 'dict'>")
+                raise fail("ValidationException", f"Invalid type for parameter AddReplicaRegions, type: {type(row).__name__}, valid types: <class 'dict'>")
             unknown = set(row) - {"Region", "KmsKeyId"}
             if unknown:
                 raise fail("ValidationException", f'Unknown parameter in AddReplicaRegions: "{min(unknown)}", must be one of: Region, KmsKeyId')

@@ -45,6 +45,7 @@ from .checks import (
     check_token,
     check_value,
 )
+from .crossaccount import refuse_cross_account_primary
 from .listing import Listing
 from .owned import OwnedSecrets
 from .passwords import Passwords
@@ -151,9 +152,13 @@ class SecretsManager(Service):
         AddReplicaRegions: list[dict[str, str]] | None = None,
         ForceOverwriteReplicaSecret: bool = False,
         Type: str | None = None,
+        CrossAccountPrimaryARN: str | None = None,
     ) -> dict[str, Any]:
         store = self.store
         name = check_name(Name)
+        if CrossAccountPrimaryARN is not None:  # a cross-account replica: refused, with AWS's errors
+            refuse_cross_account_primary(CrossAccountPrimaryARN, self.env.account_id, self.region, KmsKeyId,
+                                          SecretString, SecretBinary, Description, AddReplicaRegions, Type)
         token = check_token(ClientRequestToken) if ClientRequestToken is not None else self.env.ids.uuid()
         check_description(Description)
         check_key_id(KmsKeyId)
