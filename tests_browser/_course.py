@@ -70,6 +70,8 @@ COURSE = [
     Expect("course/04_parameter_store.ipynb", charts=0, dashboards=0),
     Expect("course/05_cost.ipynb", charts=2, dashboards=1, poke=move_cost_slider(100)),
     Expect("course/06_ecommerce_and_choosing.ipynb", charts=0, dashboards=0),
+    Expect("course/07_infrastructure_as_code.ipynb", charts=0, dashboards=0),
+    Expect("course/08_who_can_read.ipynb", charts=0, dashboards=0),
 ]
 DASHBOARDS = [e for e in COURSE if e.poke is not None]
 
