@@ -41,3 +41,14 @@ def physical_id(cfn: Any, stack: str, logical_id: str) -> str:
 def output(cfn: Any, stack: str, key: str) -> Any:
     outputs = cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
     return next(o["OutputValue"] for o in outputs if o["OutputKey"] == key)
+
+
+def outputs(cfn: Any, stack: str) -> dict[str, str]:
+    """Every output of ``stack``, by key."""
+    return {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])}
+
+
+def failures(cfn: Any, stack: str) -> list[tuple[str, str | None]]:
+    """(logical id, reason) of every event that failed, newest first."""
+    rows = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+    return [(e["LogicalResourceId"], e.get("ResourceStatusReason")) for e in rows if e["ResourceStatus"].endswith("_FAILED")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _cfn_support import failures, outputs, status as stack_status
 
 ACCOUNT = "123456789012"
 IAM = ["CAPABILITY_IAM"]  # every function here runs as a role the stack makes
@@ -64,19 +65,6 @@ def cfn(cloud):
 @pytest.fixture
 def lam(cloud):
     return cloud.client("lambda", region_name="us-east-1")
-
-
-def outputs(cfn, stack):
-    return {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])}
-
-
-def stack_status(cfn, stack):
-    return cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-
-
-def failures(cfn, stack):
-    rows = cfn.describe_stack_events(StackName=stack)["StackEvents"]
-    return [(e["LogicalResourceId"], e.get("ResourceStatusReason")) for e in rows if e["ResourceStatus"].endswith("_FAILED")]
 
 
 def invoke(lam, name, event):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _cfn_support import failures, outputs, status as stack_status
 
 ACCOUNT = "123456789012"
 
@@ -82,19 +83,6 @@ def cfn(cloud):
 @pytest.fixture
 def iam(cloud):
     return cloud.client("iam", region_name="us-east-1")
-
-
-def outputs(cfn, stack):
-    return {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])}
-
-
-def stack_status(cfn, stack):
-    return cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-
-
-def failures(cfn, stack):
-    rows = cfn.describe_stack_events(StackName=stack)["StackEvents"]
-    return [(e["LogicalResourceId"], e.get("ResourceStatusReason")) for e in rows if e["ResourceStatus"].endswith("_FAILED")]
 
 
 def test_a_role_with_inline_managed_and_separate_policies(cfn, iam):

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from secretkit.databases import databases
+from _cfn_support import failures, outputs, status as stack_status
 
 ACCOUNT = "123456789012"
 
@@ -71,19 +72,6 @@ def rds(cloud):
 @pytest.fixture
 def secrets(cloud):
     return cloud.client("secretsmanager", region_name="us-east-1")
-
-
-def outputs(cfn, stack):
-    return {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])}
-
-
-def stack_status(cfn, stack):
-    return cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-
-
-def failures(cfn, stack):
-    rows = cfn.describe_stack_events(StackName=stack)["StackEvents"]
-    return [(e["LogicalResourceId"], e.get("ResourceStatusReason")) for e in rows if e["ResourceStatus"].endswith("_FAILED")]
 
 
 def test_an_instance_gets_its_password_from_the_stacks_secret(cloud, cfn, rds, secrets):

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from secretkit.databases import databases
+from _cfn_support import failures, status as stack_status
 
 ACCOUNT = "123456789012"
 
@@ -55,15 +56,6 @@ Resources:
 @pytest.fixture
 def cfn(cloud):
     return cloud.client("cloudformation", region_name="us-east-1")
-
-
-def stack_status(cfn, stack):
-    return cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-
-
-def failures(cfn, stack):
-    rows = cfn.describe_stack_events(StackName=stack)["StackEvents"]
-    return [(e["LogicalResourceId"], e.get("ResourceStatusReason")) for e in rows if e["ResourceStatus"].endswith("_FAILED")]
 
 
 def test_hosted_rotation_deploys_the_function_and_rotates_the_database(cloud, cfn):
