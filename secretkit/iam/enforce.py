@@ -71,6 +71,8 @@ class Enforcer:
         self._policies: dict[tuple[str, str], Policy] = {}
         self._sessions: dict[tuple[str, str], Session] = {}
         self._kms_keys: dict[tuple[Any, ...], dict[str, Any]] = {}  # never changed once built
+        # question -> (decision, identity policies, session policies, event detail): see _answered
+        self._answers: dict[tuple[Any, ...], tuple[Decision, Any, Any, _Detail]] = {}
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
 
@@ -143,10 +145,67 @@ class Enforcer:
                 policy = self.key_policy(target.about[0], env.account_id, env.region)
             else:
                 policy = None
-            keys = target.keys if target.keys is not None else _condition_keys(part.service_name, target, params)
-            self.require(principal, target.action, target.resource, part.service_name, policy, keys,
-                         env.region, target.label, target.shown, env.account_id)
+            service = part.service_name
+            question = None
+            if service == "secretsmanager" and target.keys is None:
+                # The question whole, cheaply: everything the decision depends on (the secret's
+                # condition-key sources and the call's arguments stand in for the keys built from them).
+                about = target.about
+                if about is not None:
+                    tags = about.tags
+                    source: Any = (about.arn, tuple([(t["Key"], t["Value"]) for t in tags]) if tags else (),
+                                   about.rotation_lambda_arn, about.primary_region)
+                else:
+                    source = None
+                question = (principal, target.action, target.resource, target.policy, target.label, env.region,
+                            env.account_id, source, tuple(params.items()))
+                if self._answered(question, principal, service, env.region, target.shown):
+                    continue
+            if target.policy is not None:
+                policy = self.policy(target.policy, target.policy_kind)
+            elif target.policy_kind == "key" and target.about is not None:
+                policy = self.key_policy(target.about[0], env.account_id, env.region)
+            else:
+                policy = None
+            keys = target.keys if target.keys is not None else _condition_keys(service, target, params)
+            decision = self.require(principal, target.action, target.resource, service, policy, keys,
+                                    env.region, target.label, target.shown, env.account_id)
+            if question is not None:
+                self._remember(question, principal, decision)
         return None
+
+    # ------------------------------------------------------ questions answered before
+    def _answered(self, question: tuple[Any, ...], principal: Caller, service: str, region: str,
+                  shown: str | None) -> bool:
+        """Whether ``question`` was decided before for the same policies of the caller: if so,
+        the decision is recorded again (an ``access`` event, as for any decision) and, if it
+        was a denial, raised; nothing is evaluated or built anew."""
+        try:
+            hit = self._answers.get(question)
+        except TypeError:  # an argument with a list value: no remembered answer
+            return False
+        if hit is None or hit[1] is not principal.identity_policies() or hit[2] is not principal.session_policies:
+            return False
+        decision = hit[0]
+        self.authorizer.last = decision
+        self._record(decision, service, region, hit[3])
+        if not decision.allowed:
+            raise access_denied(decision, service, shown)
+        return True
+
+    def _remember(self, question: tuple[Any, ...], principal: Caller, decision: Decision) -> None:
+        if decision.volatile:
+            return  # a condition read the clock: asked again, it may be answered otherwise
+        answers = self._answers
+        if len(answers) >= 4096:
+            answers.clear()
+        try:
+            # The entry keeps the policy sources alive: while it exists, no other object can
+            # take their identity, so an ``is`` test is a test of the same policies.
+            answers[question] = (decision, principal.identity_policies(), principal.session_policies,
+                                 _Detail(decision))
+        except TypeError:
+            pass
 
     def _elsewhere(self, part: Any, operation: str, account: str, resource: str, region: str) -> Any:
         """The method of the other account's service that holds ``resource``, or an error."""
@@ -172,16 +231,18 @@ class Enforcer:
             raise access_denied(decision, service, shown)
         return decision
 
-    def _record(self, decision: Decision, service: str, region: str) -> None:
+    def _record(self, decision: Decision, service: str, region: str, detail: _Detail | None = None) -> None:
         self.last = decision
         request = decision.request
         if decision.allowed and request.principal.is_root and not decision.cross_account:
             return  # the root user's own calls are in the log as calls
         if not decision.allowed:
             self.last_denied = decision
+        # The detail holds the decision by reference and writes its summary out when read; a
+        # remembered decision's events share one (it is read-only, and the same decision).
         self.events.record(self.authorizer.clock.now, "access", region, service, request.action,
-                           "OK" if decision.allowed else decision.decision, request.resource, _Detail(decision),
-                           request.principal.arn)
+                           "OK" if decision.allowed else decision.decision, request.resource,
+                           _Detail(decision) if detail is None else detail, request.principal.arn)
 
     # ------------------------------------------------------------- policy reviews
     def is_public(self, text: str) -> bool:
@@ -229,14 +290,21 @@ class Enforcer:
         if key.policy is None and ctx.who is None and ctx.principal == env.root:
             return  # the root user, through its own account's default or AWS managed key policy
         principal = self.principal(ctx)
-        memo = (via, env.region, tuple(context.items()) if context else ())
+        asked = tuple(context.items()) if context else ()
+        question = (principal, operation, key.arn, key.policy, getattr(key, "managed_service", None), via,
+                    env.region, env.account_id, asked)
+        if self._answered(question, principal, "kms", env.region, None):
+            return
+        memo = (via, env.region, asked)
         keys = self._kms_keys.get(memo)
         if keys is None:  # the same version read again asks the same question: build its keys once
             if len(self._kms_keys) > 4096:
                 self._kms_keys.clear()
             keys = self._kms_keys[memo] = kms_keys(via=via_service(via, env.region), encryption_context=context)
-        self.require(principal, f"kms:{operation}", key.arn, "kms", self.key_policy(key, env.account_id, env.region),
-                     keys, env.region, f"key {key.key_id}", None, env.account_id)
+        decision = self.require(principal, f"kms:{operation}", key.arn, "kms",
+                                self.key_policy(key, env.account_id, env.region), keys, env.region,
+                                f"key {key.key_id}", None, env.account_id)
+        self._remember(question, principal, decision)
 
     # --------------------------------------------------------- Lambda's execution role
     def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:
