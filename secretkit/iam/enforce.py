@@ -71,10 +71,15 @@ class Enforcer:
         self._policies: dict[tuple[str, str], Policy] = {}
         self._sessions: dict[tuple[str, str], Session] = {}
         self._kms_keys: dict[tuple[Any, ...], dict[str, Any]] = {}  # never changed once built
-        # question -> (decision, identity policies, session policies, event detail): see _answered
-        self._answers: dict[tuple[Any, ...], tuple[Decision, Any, Any, _Detail]] = {}
+        # question -> (decision, identity and session policies, the access event's fields, allowed): _answered
+        self._answers: dict[tuple[Any, ...], tuple[Decision, Any, Any, tuple[Any, ...] | None, bool]] = {}
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_answers"] = {}  # remembered answers: a cache, not part of a saved Cloud
+        return state
 
     # ----------------------------------------------------------------- principals
     def principal(self, ctx: Any) -> Caller:
@@ -139,12 +144,6 @@ class Enforcer:
                 continue
             if principal is None:
                 principal = self.principal(ctx)
-            if target.policy is not None:
-                policy = self.policy(target.policy, target.policy_kind)
-            elif target.policy_kind == "key" and target.about is not None:
-                policy = self.key_policy(target.about[0], env.account_id, env.region)
-            else:
-                policy = None
             service = part.service_name
             question = None
             if service == "secretsmanager" and target.keys is None:
@@ -159,7 +158,7 @@ class Enforcer:
                     source = None
                 question = (principal, target.action, target.resource, target.policy, target.label, env.region,
                             env.account_id, source, tuple(params.items()))
-                if self._answered(question, principal, service, env.region, target.shown):
+                if self._answered(question, principal, service, target.shown):
                     continue
             if target.policy is not None:
                 policy = self.policy(target.policy, target.policy_kind)
@@ -171,12 +170,11 @@ class Enforcer:
             decision = self.require(principal, target.action, target.resource, service, policy, keys,
                                     env.region, target.label, target.shown, env.account_id)
             if question is not None:
-                self._remember(question, principal, decision)
+                self._remember(question, principal, decision, service, env.region)
         return None
 
     # ------------------------------------------------------ questions answered before
-    def _answered(self, question: tuple[Any, ...], principal: Caller, service: str, region: str,
-                  shown: str | None) -> bool:
+    def _answered(self, question: tuple[Any, ...], principal: Caller, service: str, shown: str | None) -> bool:
         """Whether ``question`` was decided before for the same policies of the caller: if so,
         the decision is recorded again (an ``access`` event, as for any decision) and, if it
         was a denial, raised; nothing is evaluated or built anew."""
@@ -186,24 +184,31 @@ class Enforcer:
             return False
         if hit is None or hit[1] is not principal.identity_policies() or hit[2] is not principal.session_policies:
             return False
-        decision = hit[0]
-        self.authorizer.last = decision
-        self._record(decision, service, region, hit[3])
-        if not decision.allowed:
-            raise access_denied(decision, service, shown)
-        return True
+        decision, row = hit[0], hit[3]
+        self.last = self.authorizer.last = decision
+        if row is not None:  # the event _record would write, but for its time
+            self.events.record_fields((self.authorizer.clock.now,) + row)
+        if hit[4]:
+            return True
+        self.last_denied = decision
+        raise access_denied(decision, service, shown)
 
-    def _remember(self, question: tuple[Any, ...], principal: Caller, decision: Decision) -> None:
+    def _remember(self, question: tuple[Any, ...], principal: Caller, decision: Decision, service: str,
+                  region: str) -> None:
         if decision.volatile:
             return  # a condition read the clock: asked again, it may be answered otherwise
         answers = self._answers
         if len(answers) >= 4096:
             answers.clear()
+        request = decision.request
+        allowed = decision.allowed
+        row = None if allowed and request.principal.is_root and not decision.cross_account else (
+            "access", region, service, request.action, "OK" if allowed else decision.decision, request.resource,
+            _Detail(decision), request.principal.arn)
         try:
             # The entry keeps the policy sources alive: while it exists, no other object can
             # take their identity, so an ``is`` test is a test of the same policies.
-            answers[question] = (decision, principal.identity_policies(), principal.session_policies,
-                                 _Detail(decision))
+            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row, allowed)
         except TypeError:
             pass
 
@@ -231,18 +236,17 @@ class Enforcer:
             raise access_denied(decision, service, shown)
         return decision
 
-    def _record(self, decision: Decision, service: str, region: str, detail: _Detail | None = None) -> None:
+    def _record(self, decision: Decision, service: str, region: str) -> None:
         self.last = decision
         request = decision.request
         if decision.allowed and request.principal.is_root and not decision.cross_account:
             return  # the root user's own calls are in the log as calls
         if not decision.allowed:
             self.last_denied = decision
-        # The detail holds the decision by reference and writes its summary out when read; a
-        # remembered decision's events share one (it is read-only, and the same decision).
+        # The detail holds the decision by reference and writes its summary out when read.
         self.events.record(self.authorizer.clock.now, "access", region, service, request.action,
-                           "OK" if decision.allowed else decision.decision, request.resource,
-                           _Detail(decision) if detail is None else detail, request.principal.arn)
+                           "OK" if decision.allowed else decision.decision, request.resource, _Detail(decision),
+                           request.principal.arn)
 
     # ------------------------------------------------------------- policy reviews
     def is_public(self, text: str) -> bool:
@@ -293,7 +297,7 @@ class Enforcer:
         asked = tuple(context.items()) if context else ()
         question = (principal, operation, key.arn, key.policy, getattr(key, "managed_service", None), via,
                     env.region, env.account_id, asked)
-        if self._answered(question, principal, "kms", env.region, None):
+        if self._answered(question, principal, "kms", None):
             return
         memo = (via, env.region, asked)
         keys = self._kms_keys.get(memo)
@@ -304,7 +308,7 @@ class Enforcer:
         decision = self.require(principal, f"kms:{operation}", key.arn, "kms",
                                 self.key_policy(key, env.account_id, env.region), keys, env.region,
                                 f"key {key.key_id}", None, env.account_id)
-        self._remember(question, principal, decision)
+        self._remember(question, principal, decision, "kms", env.region)
 
     # --------------------------------------------------------- Lambda's execution role
     def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:
