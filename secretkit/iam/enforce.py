@@ -71,8 +71,9 @@ class Enforcer:
         self._policies: dict[tuple[str, str], Policy] = {}
         self._sessions: dict[tuple[str, str], Session] = {}
         self._kms_keys: dict[tuple[Any, ...], dict[str, Any]] = {}  # never changed once built
-        # question -> (decision, identity and session policies, the access event's fields, allowed): _answered
-        self._answers: dict[tuple[Any, ...], tuple[Decision, Any, Any, tuple[Any, ...] | None, bool]] = {}
+        # question -> (decision, identity and session policies, the access event's fields, allowed,
+        # the resource's sources): see _answered
+        self._answers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
 
@@ -143,22 +144,23 @@ class Enforcer:
                 # to AWS managed keys with KMS's UnsupportedOperationException): allowed.
                 continue
             if principal is None:
-                principal = self.principal(ctx)
+                principal = ctx.who
+                if principal is None:
+                    principal = self.principal(ctx)
             service = part.service_name
-            question = None
+            question = sources = None
             if service == "secretsmanager" and target.keys is None:
-                # The question whole, cheaply: everything the decision depends on (the secret's
-                # condition-key sources and the call's arguments stand in for the keys built from them).
+                # The question whole, cheaply: who asks what of which secret, with which arguments;
+                # what else the decision depends on (the secret's policy and the sources of its
+                # condition keys) is compared with what it was when the question was first asked.
                 about = target.about
                 if about is not None:
-                    tags = about.tags
-                    source: Any = (about.arn, tuple([(t["Key"], t["Value"]) for t in tags]) if tags else (),
-                                   about.rotation_lambda_arn, about.primary_region)
+                    question = (principal, target.action, id(about), tuple(params.items()))
+                    sources = (about, target.policy, about.tags, about.rotation_lambda_arn, about.primary_region)
                 else:
-                    source = None
-                question = (principal, target.action, target.resource, target.policy, target.label, env.region,
-                            env.account_id, source, tuple(params.items()))
-                if self._answered(question, principal, service, target.shown):
+                    question = (principal, target.action, target.resource, env.region, env.account_id,
+                                tuple(params.items()))
+                if self._answered(question, sources, principal, service, target.shown):
                     continue
             if target.policy is not None:
                 policy = self.policy(target.policy, target.policy_kind)
@@ -170,19 +172,22 @@ class Enforcer:
             decision = self.require(principal, target.action, target.resource, service, policy, keys,
                                     env.region, target.label, target.shown, env.account_id)
             if question is not None:
-                self._remember(question, principal, decision, service, env.region)
+                self._remember(question, sources, principal, decision, service, env.region)
         return None
 
     # ------------------------------------------------------ questions answered before
-    def _answered(self, question: tuple[Any, ...], principal: Caller, service: str, shown: str | None) -> bool:
-        """Whether ``question`` was decided before for the same policies of the caller: if so,
-        the decision is recorded again (an ``access`` event, as for any decision) and, if it
-        was a denial, raised; nothing is evaluated or built anew."""
+    def _answered(self, question: tuple[Any, ...], sources: tuple[Any, ...] | None, principal: Caller, service: str,
+                  shown: str | None) -> bool:
+        """Whether ``question`` was decided before for the same policies of the caller and the
+        same ``sources`` (what the resource contributes): if so, the decision is recorded again
+        (an ``access`` event, as for any decision) and, if it was a denial, raised; nothing is
+        evaluated or built anew."""
         try:
             hit = self._answers.get(question)
         except TypeError:  # an argument with a list value: no remembered answer
             return False
-        if hit is None or hit[1] is not principal.identity_policies() or hit[2] is not principal.session_policies:
+        if hit is None or hit[1] is not principal.identity_policies() or hit[2] is not principal.session_policies \
+                or hit[5] != sources:
             return False
         decision, row = hit[0], hit[3]
         self.last = self.authorizer.last = decision
@@ -193,8 +198,8 @@ class Enforcer:
         self.last_denied = decision
         raise access_denied(decision, service, shown)
 
-    def _remember(self, question: tuple[Any, ...], principal: Caller, decision: Decision, service: str,
-                  region: str) -> None:
+    def _remember(self, question: tuple[Any, ...], sources: tuple[Any, ...] | None, principal: Caller,
+                  decision: Decision, service: str, region: str) -> None:
         if decision.volatile:
             return  # a condition read the clock: asked again, it may be answered otherwise
         answers = self._answers
@@ -208,7 +213,13 @@ class Enforcer:
         try:
             # The entry keeps the policy sources alive: while it exists, no other object can
             # take their identity, so an ``is`` test is a test of the same policies.
-            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row, allowed)
+            # The sources' first member (the resource's record) is kept alive likewise, so the
+            # ``id`` a question may hold of it is its own; the rest are copied (a list of tags
+            # changed in place is then a change).
+            if sources is not None:
+                sources = tuple(list(map(dict, v)) if type(v) is list else v for v in sources)
+            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row, allowed,
+                                 sources)
         except TypeError:
             pass
 
@@ -293,11 +304,13 @@ class Enforcer:
         env = kms.env
         if key.policy is None and ctx.who is None and ctx.principal == env.root:
             return  # the root user, through its own account's default or AWS managed key policy
-        principal = self.principal(ctx)
+        principal = ctx.who
+        if principal is None:
+            principal = self.principal(ctx)
         asked = tuple(context.items()) if context else ()
         question = (principal, operation, key.arn, key.policy, getattr(key, "managed_service", None), via,
                     env.region, env.account_id, asked)
-        if self._answered(question, principal, "kms", None):
+        if self._answered(question, None, principal, "kms", None):
             return
         memo = (via, env.region, asked)
         keys = self._kms_keys.get(memo)
@@ -308,7 +321,7 @@ class Enforcer:
         decision = self.require(principal, f"kms:{operation}", key.arn, "kms",
                                 self.key_policy(key, env.account_id, env.region), keys, env.region,
                                 f"key {key.key_id}", None, env.account_id)
-        self._remember(question, principal, decision, "kms", env.region)
+        self._remember(question, None, principal, decision, "kms", env.region)
 
     # --------------------------------------------------------- Lambda's execution role
     def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:
