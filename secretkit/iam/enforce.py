@@ -24,6 +24,12 @@ changes anything.
 * **On the caller's behalf.** Secrets Manager's and Parameter Store's own KMS calls are
   authorised as their caller, with ``kms:ViaService`` and ``kms:EncryptionContext:*``
   (:meth:`Enforcer.on_behalf`).
+* **Asked again.** A Secrets Manager call, or a KMS call made for the caller, that asks a
+  question decided before (the same caller with the same policies, the same action, the
+  same resource with the same policy and condition-key sources, the same arguments) is
+  answered by one look-up: nothing is evaluated or built, but the answer is recorded as an
+  ``access`` event like any other, holding the same decision. A denial is never remembered,
+  nor a decision whose conditions read the clock.
 * IAM and STS authorise inside their own operations; their declaration says so.
 * An AWS service acting on its own (RDS creating the master user secret it manages, which
   on AWS it does through its service-linked role) is not checked; a service invoking a
