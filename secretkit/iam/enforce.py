@@ -77,8 +77,8 @@ class Enforcer:
         self._policies: dict[tuple[str, str], Policy] = {}
         self._sessions: dict[tuple[str, str], Session] = {}
         self._kms_keys: dict[tuple[Any, ...], dict[str, Any]] = {}  # never changed once built
-        # question -> (decision, identity and session policies, the access event's fields, allowed,
-        # the resource's sources): see _answered
+        # question -> (decision, identity and session policies, the access event's fields, the
+        # resource's record and what it contributes): see _remember
         self._answers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
@@ -154,19 +154,26 @@ class Enforcer:
                 if principal is None:
                     principal = self.principal(ctx)
             service = part.service_name
-            question = sources = None
-            if service == "secretsmanager" and target.keys is None:
-                # The question whole, cheaply: who asks what of which secret, with which arguments;
-                # what else the decision depends on (the secret's policy and the sources of its
+            question = None
+            about = target.about
+            if about is not None and service == "secretsmanager" and target.keys is None:
+                # The question whole, cheaply: who asks what of which secret, with which arguments.
+                # What else the decision depends on (the secret's policy and the sources of its
                 # condition keys) is compared with what it was when the question was first asked.
-                about = target.about
-                if about is not None:
-                    question = (principal, target.action, id(about), tuple(params.items()))
-                    sources = (about, target.policy, about.tags, about.rotation_lambda_arn, about.primary_region)
-                else:
-                    question = (principal, target.action, target.resource, env.region, env.account_id,
-                                tuple(params.items()))
-                if self._answered(question, sources, principal, service, target.shown):
+                question = (principal, target.action, id(about), tuple(params.items()))
+                try:
+                    hit = self._answers.get(question)
+                except TypeError:  # an argument with a list value: no remembered answer
+                    question = hit = None
+                if hit is not None and hit[1] is principal.identity_policies() \
+                        and hit[2] is principal.session_policies and hit[5] == target.policy \
+                        and hit[6] == about.tags and hit[7] == about.rotation_lambda_arn \
+                        and hit[8] == about.primary_region:
+                    # Answered again, and recorded as for any decision: the access event _record
+                    # would write, but for its time (written out here and in on_behalf: hot).
+                    self.last = self.authorizer.last = hit[0]
+                    if hit[3] is not None:
+                        self.events.record_fields((self.authorizer.clock.now,) + hit[3])
                     continue
             if target.policy is not None:
                 policy = self.policy(target.policy, target.policy_kind)
@@ -178,54 +185,31 @@ class Enforcer:
             decision = self.require(principal, target.action, target.resource, service, policy, keys,
                                     env.region, target.label, target.shown, env.account_id)
             if question is not None:
-                self._remember(question, sources, principal, decision, service, env.region)
+                self._remember(question, principal, decision, service, env.region, about, target.policy,
+                               [dict(t) for t in about.tags], about.rotation_lambda_arn, about.primary_region)
         return None
 
     # ------------------------------------------------------ questions answered before
-    def _answered(self, question: tuple[Any, ...], sources: tuple[Any, ...] | None, principal: Caller, service: str,
-                  shown: str | None) -> bool:
-        """Whether ``question`` was decided before for the same policies of the caller and the
-        same ``sources`` (what the resource contributes): if so, the decision is recorded again
-        (an ``access`` event, as for any decision) and, if it was a denial, raised; nothing is
-        evaluated or built anew."""
-        try:
-            hit = self._answers.get(question)
-        except TypeError:  # an argument with a list value: no remembered answer
-            return False
-        if hit is None or hit[1] is not principal.identity_policies() or hit[2] is not principal.session_policies \
-                or hit[5] != sources:
-            return False
-        decision, row = hit[0], hit[3]
-        self.last = self.authorizer.last = decision
-        if row is not None:  # the event _record would write, but for its time
-            self.events.record_fields((self.authorizer.clock.now,) + row)
-        if hit[4]:
-            return True
-        self.last_denied = decision
-        raise access_denied(decision, service, shown)
-
-    def _remember(self, question: tuple[Any, ...], sources: tuple[Any, ...] | None, principal: Caller,
-                  decision: Decision, service: str, region: str) -> None:
-        if decision.volatile:
-            return  # a condition read the clock: asked again, it may be answered otherwise
+    def _remember(self, question: tuple[Any, ...], principal: Caller, decision: Decision, service: str,
+                  region: str, *sources: Any) -> None:
+        """Remember an allowance (a denial is decided afresh each time, as is a decision whose
+        conditions read the clock). ``sources`` are what the resource contributes to the
+        decision, compared on the next asking: its record first (kept alive by the entry, so
+        that the ``id`` the question holds of it stays its own), then its policy and the values
+        its condition keys come from (copies: a list changed in place is then a change)."""
+        if decision.volatile or not decision.allowed:
+            return
         answers = self._answers
         if len(answers) >= 4096:
             answers.clear()
         request = decision.request
-        allowed = decision.allowed
-        row = None if allowed and request.principal.is_root and not decision.cross_account else (
-            "access", region, service, request.action, "OK" if allowed else decision.decision, request.resource,
-            _Detail(decision), request.principal.arn)
+        row = None if request.principal.is_root and not decision.cross_account else (
+            "access", region, service, request.action, "OK", request.resource, _Detail(decision),
+            request.principal.arn)
         try:
             # The entry keeps the policy sources alive: while it exists, no other object can
             # take their identity, so an ``is`` test is a test of the same policies.
-            # The sources' first member (the resource's record) is kept alive likewise, so the
-            # ``id`` a question may hold of it is its own; the rest are copied (a list of tags
-            # changed in place is then a change).
-            if sources is not None:
-                sources = tuple(list(map(dict, v)) if type(v) is list else v for v in sources)
-            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row, allowed,
-                                 sources)
+            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row) + sources
         except TypeError:
             pass
 
@@ -314,9 +298,16 @@ class Enforcer:
         if principal is None:
             principal = self.principal(ctx)
         asked = tuple(context.items()) if context else ()
-        question = (principal, operation, key.arn, key.policy, getattr(key, "managed_service", None), via,
-                    env.region, env.account_id, asked)
-        if self._answered(question, None, principal, "kms", None):
+        question = (principal, operation, id(key), via, env.region, env.account_id, asked)
+        try:
+            hit = self._answers.get(question)
+        except TypeError:  # not a context of strings: no remembered answer
+            hit = None
+        if hit is not None and hit[1] is principal.identity_policies() and hit[2] is principal.session_policies \
+                and hit[5] == key.policy:
+            self.last = self.authorizer.last = hit[0]  # answered again and recorded, as in __call__
+            if hit[3] is not None:
+                self.events.record_fields((self.authorizer.clock.now,) + hit[3])
             return
         memo = (via, env.region, asked)
         keys = self._kms_keys.get(memo)
@@ -327,7 +318,7 @@ class Enforcer:
         decision = self.require(principal, f"kms:{operation}", key.arn, "kms",
                                 self.key_policy(key, env.account_id, env.region), keys, env.region,
                                 f"key {key.key_id}", None, env.account_id)
-        self._remember(question, None, principal, decision, "kms", env.region)
+        self._remember(question, principal, decision, "kms", env.region, key, key.policy)
 
     # --------------------------------------------------------- Lambda's execution role
     def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:
