@@ -215,6 +215,18 @@ def _labs(p: Phases) -> None:
             p.row(f"{source.stem}: solution cells, no kernel", lambda i: bl._run_solution(solution), 1, warm=0)
 
 
+def _access(p: Phases) -> None:
+    import bench_access as ba
+    from secretkit.core.context import caller
+
+    cloud, session = ba._world()
+    sm = cloud.secretsmanager("us-east-1")
+    p.row("direct get_secret_value, root user, no policies", lambda i: sm.get_secret_value(SecretId="open/db"), 200)
+    with caller(session):
+        p.row("direct get_secret_value, role session: identity, resource and key policy",
+              lambda i: sm.get_secret_value(SecretId="prod/db"), 200)
+
+
 #: group name -> what it runs; ``compare.py`` runs the default ones unless told otherwise.
 GROUPS: dict[str, Callable[[Phases], None]] = {
     "direct@100": lambda p: _foundation(p, 100, False),
@@ -232,6 +244,7 @@ GROUPS: dict[str, Callable[[Phases], None]] = {
     "pricing": _pricing,
     "ui": _ui,
     "labs": _labs,
+    "access": _access,
 }
 
 

@@ -24,6 +24,12 @@ changes anything.
 * **On the caller's behalf.** Secrets Manager's and Parameter Store's own KMS calls are
   authorised as their caller, with ``kms:ViaService`` and ``kms:EncryptionContext:*``
   (:meth:`Enforcer.on_behalf`).
+* **Asked again.** A Secrets Manager call, or a KMS call made for the caller, that asks a
+  question decided before (the same caller with the same policies, the same action, the
+  same resource with the same policy and condition-key sources, the same arguments) is
+  answered by one look-up: nothing is evaluated or built, but the answer is recorded as an
+  ``access`` event like any other, holding the same decision. A denial is never remembered,
+  nor a decision whose conditions read the clock.
 * IAM and STS authorise inside their own operations; their declaration says so.
 * An AWS service acting on its own (RDS creating the master user secret it manages, which
   on AWS it does through its service-linked role) is not checked; a service invoking a
@@ -71,8 +77,16 @@ class Enforcer:
         self._policies: dict[tuple[str, str], Policy] = {}
         self._sessions: dict[tuple[str, str], Session] = {}
         self._kms_keys: dict[tuple[Any, ...], dict[str, Any]] = {}  # never changed once built
+        # question -> (decision, identity and session policies, the access event's fields, the
+        # resource's record and what it contributes): see _remember
+        self._answers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_answers"] = {}  # remembered answers: a cache, not part of a saved Cloud
+        return state
 
     # ----------------------------------------------------------------- principals
     def principal(self, ctx: Any) -> Caller:
@@ -136,17 +150,68 @@ class Enforcer:
                 # to AWS managed keys with KMS's UnsupportedOperationException): allowed.
                 continue
             if principal is None:
-                principal = self.principal(ctx)
+                principal = ctx.who
+                if principal is None:
+                    principal = self.principal(ctx)
+            service = part.service_name
+            question = None
+            about = target.about
+            if about is not None and service == "secretsmanager" and target.keys is None:
+                # The question whole, cheaply: who asks what of which secret, with which arguments.
+                # What else the decision depends on (the secret's policy and the sources of its
+                # condition keys) is compared with what it was when the question was first asked.
+                question = (principal, target.action, id(about), tuple(params.items()))
+                try:
+                    hit = self._answers.get(question)
+                except TypeError:  # an argument with a list value: no remembered answer
+                    question = hit = None
+                if hit is not None and hit[1] is principal.identity_policies() \
+                        and hit[2] is principal.session_policies and hit[5] == target.policy \
+                        and hit[6] == about.tags and hit[7] == about.rotation_lambda_arn \
+                        and hit[8] == about.primary_region:
+                    # Answered again, and recorded as for any decision: the access event _record
+                    # would write, but for its time (written out here and in on_behalf: hot).
+                    self.last = self.authorizer.last = hit[0]
+                    if hit[3] is not None:
+                        self.events.record_fields((self.authorizer.clock.now,) + hit[3])
+                    continue
             if target.policy is not None:
                 policy = self.policy(target.policy, target.policy_kind)
             elif target.policy_kind == "key" and target.about is not None:
                 policy = self.key_policy(target.about[0], env.account_id, env.region)
             else:
                 policy = None
-            keys = target.keys if target.keys is not None else _condition_keys(part.service_name, target, params)
-            self.require(principal, target.action, target.resource, part.service_name, policy, keys,
-                         env.region, target.label, target.shown, env.account_id)
+            keys = target.keys if target.keys is not None else _condition_keys(service, target, params)
+            decision = self.require(principal, target.action, target.resource, service, policy, keys,
+                                    env.region, target.label, target.shown, env.account_id)
+            if question is not None:
+                self._remember(question, principal, decision, service, env.region, about, target.policy,
+                               [dict(t) for t in about.tags], about.rotation_lambda_arn, about.primary_region)
         return None
+
+    # ------------------------------------------------------ questions answered before
+    def _remember(self, question: tuple[Any, ...], principal: Caller, decision: Decision, service: str,
+                  region: str, *sources: Any) -> None:
+        """Remember an allowance (a denial is decided afresh each time, as is a decision whose
+        conditions read the clock). ``sources`` are what the resource contributes to the
+        decision, compared on the next asking: its record first (kept alive by the entry, so
+        that the ``id`` the question holds of it stays its own), then its policy and the values
+        its condition keys come from (copies: a list changed in place is then a change)."""
+        if decision.volatile or not decision.allowed:
+            return
+        answers = self._answers
+        if len(answers) >= 4096:
+            answers.clear()
+        request = decision.request
+        row = None if request.principal.is_root and not decision.cross_account else (
+            "access", region, service, request.action, "OK", request.resource, _Detail(decision),
+            request.principal.arn)
+        try:
+            # The entry keeps the policy sources alive: while it exists, no other object can
+            # take their identity, so an ``is`` test is a test of the same policies.
+            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row) + sources
+        except TypeError:
+            pass
 
     def _elsewhere(self, part: Any, operation: str, account: str, resource: str, region: str) -> Any:
         """The method of the other account's service that holds ``resource``, or an error."""
@@ -179,6 +244,7 @@ class Enforcer:
             return  # the root user's own calls are in the log as calls
         if not decision.allowed:
             self.last_denied = decision
+        # The detail holds the decision by reference and writes its summary out when read.
         self.events.record(self.authorizer.clock.now, "access", region, service, request.action,
                            "OK" if decision.allowed else decision.decision, request.resource, _Detail(decision),
                            request.principal.arn)
@@ -228,15 +294,31 @@ class Enforcer:
         env = kms.env
         if key.policy is None and ctx.who is None and ctx.principal == env.root:
             return  # the root user, through its own account's default or AWS managed key policy
-        principal = self.principal(ctx)
-        memo = (via, env.region, tuple(context.items()) if context else ())
+        principal = ctx.who
+        if principal is None:
+            principal = self.principal(ctx)
+        asked = tuple(context.items()) if context else ()
+        question = (principal, operation, id(key), via, env.region, env.account_id, asked)
+        try:
+            hit = self._answers.get(question)
+        except TypeError:  # not a context of strings: no remembered answer
+            hit = None
+        if hit is not None and hit[1] is principal.identity_policies() and hit[2] is principal.session_policies \
+                and hit[5] == key.policy:
+            self.last = self.authorizer.last = hit[0]  # answered again and recorded, as in __call__
+            if hit[3] is not None:
+                self.events.record_fields((self.authorizer.clock.now,) + hit[3])
+            return
+        memo = (via, env.region, asked)
         keys = self._kms_keys.get(memo)
         if keys is None:  # the same version read again asks the same question: build its keys once
             if len(self._kms_keys) > 4096:
                 self._kms_keys.clear()
             keys = self._kms_keys[memo] = kms_keys(via=via_service(via, env.region), encryption_context=context)
-        self.require(principal, f"kms:{operation}", key.arn, "kms", self.key_policy(key, env.account_id, env.region),
-                     keys, env.region, f"key {key.key_id}", None, env.account_id)
+        decision = self.require(principal, f"kms:{operation}", key.arn, "kms",
+                                self.key_policy(key, env.account_id, env.region), keys, env.region,
+                                f"key {key.key_id}", None, env.account_id)
+        self._remember(question, principal, decision, "kms", env.region, key, key.policy)
 
     # --------------------------------------------------------- Lambda's execution role
     def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:

@@ -171,6 +171,7 @@ def _allowed() -> dict[tuple[str, str], Any]:
     import datetime
     import functools
     import random
+    import re
     import uuid
 
     return {
@@ -189,6 +190,7 @@ def _allowed() -> dict[tuple[str, str], Any]:
         ("_thread", "allocate_lock"): threading.Lock,
         ("random", "Random"): random.Random,
         ("uuid", "UUID"): uuid.UUID,
+        ("re", "_compile"): re._compile,  # a compiled pattern (IAM's wildcard matchers in a decision)
         ("collections", "OrderedDict"): collections.OrderedDict,
         ("collections", "deque"): collections.deque,
         ("collections", "defaultdict"): collections.defaultdict,

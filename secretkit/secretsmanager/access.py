@@ -18,6 +18,8 @@ from ..core.access import Rules, Target
 
 __all__ = ["RULES"]
 
+_target = tuple.__new__
+
 
 def _lookup(facade: Any, sid: object) -> Any:
     """The secret ``sid`` names here, or ``None`` (no error, no record: only a look)."""
@@ -40,9 +42,9 @@ def _account_of(arn: str) -> str | None:
 def on_secret(facade: Any, params: Mapping[str, Any], action: str) -> Target:
     sid = params.get("SecretId")
     secret = _lookup(facade, sid)
-    if secret is not None:
-        return Target(action, secret.arn, secret.resource_policy, "secret", None, f"secret {secret.name}",
-                      sid, None, secret)
+    if secret is not None:  # every field given: built as the tuple it is, without the keyword parsing
+        return _target(Target, (action, secret.arn, secret.resource_policy, "secret", None, f"secret {secret.name}",
+                                sid, None, secret))
     shown = sid if isinstance(sid, str) else None
     if isinstance(sid, str) and sid.startswith("arn:"):
         account = _account_of(sid)
