@@ -282,3 +282,44 @@ def test_functions_calling_back_into_the_cloud_from_several_threads_do_not_deadl
     assert setup.sm.describe_secret(SecretId=setup.arn)["LastRotatedDate"] > setup.cloud.start
     assert setup.current_works()  # the rotations finished and the database took the new password
     assert len(setup.labels()) >= 2  # rotated at least once
+
+
+WAITER = """
+import _routing_race
+
+
+def lambda_handler(event, context):
+    _routing_race.running.set()
+    return {"released": _routing_race.made.wait(timeout=10)}
+"""
+
+
+def test_a_client_made_in_another_thread_while_a_function_runs_is_an_ordinary_one() -> None:
+    """Which function's clients boto3 makes is decided per thread: a notebook thread making a
+    client while a function runs in another gets an ordinary client of its own, at once,
+    neither routed into the running function nor unrouting it."""
+    import types
+
+    import boto3.session
+
+    cloud = Cloud(seed=5)
+    cloud.awslambda("us-east-1").create_function(FunctionName="waiter", Runtime="python3.12", Role=ROLE,
+                                                 Handler="lambda_function.lambda_handler",
+                                                 Code={"ZipFile": zip_of(WAITER)})
+    race = types.SimpleNamespace(running=threading.Event(), made=threading.Event())
+    sys.modules["_routing_race"] = race  # what the function's code imports, shared with this test
+    answers: list[Any] = []
+    try:
+        lam = cloud.client("lambda", region_name="us-east-1")
+        runner = threading.Thread(target=lambda: answers.append(json.loads(
+            lam.invoke(FunctionName="waiter")["Payload"].read())))
+        runner.start()
+        assert race.running.wait(timeout=10)
+        client = boto3.session.Session(region_name="us-east-1").client(
+            "sts", aws_access_key_id="a", aws_secret_access_key="b")  # while the function runs
+        race.made.set()
+        runner.join(timeout=20)
+    finally:
+        del sys.modules["_routing_race"]
+    assert answers == [{"released": True}]  # made without waiting for the function
+    assert client.meta.endpoint_url == "https://sts.us-east-1.amazonaws.com"  # botocore's own, not the Cloud's

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -73,10 +74,21 @@ class Route:
 
 
 class _State:
-    routes: list[Route] = []  # innermost running function last
+    # Per thread (a function runs in the thread that invoked it): the routes of the functions
+    # running there, innermost last, and whether that thread is inside a factory. Another
+    # thread that makes a boto3 client meanwhile (a notebook, a widget's callback) gets an
+    # ordinary one, and a factory at work in one thread does not unroute the others.
+    local = threading.local()
+    active = 0  # routes entered in all threads: Session.client stays patched while any is
     original: Callable[..., Any] | None = None
     signature: inspect.Signature | None = None
-    in_factory = 0
+
+
+def _routes() -> list[Route]:
+    routes = getattr(_State.local, "routes", None)
+    if routes is None:
+        routes = _State.local.routes = []
+    return routes
 
 
 def factory_from(make_client: Callable[..., Any], cloud: Any, served: Collection[str]) -> ClientFactory:
@@ -97,7 +109,8 @@ def _make(make_client: Callable[..., Any], cloud: Any, names: frozenset[str], se
 
 def current_route() -> Route | None:
     """The route of the innermost running function, or None outside functions."""
-    return _State.routes[-1] if _State.routes else None
+    routes = _routes()
+    return routes[-1] if routes else None
 
 
 def enter(route: Route, default_session: Any) -> tuple[bool, Any]:
@@ -114,7 +127,8 @@ def enter(route: Route, default_session: Any) -> tuple[bool, Any]:
     if _State.original is None:
         _State.original = boto3.session.Session.client
         _State.signature = inspect.signature(_State.original)
-    _State.routes.append(route)
+    _routes().append(route)
+    _State.active += 1
     boto3.session.Session.client = _routed_client  # type: ignore[method-assign]
     outer = boto3.DEFAULT_SESSION
     boto3.DEFAULT_SESSION = default_session
@@ -129,10 +143,11 @@ def leave(token: tuple[bool, Any]) -> Any:
     import boto3
     import boto3.session
 
-    _State.routes.pop()
+    _routes().pop()
+    _State.active -= 1
     own = boto3.DEFAULT_SESSION
     boto3.DEFAULT_SESSION = outer
-    if not _State.routes:
+    if not _State.active:
         boto3.session.Session.client = _State.original  # type: ignore[method-assign]
     return own
 
@@ -141,10 +156,12 @@ def _routed_client(self: Any, *args: Any, **kwargs: Any) -> Any:
     """``Session.client`` while a function runs (see the module docstring)."""
     original = _State.original
     assert original is not None and _State.signature is not None
-    if _State.in_factory or not _State.routes:
+    local = _State.local
+    routes = _routes()
+    if getattr(local, "in_factory", 0) or not routes:
         return original(self, *args, **kwargs)
     arguments = _State.signature.bind(self, *args, **kwargs).arguments
-    route = _State.routes[-1]
+    route = routes[-1]
     service = arguments["service_name"]
     endpoint = arguments.get("endpoint_url")
     region = arguments.get("region_name") or (_region_of(endpoint) if endpoint is not None else None)
@@ -161,11 +178,11 @@ def _routed_client(self: Any, *args: Any, **kwargs: Any) -> Any:
             f"function {route.function_name!r} asked for a {service!r} client, but this Lambda service was built "
             "without a client factory, so boto3 inside its functions cannot reach a Cloud"
         )
-    _State.in_factory += 1
+    local.in_factory = getattr(local, "in_factory", 0) + 1
     try:
         return route.factory(service, region, credentials)
     finally:
-        _State.in_factory -= 1
+        local.in_factory -= 1
 
 
 def _region_of(endpoint_url: object) -> str | None:
