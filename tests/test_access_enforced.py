@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from _lambda_support import lambda_role
 from botocore.exceptions import ClientError
 
 import secretkit
@@ -428,7 +429,7 @@ def test_rotate_secret_needs_invoke_permission_on_the_function_too(cloud: secret
 
 def test_a_function_of_another_account_is_invoked_when_its_policy_and_the_callers_allow(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
-    arn = cloud.awslambda().kit_deploy_callable("hello", lambda event, context: {"hi": 1})["FunctionArn"]
+    arn = cloud.awslambda().kit_deploy_callable("hello", lambda event, context: {"hi": 1}, Role=lambda_role(cloud))["FunctionArn"]
     cloud.client("lambda").add_permission(FunctionName="hello", StatementId="b", Action="lambda:InvokeFunction",
                                           Principal=B)
     caller_b = cloud.client("lambda", **user(cloud, "caller", allow("lambda:InvokeFunction"), **root_b))

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import _fake_backend as fake
 from _raw_http import sign
-from _lambda_support import HANDLER, ROLE, zip_of
+from _lambda_support import HANDLER, lambda_role, zip_of
 from secretkit import Cloud
 from secretkit.doors.http import Endpoint
 
@@ -114,7 +114,7 @@ def lambda_handler(event, context):
 def test_eight_clients_a_thousand_mixed_calls_each_against_a_real_cloud() -> None:
     before = set(threading.enumerate())
     cloud = Cloud(seed=11)
-    cloud.awslambda("eu-west-2").create_function(FunctionName="fn", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    cloud.awslambda("eu-west-2").create_function(FunctionName="fn", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                                                  Code={"ZipFile": zip_of(ECHO)})
     served = cloud.serve(quiet=True)
     started = time.perf_counter()

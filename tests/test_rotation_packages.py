@@ -9,6 +9,7 @@ import json
 import zipfile
 
 import pytest
+from _lambda_support import lambda_role
 from _rotation_support import FUNCTION, make_setup
 
 from secretkit import Cloud, rotation_functions
@@ -176,7 +177,7 @@ def lambda_handler(event, context):
 def test_the_kit_pgdb_reads_the_sql_it_knows_and_names_what_it_reads_otherwise() -> None:
     s = make_setup()
     files = {"lambda_function.py": SQL_PROBE, **bundle_files("pygresql")}
-    s.lam.create_function(FunctionName="probe", Runtime="python3.12", Role="arn:aws:iam::123456789012:role/r",
+    s.lam.create_function(FunctionName="probe", Runtime="python3.12", Role=lambda_role(s.cloud),
                           Handler="lambda_function.lambda_handler",
                           Code={"ZipFile": build_zip(files)})
     login = {"host": s.db.host, "user": "admin", "password": "master-password-0"}

@@ -239,19 +239,17 @@ class Enforcer:
                      keys, env.region, f"key {key.key_id}", None, env.account_id)
 
     # --------------------------------------------------------- Lambda's execution role
-    def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:
+    def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session:
         """The session a Lambda function runs as: of its execution role, named after the function.
 
-        The role must trust ``lambda.amazonaws.com``: if it does not (or the ARN names a user),
-        ``False``-like failure is signalled by raising :class:`PermissionError`, which the
-        Cloud turns into Lambda's ``InvalidParameterValueException``. ``None`` when the ARN
-        names no role in IAM at all (see :meth:`secretkit.cloud.Cloud._execution_role`). A
-        session is reused until five minutes before it expires.
+        The role must exist in IAM and trust ``lambda.amazonaws.com``; otherwise (a role that
+        does not exist, one whose trust policy does not let Lambda assume it, or an ARN naming a
+        user) :class:`PermissionError` is raised, which the Cloud turns into Lambda's
+        ``InvalidParameterValueException``, as on AWS. A session is reused until five minutes
+        before it expires.
         """
         found = self.directory.find(role_arn) if isinstance(role_arn, str) else None
-        if found is None:
-            return None
-        if found.__class__.__name__ != "Role":
+        if found is None or found.__class__.__name__ != "Role":
             raise PermissionError(_LAMBDA_TRUST)
         now = env.clock.now
         cached = self._sessions.get((role_arn, session_name))

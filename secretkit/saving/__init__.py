@@ -171,6 +171,7 @@ def _allowed() -> dict[tuple[str, str], Any]:
     import datetime
     import functools
     import random
+    import re
     import uuid
 
     return {
@@ -188,6 +189,7 @@ def _allowed() -> dict[tuple[str, str], Any]:
         ("threading", "RLock"): threading.RLock,
         ("_thread", "allocate_lock"): threading.Lock,
         ("random", "Random"): random.Random,
+        ("re", "_compile"): re.compile,  # a compiled pattern of a policy's ARN (pattern text and flags)
         ("uuid", "UUID"): uuid.UUID,
         ("collections", "OrderedDict"): collections.OrderedDict,
         ("collections", "deque"): collections.deque,
