@@ -396,6 +396,36 @@ def test_a_role_that_does_not_trust_lambda_cannot_be_a_functions_role(cloud: sec
         lam.get_function(FunctionName="f")  # nothing was made
 
 
+def test_a_role_that_does_not_exist_cannot_be_a_functions_role(cloud: secretkit.Cloud) -> None:
+    from secretkit.awslambda.code import build_zip
+
+    lam = cloud.client("lambda")
+    code_ = {"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})}
+    missing = "arn:aws:iam::123456789012:role/never-made"
+    with pytest.raises(ClientError) as exc:
+        lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                            Role=missing, Code=code_)
+    assert (code(exc), message(exc)) == ("InvalidParameterValueException",
+                                         "The role defined for the function cannot be assumed by Lambda.")
+    assert lam.list_functions()["Functions"] == []  # nothing was made
+    lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                        Role=lambda_role(cloud), Code=code_)
+    with pytest.raises(ClientError) as exc:
+        lam.update_function_configuration(FunctionName="f", Role=missing, MemorySize=256)
+    assert code(exc) == "InvalidParameterValueException"
+    config = lam.get_function_configuration(FunctionName="f")
+    assert (config["Role"], config["MemorySize"]) == (lambda_role(cloud), 128)  # unchanged
+    with pytest.raises(secretkit.ClientError) as kit_exc:
+        cloud.awslambda().kit_deploy_callable("g", lambda event, context: 1, Role=missing)
+    assert kit_exc.value.code == "InvalidParameterValueException"
+    # a role deleted after deployment: the next cold start cannot assume it
+    cloud.iam().delete_role_policy(RoleName="lambda-exec", PolicyName="function")
+    cloud.iam().delete_role(RoleName="lambda-exec")
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName="f")
+    assert message(exc) == "The role defined for the function cannot be assumed by Lambda."
+
+
 def test_a_key_of_another_account_is_used_by_its_arn_when_both_sides_allow(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
     kms = cloud.client("kms")
