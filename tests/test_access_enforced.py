@@ -482,3 +482,51 @@ def test_put_resource_policy_parses_the_policy_as_iam_does(cloud: secretkit.Clou
              "Condition": {"StringSpelledWrong": {"aws:PrincipalAccount": "1"}}}))
     assert code(exc) == "MalformedPolicyDocumentException"
     assert "ResourcePolicy" not in sm.get_resource_policy(SecretId="m")
+
+
+# ------------------------------------------------------------------ iam:PassRole
+def test_handing_a_function_its_role_needs_pass_role_on_that_role(cloud: secretkit.Cloud) -> None:
+    from secretkit.awslambda.code import build_zip
+
+    role = lambda_role(cloud)
+    other = lambda_role(cloud, "other-exec")
+    args = dict(Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                Code={"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})})
+    dev = cloud.client("lambda", **user(cloud, "dev", allow(["lambda:CreateFunction", "lambda:GetFunction*",
+                                                            "lambda:UpdateFunctionConfiguration"])))
+    with pytest.raises(ClientError) as exc:
+        dev.create_function(FunctionName="f", Role=role, **args)
+    assert code(exc) == "AccessDeniedException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert message(exc).startswith("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
+                                   f"iam:PassRole on resource: {role}")
+    assert cloud.client("lambda").list_functions()["Functions"] == []  # nothing was made
+    # PassRole for Lambda only, on the one role: the function is made; handing it another role is refused
+    cloud.client("iam").put_user_policy(UserName="dev", PolicyName="pass", PolicyDocument=doc(
+        allow("iam:PassRole", role, Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}})))
+    assert dev.create_function(FunctionName="f", Role=role, **args)["Role"] == role
+    dev.update_function_configuration(FunctionName="f", MemorySize=256)  # no Role given: nothing to pass
+    with pytest.raises(ClientError) as exc:
+        dev.update_function_configuration(FunctionName="f", Role=other)
+    assert f"iam:PassRole on resource: {other}" in message(exc)
+    assert dev.get_function_configuration(FunctionName="f")["Role"] == role
+    # the condition holds only for Lambda: a PassRole meant for EC2 does not let a role be passed to Lambda
+    cloud.client("iam").put_user_policy(UserName="dev", PolicyName="pass", PolicyDocument=doc(
+        allow("iam:PassRole", "*", Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})))
+    with pytest.raises(ClientError) as exc:
+        dev.create_function(FunctionName="g", Role=role, **args)
+    assert "iam:PassRole" in message(exc)
+
+
+def test_a_rule_target_with_a_role_needs_pass_role_on_it(cloud: secretkit.Cloud) -> None:
+    role = lambda_role(cloud, "events-role", policy=None)
+    ops = cloud.client("events", **user(cloud, "ops", allow(["events:PutRule", "events:PutTargets"])))
+    ops.put_rule(Name="nightly", ScheduleExpression="rate(1 day)")
+    target = {"Id": "t", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "RoleArn": role}
+    with pytest.raises(ClientError) as exc:
+        ops.put_targets(Rule="nightly", Targets=[target])
+    assert code(exc) == "AccessDeniedException" and f"iam:PassRole on resource: {role}" in message(exc)
+    assert cloud.client("events").list_targets_by_rule(Rule="nightly")["Targets"] == []
+    cloud.client("iam").put_user_policy(UserName="ops", PolicyName="pass", PolicyDocument=doc(
+        allow(["events:PutRule", "events:PutTargets"]), allow("iam:PassRole", role)))
+    assert ops.put_targets(Rule="nightly", Targets=[target])["FailedEntryCount"] == 0
