@@ -237,13 +237,13 @@ def test_a_reader_in_another_account_needs_both_sides_and_a_customer_key(cloud: 
     root_b = cloud.kit_add_account(B)
     assert cloud.accounts == ["123456789012", B]
     assert cloud.client("sts", **root_b).get_caller_identity()["Account"] == B
+    without = cloud.client("secretsmanager", **user(cloud, "reader", **root_b))  # policies name it: made first
     kms = cloud.client("kms")
     key = kms.create_key(Policy=doc(
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{B}:user/reader"}, "Action": "kms:Decrypt",
          "Resource": "*"}))["KeyMetadata"]["Arn"]
     arn = _shared_secret(cloud, key)
-    without = cloud.client("secretsmanager", **user(cloud, "reader", **root_b))
     with pytest.raises(ClientError) as exc:
         without.get_secret_value(SecretId=arn)  # the resource policy allows, the identity policy does not
     assert code(exc) == "AccessDeniedException"
@@ -258,9 +258,9 @@ def test_a_reader_in_another_account_needs_both_sides_and_a_customer_key(cloud: 
 
 def test_the_aws_managed_key_cannot_serve_another_account(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
-    arn = _shared_secret(cloud, None)
     reader = cloud.client("secretsmanager", **user(cloud, "reader", allow("secretsmanager:GetSecretValue"),
                                                   allow("kms:Decrypt"), **root_b))
+    arn = _shared_secret(cloud, None)
     with pytest.raises(ClientError) as exc:
         reader.get_secret_value(SecretId=arn)
     assert (code(exc), message(exc)) == ("AccessDeniedException", "Access to KMS is not allowed")
@@ -530,3 +530,53 @@ def test_a_rule_target_with_a_role_needs_pass_role_on_it(cloud: secretkit.Cloud)
     cloud.client("iam").put_user_policy(UserName="ops", PolicyName="pass", PolicyDocument=doc(
         allow(["events:PutRule", "events:PutTargets"]), allow("iam:PassRole", role)))
     assert ops.put_targets(Rule="nightly", Targets=[target])["FailedEntryCount"] == 0
+
+
+# ------------------------------------------------- policies name principals that exist
+def test_resource_policies_naming_a_user_or_role_that_does_not_exist_are_refused(cloud: secretkit.Cloud) -> None:
+    root_b = cloud.kit_add_account(B)
+    ghost, real = "arn:aws:iam::123456789012:role/ghost", lambda_role(cloud, "real", policy=None)
+    naming = lambda who: doc({"Effect": "Allow", "Principal": {"AWS": who},  # noqa: E731
+                              "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
+    sm = cloud.client("secretsmanager")
+    arn = sm.create_secret(Name="s", SecretString="v")["ARN"]
+    for who in (ghost, f"arn:aws:iam::{B}:user/nobody", "arn:aws:iam::999999999999:role/elsewhere"):
+        with pytest.raises(ClientError) as exc:
+            sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(who))
+        assert (code(exc), message(exc)) == ("MalformedPolicyDocumentException",
+                                             "This resource policy contains an unsupported principal.")
+    assert "ResourcePolicy" not in sm.get_resource_policy(SecretId=arn)  # nothing was written
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(real))
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(f"arn:aws:iam::{B}:root"))  # an account: fine
+    cloud.client("iam", **root_b).create_user(UserName="reader")
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(f"arn:aws:iam::{B}:user/reader"))
+
+    kms = cloud.client("kms")
+    admin = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*",
+             "Resource": "*"}
+    user_of = lambda who: {"Effect": "Allow", "Principal": {"AWS": who}, "Action": "kms:Decrypt",  # noqa: E731
+                           "Resource": "*"}
+    keys = kms.list_keys()["Keys"]  # the AWS managed aws/secretsmanager key
+    with pytest.raises(ClientError) as exc:
+        kms.create_key(Policy=doc(admin, user_of(ghost)))
+    assert (code(exc), message(exc)) == ("MalformedPolicyDocumentException",
+                                         "Policy contains a statement with one or more invalid principals.")
+    assert kms.list_keys()["Keys"] == keys  # no key was made
+    key = kms.create_key(Policy=doc(admin, user_of(real)))["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as exc:
+        kms.put_key_policy(KeyId=key, PolicyName="default", Policy=doc(admin, user_of(ghost)))
+    assert code(exc) == "MalformedPolicyDocumentException"
+    assert real in kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]  # unchanged
+
+    from secretkit.awslambda.code import build_zip
+
+    lam = cloud.client("lambda")
+    lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                        Role=real, Code={"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n"
+                                                                                     "    return 1\n"})})
+    with pytest.raises(ClientError) as exc:
+        lam.add_permission(FunctionName="f", StatementId="ghost", Action="lambda:InvokeFunction", Principal=ghost)
+    assert (code(exc), message(exc)) == ("InvalidParameterValueException",
+                                         "The provided principal was invalid. Please check the principal and try again.")
+    lam.add_permission(FunctionName="f", StatementId="real", Action="lambda:InvokeFunction", Principal=real)
+    assert [s["Sid"] for s in json.loads(lam.get_policy(FunctionName="f")["Policy"])["Statement"]] == ["real"]

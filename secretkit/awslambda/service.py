@@ -301,7 +301,7 @@ class Lambda(Service):
         action = check_str(Action, "action")
         if not (action == "*" or action == "lambda:*" or (action.startswith("lambda:") and action[7:].isalpha())):
             raise validation_error(action, "action", "Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])")
-        principal = principal_block(check_str(Principal, "principal"))
+        principal = principal_block(check_str(Principal, "principal"), self.env.guard)
         condition: dict[str, dict[str, str]] = {}
         if SourceAccount is not None:
             account = check_str(SourceAccount, "sourceAccount")

@@ -39,7 +39,7 @@ from .analysis import broad_statements, grants_broad_access
 from .authorizer import Authorizer
 from .bridge import ClientError, EventLog, Target, current
 from .directory import Directory
-from .documents import Policy, PolicyKind, load_policy
+from .documents import Policy, PolicyKind, check_principals_exist, load_policy
 from .evaluation import Decision
 from .explain import access_denied, explain
 from .keys import kms_keys, parameter_keys, secret_keys, via_service
@@ -97,6 +97,17 @@ class Enforcer:
                 self._policies.clear()
             found = self._policies[key] = load_policy(text, _KINDS[kind])
         return found
+
+    def written_policy(self, text: str, kind: str) -> Policy:
+        """A resource policy being written (PutResourcePolicy, CreateKey, PutKeyPolicy): parsed,
+        and refused with the service's error when it names a user or role that does not exist."""
+        policy = self.policy(text, kind)
+        check_principals_exist(policy, self.directory.exists)
+        return policy
+
+    def principal_exists(self, arn: str) -> bool:
+        """Whether an IAM user or role ARN names one that exists in this Cloud."""
+        return self.directory.exists(arn)
 
     def key_policy(self, key: Any, account_id: str, region: str) -> Policy:
         """The policy of a KMS key: its own, the default one, or an AWS managed key's fixed one."""
