@@ -30,7 +30,9 @@ one directory of principals and one authorizer. Apart from KMS, no service impor
 Access control (:mod:`secretkit.iam`) is enforced on every call of every service: a
 client's credentials decide who calls (none: the account's root user), and
 :meth:`Cloud.explain` says why a call was allowed or denied. A Cloud may hold more than one
-account (:meth:`Cloud.kit_add_account`), so that cross-account access can be tried.
+account (:meth:`Cloud.kit_add_account`), so that cross-account access can be tried. A Lambda
+function runs as its execution role, which must exist and trust ``lambda.amazonaws.com``
+(see :meth:`Cloud._assume_execution_role`); handing it the role needs ``iam:PassRole``.
 """
 
 from __future__ import annotations
