@@ -33,7 +33,8 @@ def _rotation_ms(server: postgres.PostgresServer, strategy: str, user: str) -> f
         master = client.create_secret(Name="master", SecretString=json.dumps(server.master_secret()))
         secret["masterarn"] = master["ARN"]
     arn = client.create_secret(Name=user, SecretString=json.dumps(secret))["ARN"]
-    function = rotation_functions.deploy(cloud, "rotate", "postgres", strategy, driver="real")
+    function = rotation_functions.deploy(cloud, "rotate", "postgres", strategy, driver="real",
+                                         master_secret_arn=secret.get("masterarn"))
     samples = []
     for _ in range(5):
         began = time.perf_counter()

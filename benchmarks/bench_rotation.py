@@ -37,6 +37,7 @@ import time
 
 import secretkit
 from secretkit.awslambda.code import build_zip
+from secretkit.rotation_functions.deployment import LAMBDA_TRUST, rotation_policy
 
 SIZES = {100: 365, 1_000: 95}  # secrets -> simulated days measured
 
@@ -80,9 +81,13 @@ PASSWORD_ONLY = textwrap.dedent('''
 
 
 def _deploy(cloud: secretkit.Cloud) -> str:
+    iam = cloud.iam()  # the execution role, with the policy rotation_functions.deploy grants
+    role = iam.create_role(RoleName="rotate-role", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="rotate-role", PolicyName="rotation", PolicyDocument=json.dumps(
+        rotation_policy("arn:aws:lambda:us-east-1:123456789012:function:rotate")))
     lam = cloud.awslambda("us-east-1")
     config = lam.create_function(
-        FunctionName="rotate", Runtime="python3.12", Role="arn:aws:iam::123456789012:role/rotate-role",
+        FunctionName="rotate", Runtime="python3.12", Role=role,
         Handler="lambda_function.lambda_handler", Timeout=30,
         Code={"ZipFile": build_zip({"lambda_function.py": PASSWORD_ONLY})},
         Environment={"Variables": {"SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.us-east-1.amazonaws.com"}})

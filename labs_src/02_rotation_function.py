@@ -226,7 +226,10 @@ check("q4", "lambda_function.py")
 #
 # Now do what you would do on AWS. Zip the file with the driver it imports (on AWS,
 # `pip install PyGreSQL -t .` puts the real one next to your file; here the kit's stand-in
-# goes in), create the function, and give Secrets Manager permission to invoke it. Then
+# goes in), make the function's execution role, create the function, and give Secrets
+# Manager permission to invoke it. The role is what your code runs as: its boto3 client
+# holds a session of the role, so the role's policy (this secret, and random passwords) is
+# all the function may do; CreateFunction refuses a role that does not exist. Then
 # `rotate_secret` stores the schedule, makes the `AWSPENDING` placeholder and invokes the
 # four steps, each a Lambda invocation that takes its simulated time. Afterwards it rotates
 # on the schedule by itself; each success or failure shows up as a notice in the Cloud's
@@ -253,10 +256,21 @@ def new_world(seed):
         archive.write("lambda_function.py")
         for path, text in bundle_files("pygresql").items():  # pg.py and pgdb.py
             archive.writestr(path, text)
+    iam = cloud.client("iam")  # the execution role: Lambda may assume it; it may rotate this secret only
+    role = iam.create_role(RoleName="shop-db-rotation-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName="shop-db-rotation-role", PolicyName="rotation", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Resource": arn, "Action": [
+                "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+                "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]},
+            {"Effect": "Allow", "Action": "secretsmanager:GetRandomPassword", "Resource": "*"}]}))
+
     lam = cloud.client("lambda", region_name="us-east-1")
     function_arn = lam.create_function(
         FunctionName="shop-db-rotation", Runtime="python3.12", Handler="lambda_function.lambda_handler",
-        Role="arn:aws:iam::123456789012:role/shop-db-rotation-role", Timeout=30,
+        Role=role["Role"]["Arn"], Timeout=30,
         Code={"ZipFile": buffer.getvalue()},
         Environment={"Variables": {"SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.us-east-1.amazonaws.com"}},
     )["FunctionArn"]

@@ -24,6 +24,7 @@
 # again before their checks.
 
 # %%
+import json
 from datetime import timedelta
 
 from secretkit import Cloud
@@ -152,8 +153,9 @@ check("q4", schedule_rotation)
 # timer: you create an EventBridge rule `rate(30 days)` whose target is a Lambda function,
 # and give EventBridge permission to invoke it. The function makes its own boto3 clients,
 # as any Lambda function does. `kit_deploy_callable` is the kit's shortcut (not AWS's) for
-# deploying a function written in the notebook; the rule, its target and the permission
-# are the real EventBridge and Lambda calls. Once exercises 1 and 3 pass, this builds the
+# deploying a function written in the notebook; its execution role (what the function's
+# code runs as: it may write this one parameter and generate passwords, nothing more), the
+# rule, its target and the permission are the real IAM, EventBridge and Lambda calls. Once exercises 1 and 3 pass, this builds the
 # hierarchy in an account of its own (so the cell gives the same output however often it
 # runs), lets the rule rotate the production password for 95 days, and lists the
 # parameter's versions.
@@ -171,7 +173,17 @@ if check("q1", create_hierarchy).passed and check("q3", rotate_password).passed:
 
     with carry_on():
         create_hierarchy(shop_ssm)
-        function_arn = shop.awslambda("us-east-1").kit_deploy_callable("rotate-shop-db-password", rotation_handler)["FunctionArn"]
+        iam = shop.client("iam")
+        role = iam.create_role(RoleName="rotate-shop-db-password-role", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        iam.put_role_policy(RoleName="rotate-shop-db-password-role", PolicyName="rotate", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "ssm:PutParameter",
+                 "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/shop/prod/db/password"},
+                {"Effect": "Allow", "Action": "secretsmanager:GetRandomPassword", "Resource": "*"}]}))
+        function_arn = shop.awslambda("us-east-1").kit_deploy_callable(
+            "rotate-shop-db-password", rotation_handler, Role=role["Role"]["Arn"])["FunctionArn"]
         events = shop.client("events", region_name="us-east-1")
         rule_arn = events.put_rule(Name="rotate-shop-db-password-every-30-days", ScheduleExpression="rate(30 days)")["RuleArn"]
         shop.client("lambda", region_name="us-east-1").add_permission(

@@ -103,15 +103,16 @@ check("q2", after_set)
 
 # %% [markdown]
 # Now watch it on the real server. The cell deploys the kit's single-user PostgreSQL
-# function with CreateFunction and the permission for Secrets Manager, as AWS's serverless
-# application does (`rotation_functions.deploy`). Its `lambda_function.py` imports PyGreSQL's
+# function with its execution role (the role its code runs as, allowed to rotate only the
+# secrets that name this function), CreateFunction and the permission for Secrets Manager,
+# as AWS's serverless application does (`rotation_functions.deploy`). Its `lambda_function.py` imports PyGreSQL's
 # `pgdb`, as AWS's template does; the package bundles a `pgdb` whose calls psycopg carries
 # out against this server.
 # (The function is written like AWS's template, not copied from it. AWS's own
 # `lambda_function.py`, downloaded, runs the same way: zip it with the same driver,
 # `build_zip({"lambda_function.py": text, **bundle_files("pygresql-real")})` from
 # `secretkit.awslambda.code` and `secretkit.rotation_functions.drivers`, create the function
-# with `create_function` and allow Secrets Manager with `add_permission`.) The cell listens to the Cloud's event log to look at the
+# with `create_function` (after making its role with `create_role`) and allow Secrets Manager with `add_permission`.) The cell listens to the Cloud's event log to look at the
 # database right after the `setSecret` invocation, and asks Secrets Manager to rotate. Each step takes the function's duration on the
 # simulated clock, so the cell advances the clock a few seconds to let all four run.
 
@@ -227,7 +228,8 @@ billing_arn = sm.create_secret(Name="lab06/billing",
                                SecretString=json.dumps(dict(billing, masterarn=master_arn)))["ARN"]
 alt_traffic = Traffic(sm, billing_arn, connector, per_step=5)
 alt_traffic.burst()
-function_arn = rotation_functions.deploy(cloud, "rotate-alternating", "postgres", "alternating-users", driver="real")
+function_arn = rotation_functions.deploy(cloud, "rotate-alternating", "postgres", "alternating-users", driver="real",
+                                         master_secret_arn=master_arn)  # its role may read the master secret too
 alt_traffic.follow(cloud.events, "rotate-alternating")
 sm.rotate_secret(SecretId=billing_arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30})
 users = []

@@ -149,17 +149,19 @@ if check("q3", guard_policy).passed:
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"}, "Action": "kms:Decrypt",
          "Resource": "*"}]}))["KeyMetadata"]["Arn"]
     shared = sm.create_secret(Name="shared-orders", SecretString="for the partner", KmsKeyId=shared_key)["ARN"]
-    sm.put_resource_policy(SecretId=shared, ResourcePolicy=json.dumps(
-        guard_policy(ACCOUNT, f"arn:aws:iam::{PARTNER}:user/reader")))
     partner_iam = cloud.client("iam", **partner)
-    for name in ("reader", "someone-else"):
+    clients = {}
+    for name in ("reader", "someone-else"):  # the users first: a policy can name only users that exist
         partner_iam.create_user(UserName=name)
         partner_iam.put_user_policy(UserName=name, PolicyName="read", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
                                                     "Action": ["secretsmanager:GetSecretValue", "kms:Decrypt"]}]}))
         creds = partner_iam.create_access_key(UserName=name)["AccessKey"]
-        client = cloud.client("secretsmanager", aws_access_key_id=creds["AccessKeyId"],
-                              aws_secret_access_key=creds["SecretAccessKey"])
+        clients[name] = cloud.client("secretsmanager", aws_access_key_id=creds["AccessKeyId"],
+                                     aws_secret_access_key=creds["SecretAccessKey"])
+    sm.put_resource_policy(SecretId=shared, ResourcePolicy=json.dumps(
+        guard_policy(ACCOUNT, f"arn:aws:iam::{PARTNER}:user/reader")))
+    for name, client in clients.items():
         try:
             print(f"{name}: reads {client.get_secret_value(SecretId=shared)['SecretString']!r}")
         except client.exceptions.ClientError as exc:

@@ -20,7 +20,10 @@ builds each one and what it hands it of the others.
 Access control (:mod:`secretkit.iam`) is enforced on every call of every service: a
 client's credentials decide who calls (none: the account's root user), and
 :meth:`Cloud.explain` says why a call was allowed or denied. A Cloud may hold more than one
-account (:meth:`Cloud.kit_add_account`), so that cross-account access can be tried.
+account (:meth:`Cloud.kit_add_account`), so that cross-account access can be tried. A Lambda
+function runs as its execution role, which must exist and trust ``lambda.amazonaws.com``
+(see :func:`secretkit.assembly.execution_role_credentials`); handing it the role needs
+``iam:PassRole``.
 """
 
 from __future__ import annotations
@@ -300,9 +303,6 @@ class Cloud:
         building a botocore client costs milliseconds.
         """
         key_id = getattr(credentials, "access_key_id", None) if credentials is not None else None
-        directory, _ = self.access_control()
-        if key_id is not None and key_id not in directory.keys:
-            key_id = None  # a function of a role not in IAM: see Enforcer.execution_role
         key = (service_name, region_name, key_id)
         found = self._function_clients.get(key)
         if found is None:

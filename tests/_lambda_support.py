@@ -1,5 +1,6 @@
-"""Shared helpers for the Lambda tests: a Cloud's Lambda service, and zips built the way a
-student builds them (``lambda_function.py`` at the root of the archive)."""
+"""Shared helpers for the Lambda tests: a Cloud's Lambda service, the execution role every
+function needs (made through IAM, as on AWS), and zips built the way a student builds them
+(``lambda_function.py`` at the root of the archive)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,31 @@ from secretkit.awslambda.service import Lambda
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-exec"
 HANDLER = "lambda_function.lambda_handler"
+LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+EVERYTHING = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def lambda_role(cloud: secretkit.Cloud, name: str = "lambda-exec", *, policy: str | None = EVERYTHING,
+                account: str | None = None) -> str:
+    """The ARN of execution role ``name``, made first (CreateRole trusting Lambda, and the
+    inline ``policy``: by default everything, so the tests of Lambda itself run their code as
+    freely as before roles were required) unless the account already has it."""
+    iam = cloud.iam(account)
+    try:
+        return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+    except secretkit.ClientError:
+        pass
+    arn = str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"])
+    if policy is not None:
+        iam.put_role_policy(RoleName=name, PolicyName="function", PolicyDocument=policy)
+    return arn
 
 
 def lambda_service(cloud: secretkit.Cloud, region: str = "us-east-1") -> Lambda:
     """The Lambda service of ``region`` as the Cloud registers it: its functions' boto3
-    clients reach ``cloud``."""
+    clients reach ``cloud``. The execution role :data:`ROLE` is made first."""
+    lambda_role(cloud)
     return cloud.awslambda(region)
 
 

@@ -59,7 +59,8 @@ def make_setup(engine: str = "postgres", strategy: str = "single-user", *, durat
     master = sm.create_secret(Name="master", SecretString=json.dumps(db.secret_dict("admin", MASTER_PW)))
     extra = {"masterarn": master["ARN"]} if strategy == "alternating-users" else {}
     arn = sm.create_secret(Name="app", SecretString=json.dumps(db.secret_dict("app", APP_PW, **extra)))["ARN"]
-    function_arn = rotation_functions.deploy(cloud, FUNCTION, engine, strategy)
+    function_arn = rotation_functions.deploy(cloud, FUNCTION, engine, strategy, secret_arn=arn,
+                                             master_secret_arn=extra.get("masterarn"))
     lam = cloud.awslambda("us-east-1")
     lam.kit_set_timing(FUNCTION, duration_ms=duration_ms)
     return Setup(cloud, sm, db, arn, function_arn, lam.kit_failures(FUNCTION), SimConnector(dbs))

@@ -4,6 +4,7 @@ Cloud answers (every describe, get and list), through genuine boto3 clients."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -137,4 +138,13 @@ def answers(cloud: Any, regions: tuple[str, ...] = ("us-east-1", REPLICA), users
 
 
 def events_of(cloud: Any) -> list[Any]:
-    return list(cloud.events)
+    """The event log, each ``access`` event's live decision object (``explained``, which
+    compares by identity) replaced by its summary: what it decided and by which statements."""
+    out = []
+    for e in cloud.events:
+        detail = e.detail
+        if isinstance(detail, Mapping) and "explained" in detail:
+            decision = detail["explained"]
+            e = e._replace(detail={**detail, "explained": (decision.decision, decision.missing, decision.denied_in)})
+        out.append(e)
+    return out

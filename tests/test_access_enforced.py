@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from _lambda_support import lambda_role
 from botocore.exceptions import ClientError
 
 import secretkit
@@ -236,13 +237,13 @@ def test_a_reader_in_another_account_needs_both_sides_and_a_customer_key(cloud: 
     root_b = cloud.kit_add_account(B)
     assert cloud.accounts == ["123456789012", B]
     assert cloud.client("sts", **root_b).get_caller_identity()["Account"] == B
+    without = cloud.client("secretsmanager", **user(cloud, "reader", **root_b))  # policies name it: made first
     kms = cloud.client("kms")
     key = kms.create_key(Policy=doc(
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{B}:user/reader"}, "Action": "kms:Decrypt",
          "Resource": "*"}))["KeyMetadata"]["Arn"]
     arn = _shared_secret(cloud, key)
-    without = cloud.client("secretsmanager", **user(cloud, "reader", **root_b))
     with pytest.raises(ClientError) as exc:
         without.get_secret_value(SecretId=arn)  # the resource policy allows, the identity policy does not
     assert code(exc) == "AccessDeniedException"
@@ -257,9 +258,9 @@ def test_a_reader_in_another_account_needs_both_sides_and_a_customer_key(cloud: 
 
 def test_the_aws_managed_key_cannot_serve_another_account(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
-    arn = _shared_secret(cloud, None)
     reader = cloud.client("secretsmanager", **user(cloud, "reader", allow("secretsmanager:GetSecretValue"),
                                                   allow("kms:Decrypt"), **root_b))
+    arn = _shared_secret(cloud, None)
     with pytest.raises(ClientError) as exc:
         reader.get_secret_value(SecretId=arn)
     assert (code(exc), message(exc)) == ("AccessDeniedException", "Access to KMS is not allowed")
@@ -395,6 +396,36 @@ def test_a_role_that_does_not_trust_lambda_cannot_be_a_functions_role(cloud: sec
         lam.get_function(FunctionName="f")  # nothing was made
 
 
+def test_a_role_that_does_not_exist_cannot_be_a_functions_role(cloud: secretkit.Cloud) -> None:
+    from secretkit.awslambda.code import build_zip
+
+    lam = cloud.client("lambda")
+    code_ = {"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})}
+    missing = "arn:aws:iam::123456789012:role/never-made"
+    with pytest.raises(ClientError) as exc:
+        lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                            Role=missing, Code=code_)
+    assert (code(exc), message(exc)) == ("InvalidParameterValueException",
+                                         "The role defined for the function cannot be assumed by Lambda.")
+    assert lam.list_functions()["Functions"] == []  # nothing was made
+    lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                        Role=lambda_role(cloud), Code=code_)
+    with pytest.raises(ClientError) as exc:
+        lam.update_function_configuration(FunctionName="f", Role=missing, MemorySize=256)
+    assert code(exc) == "InvalidParameterValueException"
+    config = lam.get_function_configuration(FunctionName="f")
+    assert (config["Role"], config["MemorySize"]) == (lambda_role(cloud), 128)  # unchanged
+    with pytest.raises(secretkit.ClientError) as kit_exc:
+        cloud.awslambda().kit_deploy_callable("g", lambda event, context: 1, Role=missing)
+    assert kit_exc.value.code == "InvalidParameterValueException"
+    # a role deleted after deployment: the next cold start cannot assume it
+    cloud.iam().delete_role_policy(RoleName="lambda-exec", PolicyName="function")
+    cloud.iam().delete_role(RoleName="lambda-exec")
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName="f")
+    assert message(exc) == "The role defined for the function cannot be assumed by Lambda."
+
+
 def test_a_key_of_another_account_is_used_by_its_arn_when_both_sides_allow(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
     kms = cloud.client("kms")
@@ -428,7 +459,7 @@ def test_rotate_secret_needs_invoke_permission_on_the_function_too(cloud: secret
 
 def test_a_function_of_another_account_is_invoked_when_its_policy_and_the_callers_allow(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
-    arn = cloud.awslambda().kit_deploy_callable("hello", lambda event, context: {"hi": 1})["FunctionArn"]
+    arn = cloud.awslambda().kit_deploy_callable("hello", lambda event, context: {"hi": 1}, Role=lambda_role(cloud))["FunctionArn"]
     cloud.client("lambda").add_permission(FunctionName="hello", StatementId="b", Action="lambda:InvokeFunction",
                                           Principal=B)
     caller_b = cloud.client("lambda", **user(cloud, "caller", allow("lambda:InvokeFunction"), **root_b))
@@ -451,3 +482,101 @@ def test_put_resource_policy_parses_the_policy_as_iam_does(cloud: secretkit.Clou
              "Condition": {"StringSpelledWrong": {"aws:PrincipalAccount": "1"}}}))
     assert code(exc) == "MalformedPolicyDocumentException"
     assert "ResourcePolicy" not in sm.get_resource_policy(SecretId="m")
+
+
+# ------------------------------------------------------------------ iam:PassRole
+def test_handing_a_function_its_role_needs_pass_role_on_that_role(cloud: secretkit.Cloud) -> None:
+    from secretkit.awslambda.code import build_zip
+
+    role = lambda_role(cloud)
+    other = lambda_role(cloud, "other-exec")
+    args = dict(Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                Code={"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})})
+    dev = cloud.client("lambda", **user(cloud, "dev", allow(["lambda:CreateFunction", "lambda:GetFunction*",
+                                                            "lambda:UpdateFunctionConfiguration"])))
+    with pytest.raises(ClientError) as exc:
+        dev.create_function(FunctionName="f", Role=role, **args)
+    assert code(exc) == "AccessDeniedException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert message(exc).startswith("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
+                                   f"iam:PassRole on resource: {role}")
+    assert cloud.client("lambda").list_functions()["Functions"] == []  # nothing was made
+    # PassRole for Lambda only, on the one role: the function is made; handing it another role is refused
+    cloud.client("iam").put_user_policy(UserName="dev", PolicyName="pass", PolicyDocument=doc(
+        allow("iam:PassRole", role, Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}})))
+    assert dev.create_function(FunctionName="f", Role=role, **args)["Role"] == role
+    dev.update_function_configuration(FunctionName="f", MemorySize=256)  # no Role given: nothing to pass
+    with pytest.raises(ClientError) as exc:
+        dev.update_function_configuration(FunctionName="f", Role=other)
+    assert f"iam:PassRole on resource: {other}" in message(exc)
+    assert dev.get_function_configuration(FunctionName="f")["Role"] == role
+    # the condition holds only for Lambda: a PassRole meant for EC2 does not let a role be passed to Lambda
+    cloud.client("iam").put_user_policy(UserName="dev", PolicyName="pass", PolicyDocument=doc(
+        allow("iam:PassRole", "*", Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})))
+    with pytest.raises(ClientError) as exc:
+        dev.create_function(FunctionName="g", Role=role, **args)
+    assert "iam:PassRole" in message(exc)
+
+
+def test_a_rule_target_with_a_role_needs_pass_role_on_it(cloud: secretkit.Cloud) -> None:
+    role = lambda_role(cloud, "events-role", policy=None)
+    ops = cloud.client("events", **user(cloud, "ops", allow(["events:PutRule", "events:PutTargets"])))
+    ops.put_rule(Name="nightly", ScheduleExpression="rate(1 day)")
+    target = {"Id": "t", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "RoleArn": role}
+    with pytest.raises(ClientError) as exc:
+        ops.put_targets(Rule="nightly", Targets=[target])
+    assert code(exc) == "AccessDeniedException" and f"iam:PassRole on resource: {role}" in message(exc)
+    assert cloud.client("events").list_targets_by_rule(Rule="nightly")["Targets"] == []
+    cloud.client("iam").put_user_policy(UserName="ops", PolicyName="pass", PolicyDocument=doc(
+        allow(["events:PutRule", "events:PutTargets"]), allow("iam:PassRole", role)))
+    assert ops.put_targets(Rule="nightly", Targets=[target])["FailedEntryCount"] == 0
+
+
+# ------------------------------------------------- policies name principals that exist
+def test_resource_policies_naming_a_user_or_role_that_does_not_exist_are_refused(cloud: secretkit.Cloud) -> None:
+    root_b = cloud.kit_add_account(B)
+    ghost, real = "arn:aws:iam::123456789012:role/ghost", lambda_role(cloud, "real", policy=None)
+    naming = lambda who: doc({"Effect": "Allow", "Principal": {"AWS": who},  # noqa: E731
+                              "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
+    sm = cloud.client("secretsmanager")
+    arn = sm.create_secret(Name="s", SecretString="v")["ARN"]
+    for who in (ghost, f"arn:aws:iam::{B}:user/nobody", "arn:aws:iam::999999999999:role/elsewhere"):
+        with pytest.raises(ClientError) as exc:
+            sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(who))
+        assert (code(exc), message(exc)) == ("MalformedPolicyDocumentException",
+                                             "This resource policy contains an unsupported principal.")
+    assert "ResourcePolicy" not in sm.get_resource_policy(SecretId=arn)  # nothing was written
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(real))
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(f"arn:aws:iam::{B}:root"))  # an account: fine
+    cloud.client("iam", **root_b).create_user(UserName="reader")
+    sm.put_resource_policy(SecretId=arn, ResourcePolicy=naming(f"arn:aws:iam::{B}:user/reader"))
+
+    kms = cloud.client("kms")
+    admin = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*",
+             "Resource": "*"}
+    user_of = lambda who: {"Effect": "Allow", "Principal": {"AWS": who}, "Action": "kms:Decrypt",  # noqa: E731
+                           "Resource": "*"}
+    keys = kms.list_keys()["Keys"]  # the AWS managed aws/secretsmanager key
+    with pytest.raises(ClientError) as exc:
+        kms.create_key(Policy=doc(admin, user_of(ghost)))
+    assert (code(exc), message(exc)) == ("MalformedPolicyDocumentException",
+                                         "Policy contains a statement with one or more invalid principals.")
+    assert kms.list_keys()["Keys"] == keys  # no key was made
+    key = kms.create_key(Policy=doc(admin, user_of(real)))["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as exc:
+        kms.put_key_policy(KeyId=key, PolicyName="default", Policy=doc(admin, user_of(ghost)))
+    assert code(exc) == "MalformedPolicyDocumentException"
+    assert real in kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]  # unchanged
+
+    from secretkit.awslambda.code import build_zip
+
+    lam = cloud.client("lambda")
+    lam.create_function(FunctionName="f", Runtime="python3.12", Handler="lambda_function.lambda_handler",
+                        Role=real, Code={"ZipFile": build_zip({"lambda_function.py": "def lambda_handler(e, c):\n"
+                                                                                     "    return 1\n"})})
+    with pytest.raises(ClientError) as exc:
+        lam.add_permission(FunctionName="f", StatementId="ghost", Action="lambda:InvokeFunction", Principal=ghost)
+    assert (code(exc), message(exc)) == ("InvalidParameterValueException",
+                                         "The provided principal was invalid. Please check the principal and try again.")
+    lam.add_permission(FunctionName="f", StatementId="real", Action="lambda:InvokeFunction", Principal=real)
+    assert [s["Sid"] for s in json.loads(lam.get_policy(FunctionName="f")["Policy"])["Statement"]] == ["real"]

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from _cfn_support import error_of, events, make_cfn, output, physical_id, status
+from _lambda_support import lambda_role
 from secretkit import rotation_functions
 from secretkit.databases import databases
 
@@ -131,7 +132,7 @@ Resources:
     assert sm.get_secret_value(SecretId="upd", VersionStage="AWSPREVIOUS")["SecretString"] == "first"
 
 
-def test_resource_policy_blocks_public_policies_by_default(cfn, sm):
+def test_resource_policy_blocks_public_policies_by_default(cfn, sm, cloud):
     body = """
 Parameters:
   Principal:
@@ -157,7 +158,7 @@ Outputs:
   PolicyRef:
     Value: !Ref Policy
 """
-    role = "arn:aws:iam::123456789012:role/reader"
+    role = lambda_role(cloud, "reader", policy=None)  # a policy can name only a role that exists
     cfn.create_stack(StackName="p", TemplateBody=body, Parameters=[{"ParameterKey": "Principal", "ParameterValue": role}])
     assert status(cfn, "p") == "CREATE_COMPLETE"
     assert output(cfn, "p", "PolicyRef") == physical_id(cfn, "p", "S")

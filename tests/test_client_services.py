@@ -13,7 +13,7 @@ import botocore.exceptions
 import pytest
 
 import secretkit
-from _lambda_support import HANDLER, ROLE, zip_of
+from _lambda_support import HANDLER, lambda_role, zip_of
 from _shapes import check_shape, code_of, message_of
 from secretkit.core.context import caller
 
@@ -54,7 +54,7 @@ def lambda_handler(event, context):
 
 def test_lambda_through_boto3_statuses_payload_and_shapes(cloud):
     lam = cloud.client("lambda", region_name="us-east-1")
-    created = lam.create_function(FunctionName="greeter", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    created = lam.create_function(FunctionName="greeter", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                                   Code={"ZipFile": zip_of(GREETER)})
     assert _status(created) == 201 and created["State"] == "Pending"
     lam.get_waiter("function_active_v2").wait(FunctionName="greeter", WaiterConfig={"Delay": 0, "MaxAttempts": 1})
@@ -91,10 +91,10 @@ def test_lambda_through_boto3_statuses_payload_and_shapes(cloud):
 
 def test_lambda_errors_carry_lambdas_statuses(cloud):
     lam = cloud.client("lambda", region_name="us-east-1")
-    lam.create_function(FunctionName="once", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    lam.create_function(FunctionName="once", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                         Code={"ZipFile": zip_of(GREETER)})
     with pytest.raises(lam.exceptions.ResourceConflictException) as conflict:
-        lam.create_function(FunctionName="once", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+        lam.create_function(FunctionName="once", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                             Code={"ZipFile": zip_of(GREETER)})
     assert _status(conflict.value) == 409
     with pytest.raises(lam.exceptions.PreconditionFailedException) as stale:
@@ -106,7 +106,7 @@ def test_lambda_errors_carry_lambdas_statuses(cloud):
 def test_a_function_error_is_a_200_with_function_error(cloud):
     lam = cloud.client("lambda", region_name="us-east-1")
     source = "def lambda_handler(event, context):\n    raise ValueError('no such order')\n"
-    lam.create_function(FunctionName="fails", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    lam.create_function(FunctionName="fails", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                         Code={"ZipFile": zip_of(source)})
     out = lam.invoke(FunctionName="fails", Payload=b"{}")
     assert out["StatusCode"] == 200 and out["FunctionError"] == "Unhandled"
@@ -120,7 +120,7 @@ def test_boto3_inside_a_deployed_function_reaches_the_same_cloud(cloud):
     source = ("import boto3\n"
               "def lambda_handler(event, context):\n"
               "    return boto3.client('secretsmanager').get_secret_value(SecretId='app/key')['SecretString']\n")
-    lam.create_function(FunctionName="reader", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    lam.create_function(FunctionName="reader", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                         Code={"ZipFile": zip_of(source)})
     assert json.loads(lam.invoke(FunctionName="reader")["Payload"].read()) == "k-1"
 
@@ -282,7 +282,7 @@ def test_iam_goes_down_with_us_east_1_where_its_control_plane_is(cloud):
 
 def test_streamed_payload_reads_like_a_stream(cloud):
     lam = cloud.client("lambda", region_name="us-east-1")
-    lam.create_function(FunctionName="big", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    lam.create_function(FunctionName="big", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                         Code={"ZipFile": zip_of("def lambda_handler(e, c):\n    return 'x' * 5000\n")})
     body = lam.invoke(FunctionName="big")["Payload"]
     first = body.read(10)
@@ -296,7 +296,7 @@ def test_seeded_clouds_give_the_new_services_the_same_ids():
         user = iam.create_user(UserName="u")["User"]
         key = iam.create_access_key(UserName="u")["AccessKey"]
         lam = cloud.client("lambda")
-        made = lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+        made = lam.create_function(FunctionName="f", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                                    Code={"ZipFile": zip_of(GREETER)})
         return user["UserId"], key["AccessKeyId"], key["SecretAccessKey"], made["RevisionId"]
 

@@ -8,6 +8,7 @@ import json
 import threading
 
 import pytest
+from _lambda_support import lambda_role
 from _rotation_support import make_setup
 
 from secretkit import Cloud
@@ -215,7 +216,9 @@ def test_rotate_secret_keeps_its_own_record_while_the_function_calls_back_inside
     assert dict(rotate.detail) == {"RotateImmediately": True}
     inside = [e.operation for e in s.cloud.events.calls("secretsmanager")]
     assert inside.index("PutSecretValue") < inside.index("RotateSecret")
-    assert {e.principal for e in s.cloud.events.calls("secretsmanager")} == {ROOT}
+    # RotateSecret was the root user's call; the function's were its execution role's session
+    assert {e.principal for e in s.cloud.events.calls("secretsmanager")} == {
+        ROOT, "arn:aws:sts::123456789012:assumed-role/rotate-app-role/rotate-app"}
 
 
 def test_a_lambda_function_calls_as_itself_not_nested_in_its_invoker():
@@ -230,7 +233,7 @@ def test_a_lambda_function_calls_as_itself_not_nested_in_its_invoker():
         parents.append(inner.seen[0].parent)
 
     lam = cloud.awslambda("us-east-1")
-    lam.kit_deploy_callable("probe", handler)
+    lam.kit_deploy_callable("probe", handler, Role=lambda_role(cloud))
     outer = Probe(cloud.env("us-east-1"))
 
     class Invoker(Probe):

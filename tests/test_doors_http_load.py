@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import _fake_backend as fake
 from _raw_http import sign
-from _lambda_support import HANDLER, ROLE, zip_of
+from _lambda_support import HANDLER, lambda_role, zip_of
 from secretkit import Cloud
 from secretkit.doors.http import Endpoint
 
@@ -115,7 +115,7 @@ def lambda_handler(event, context):
 def test_eight_clients_a_thousand_mixed_calls_each_against_a_real_cloud() -> None:
     before = set(threading.enumerate())
     cloud = Cloud(seed=11)
-    cloud.awslambda("eu-west-2").create_function(FunctionName="fn", Runtime="python3.12", Role=ROLE, Handler=HANDLER,
+    cloud.awslambda("eu-west-2").create_function(FunctionName="fn", Runtime="python3.12", Role=lambda_role(cloud), Handler=HANDLER,
                                                  Code={"ZipFile": zip_of(ECHO)})
     served = cloud.serve(quiet=True)
     # Meanwhile the notebook drives the same Cloud directly: clock steps and model calls.

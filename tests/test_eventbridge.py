@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import botocore.exceptions
 import pytest
+from _lambda_support import lambda_role
 
 from secretkit import Cloud
 from secretkit.core.errors import ClientError
@@ -68,7 +69,7 @@ def events(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 
 def _target(cloud: Cloud, name: str, handler, *, permit: bool = True, source_arn: str | None = None) -> str:  # type: ignore[no-untyped-def]
     lam = cloud.awslambda("us-east-1")
-    lam.kit_deploy_callable(name, handler, Role=ROLE)
+    lam.kit_deploy_callable(name, handler, Role=lambda_role(cloud, ROLE.rsplit("/", 1)[-1]))
     if permit:
         extra = {"SourceArn": source_arn} if source_arn else {}
         lam.add_permission(FunctionName=name, StatementId="events", Action="lambda:InvokeFunction",

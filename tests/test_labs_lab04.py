@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from _lambda_support import lambda_role
 
 from secretkit import Cloud
 from secretkit.labs import lab04
@@ -210,7 +211,7 @@ def test_a_schedule_made_of_a_rule_and_a_function_passes_too():
                 print("rotation failed:", error)
 
         lam = cloud.awslambda("us-east-1")
-        arn = lam.kit_deploy_callable("rotate", handler)["FunctionArn"]
+        arn = lam.kit_deploy_callable("rotate", handler, Role=lambda_role(cloud))["FunctionArn"]
         events = cloud.eventbridge("us-east-1")
         rule = events.put_rule(Name="rotate-every", ScheduleExpression=f"rate({every_days} days)")["RuleArn"]
         lam.add_permission(FunctionName="rotate", StatementId="events", Action="lambda:InvokeFunction",

@@ -106,7 +106,7 @@ def lam(cloud: secretkit.Cloud) -> Lambda:
 
 def test_a_template_shaped_rotation_function_rotates_a_secret_through_the_runtime(cloud: secretkit.Cloud) -> None:
     sm = cloud.secretsmanager("us-east-1")
-    lam = cloud.awslambda("us-east-1")
+    lam = lambda_service(cloud)
     secret = sm.create_secret(Name="app/db", SecretString=json.dumps({"username": "app", "password": "old"}))["ARN"]
     lam.create_function(FunctionName="rotate-app-db", Runtime="python3.12", Role=ROLE, Timeout=30,
                         Handler="lambda_function.lambda_handler", Code={"ZipFile": zip_of(ROTATION_FUNCTION)},
@@ -267,7 +267,7 @@ def test_a_function_invoking_another_gets_its_own_world_and_back(lam: Lambda) ->
         inner = json.loads(lam.invoke(FunctionName="inner")["Payload"])
         return [before, inner, os.environ["AWS_LAMBDA_FUNCTION_NAME"]]
 
-    lam.kit_deploy_callable("outer", outer)
+    lam.kit_deploy_callable("outer", outer, Role=ROLE)
     assert call(lam, "outer")[1] == ["outer", "inner", "outer"]
 
 

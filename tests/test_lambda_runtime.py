@@ -397,7 +397,7 @@ def test_a_callable_runs_through_the_same_runtime(lam: Lambda) -> None:
         print("from a callable", os.environ["GREETING"])
         return {"name": context.function_name, "memory": context.memory_limit_in_mb, "event": event}
 
-    config = lam.kit_deploy_callable("first-lesson", handler, Environment={"Variables": {"GREETING": "hi"}})
+    config = lam.kit_deploy_callable("first-lesson", handler, Role=ROLE, Environment={"Variables": {"GREETING": "hi"}})
     assert config["Handler"].endswith("handler") and config["Runtime"] == "python3.12"
     _, body = call(lam, "first-lesson", {"x": 1})
     assert body == {"name": "first-lesson", "memory": "128", "event": {"x": 1}}
@@ -437,7 +437,7 @@ def test_a_function_invoking_itself_runs_in_a_second_environment(lam: Lambda) ->
         print("back at", event["depth"])
         return event["depth"]
 
-    lam.kit_deploy_callable("recursive", recursive)
+    lam.kit_deploy_callable("recursive", recursive, Role=ROLE)
     assert call(lam, "recursive", {"depth": 0})[1] == 0
     outermost = lam.kit_logs("recursive")[-1]
     assert "depth 0\nback at 0\n" in outermost  # the inner invocations wrote to their own logs
@@ -498,7 +498,7 @@ def test_another_threads_sleep_while_a_function_runs_is_real_and_not_the_functio
         done.wait(5)
         return context.get_remaining_time_in_millis()
 
-    lam.kit_deploy_callable("waits", handler, Timeout=3)
+    lam.kit_deploy_callable("waits", handler, Role=ROLE, Timeout=3)
     out = lam.invoke(FunctionName="waits")
     assert "FunctionError" not in out and slept and slept[0] >= 0.04  # it really slept
     (invoke,) = lam.env.events.select(kind="invoke")

@@ -41,7 +41,8 @@ def test_prebuilt_rotation_against_an_rds_endpoint(cloud, rds, engine, strategy)
     extra = {"masterarn": master["ARN"]} if strategy == "alternating-users" else {}
     arn = sm.create_secret(Name="shop/app", SecretString=json.dumps({**base, "username": "app", "password": APP_PW,
                                                                      **extra}))["ARN"]
-    function_arn = rotation_functions.deploy(cloud, "rotate-shop-app", engine, strategy)
+    function_arn = rotation_functions.deploy(cloud, "rotate-shop-app", engine, strategy,
+                                             master_secret_arn=extra.get("masterarn"))
     sm.rotate_secret(SecretId=arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 7})
     cloud.clock.advance(days=30)
     rotations = [e for e in cloud.events if e.operation == "RotationSucceeded" and e.resource == arn]

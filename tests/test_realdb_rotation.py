@@ -49,10 +49,11 @@ def _store(client, server, secret: dict, strategy: str) -> str:
     return client.create_secret(Name=f"db-{secret['username']}", SecretString=json.dumps(secret))["ARN"]
 
 
-def _rotation(cloud, strategy: str, traffic: Traffic | None = None) -> str:
-    """Deploy the pre-built function for the real server; ``traffic`` bursts after each step."""
+def _rotation(cloud, strategy: str, traffic: Traffic | None = None, master: str | None = None) -> str:
+    """Deploy the pre-built function for the real server (its role may read ``master``, the
+    master secret of alternating users); ``traffic`` bursts after each step."""
     name = f"rotate-{strategy}"
-    function_arn = rotation_functions.deploy(cloud, name, "postgres", strategy, driver="real")
+    function_arn = rotation_functions.deploy(cloud, name, "postgres", strategy, driver="real", master_secret_arn=master)
     if traffic is not None:
         traffic.follow(cloud.events, name)
     return function_arn
@@ -124,7 +125,8 @@ def test_alternating_users_keep_one_working_login_at_all_times(server, world):
     cloud, client, secret = world
     arn = _store(client, server, secret, "alternating-users")
     traffic = Traffic(client, arn, PsycopgConnector(), per_step=3)
-    function_arn = _rotation(cloud, "alternating-users", traffic)
+    master = json.loads(client.get_secret_value(SecretId=arn)["SecretString"])["masterarn"]
+    function_arn = _rotation(cloud, "alternating-users", traffic, master)
     _rotate(cloud, client, SecretId=arn, RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 7})
     users = [_value(client, arn)["username"]]
     for _ in range(2):  # two more rotations on the schedule: app -> app_clone -> app -> app_clone
@@ -188,7 +190,8 @@ def test_same_functions_behave_the_same_on_the_simulated_engine_and_the_real_ser
         arn = client.create_secret(Name="twin", SecretString=json.dumps(secret))["ARN"]
         traffic = Traffic(client, arn, connector, per_step=2)
         function_arn = rotation_functions.deploy(cloud, "rotate-twin", "postgres", strategy,
-                                                 driver="real" if real else "simulated")
+                                                 driver="real" if real else "simulated",
+                                                 master_secret_arn=secret.get("masterarn"))
         traffic.follow(cloud.events, "rotate-twin")
         users = []
         for _ in range(2):

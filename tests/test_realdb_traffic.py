@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _lambda_support import lambda_role
 
 import secretkit
 from secretkit.databases.traffic import Traffic
@@ -62,7 +63,7 @@ def test_follow_bursts_after_each_step_the_function_runs_even_a_failed_one(world
         if event["Step"] == "testSecret":
             raise ValueError("boom")
 
-    lam.kit_deploy_callable("steps", handler)
+    lam.kit_deploy_callable("steps", handler, Role=lambda_role(cloud))
     lam.add_permission(FunctionName="steps", StatementId="sm", Action="lambda:InvokeFunction",
                        Principal="secretsmanager.amazonaws.com")
     traffic = Traffic(client, "db", db, per_step=2)
@@ -72,7 +73,7 @@ def test_follow_bursts_after_each_step_the_function_runs_even_a_failed_one(world
                                        note={"step": step})
     assert result.error is not None and result.error["errorType"] == "ValueError"
     lam.invoke(FunctionName="steps", Payload=b'{"Step": "setSecret"}')  # not a rotation step: no burst
-    lam.kit_deploy_callable("other", handler)
+    lam.kit_deploy_callable("other", handler, Role=lambda_role(cloud))
     lam.add_permission(FunctionName="other", StatementId="sm", Action="lambda:InvokeFunction",
                        Principal="secretsmanager.amazonaws.com")
     lam.invoke_as_service("other", {"Step": "setSecret"}, principal="secretsmanager.amazonaws.com",

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from _lambda_support import lambda_role
 
 from secretkit import Cloud
 from secretkit.awslambda.code import build_zip
 
-ROLE = "arn:aws:iam::123456789012:role/rotate-role"
 ENDPOINT = {"Variables": {"SECRETS_MANAGER_ENDPOINT": "https://secretsmanager.us-east-1.amazonaws.com"}}
 
 BROKEN = {
@@ -31,7 +31,7 @@ BROKEN = {
 
 def _deploy(cloud: Cloud, handler: str, code: str, timeout: int = 30) -> str:
     lam = cloud.awslambda("us-east-1")
-    config = lam.create_function(FunctionName="broken", Runtime="python3.12", Role=ROLE, Handler=handler,
+    config = lam.create_function(FunctionName="broken", Runtime="python3.12", Role=lambda_role(cloud, "rotate-role"), Handler=handler,
                                  Timeout=timeout, Code={"ZipFile": build_zip({"lambda_function.py": code})},
                                  Environment=ENDPOINT)
     lam.add_permission(FunctionName="broken", StatementId="sm", Action="lambda:InvokeFunction",

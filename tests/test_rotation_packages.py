@@ -9,6 +9,7 @@ import json
 import zipfile
 
 import pytest
+from _lambda_support import lambda_role
 from _rotation_support import FUNCTION, make_setup
 
 from secretkit import Cloud, rotation_functions
@@ -85,6 +86,30 @@ def test_deploy_makes_what_the_serverless_application_makes() -> None:
     (statement,) = json.loads(lam.get_policy(FunctionName="rotate-orders")["Policy"])["Statement"]
     assert statement["Principal"] == {"Service": "secretsmanager.amazonaws.com"}
     assert statement["Action"] == "lambda:InvokeFunction" and statement["Resource"] == arn
+    # the execution role, made first: Lambda may assume it, and it may rotate only the secrets
+    # whose rotation function this is
+    iam = cloud.client("iam")
+    trust = iam.get_role(RoleName="rotate-orders-role")["Role"]["AssumeRolePolicyDocument"]
+    assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+    policy = iam.get_role_policy(RoleName="rotate-orders-role", PolicyName="SecretsManagerRotationPolicy")
+    document = policy["PolicyDocument"]
+    first = document["Statement"][0]
+    assert first["Condition"] == {"StringEquals": {"secretsmanager:resource/AllowRotationLambdaArn": arn}}
+    assert "secretsmanager:PutSecretValue" in first["Action"]
+
+
+def test_deploy_scopes_the_role_to_the_secret_it_is_given_and_keeps_a_role_that_exists() -> None:
+    cloud = Cloud()
+    secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf"
+    rotation_functions.deploy(cloud, "rotate", "postgres", "single-user", secret_arn=secret,
+                              kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k")
+    document = cloud.iam().get_role_policy(RoleName="rotate-role", PolicyName="SecretsManagerRotationPolicy")
+    statements = document["PolicyDocument"]["Statement"]  # IAM returns the document parsed, as boto3 does
+    assert statements[0]["Resource"] == secret and "Condition" not in statements[0]
+    assert statements[-1]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    lambda_role(cloud, "rotate-two-role", policy=None)  # a role of your own is used as it is
+    rotation_functions.deploy(cloud, "rotate-two", "postgres", "single-user")
+    assert cloud.iam().list_role_policies(RoleName="rotate-two-role")["PolicyNames"] == []
 
 
 def test_the_gate_refuses_unknown_tokens_and_does_nothing_when_already_current() -> None:
@@ -176,7 +201,7 @@ def lambda_handler(event, context):
 def test_the_kit_pgdb_reads_the_sql_it_knows_and_names_what_it_reads_otherwise() -> None:
     s = make_setup()
     files = {"lambda_function.py": SQL_PROBE, **bundle_files("pygresql")}
-    s.lam.create_function(FunctionName="probe", Runtime="python3.12", Role="arn:aws:iam::123456789012:role/r",
+    s.lam.create_function(FunctionName="probe", Runtime="python3.12", Role=lambda_role(s.cloud),
                           Handler="lambda_function.lambda_handler",
                           Code={"ZipFile": build_zip(files)})
     login = {"host": s.db.host, "user": "admin", "password": "master-password-0"}

@@ -31,7 +31,8 @@ def test_rotation_on_real_postgresql(server, strategy: str) -> None:  # type: ig
         extra["masterarn"] = sm.create_secret(Name="master", SecretString=json.dumps(server.master_secret()))["ARN"]
     arn = sm.create_secret(Name="app", SecretString=json.dumps({**app, **extra}))["ARN"]
     connector = PsycopgConnector()
-    function = rotation_functions.deploy(cloud, "rotate", "postgres", strategy, driver="real")
+    function = rotation_functions.deploy(cloud, "rotate", "postgres", strategy, driver="real",
+                                         master_secret_arn=extra.get("masterarn"))
     old_session = connector.connect(app)
     assert old_session is not None
     for _ in range(2):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import botocore.exceptions
 import pytest
+from _lambda_support import lambda_role
 from _rotation_support import make_setup
 
 from secretkit import Cloud
@@ -103,7 +104,7 @@ def _spy(s, record, duration_ms=None) -> str:  # type: ignore[no-untyped-def]
         if "FunctionError" in out:
             raise RuntimeError(out["Payload"].decode())
 
-    lam.kit_deploy_callable("spy", spy, duration_ms=duration_ms)
+    lam.kit_deploy_callable("spy", spy, Role=lambda_role(s.cloud), duration_ms=duration_ms)
     lam.add_permission(FunctionName="spy", StatementId="sm", Action="lambda:InvokeFunction",
                        Principal="secretsmanager.amazonaws.com")
     return lam.get_function(FunctionName="spy")["Configuration"]["FunctionArn"]

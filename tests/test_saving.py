@@ -9,6 +9,7 @@ import json
 import pickle
 
 import pytest
+from _lambda_support import lambda_role
 
 import secretkit
 from secretkit.saving import FORMAT, MAGIC, SaveFileError, dumps
@@ -206,7 +207,7 @@ def test_a_body_that_holds_no_cloud_is_refused(tmp_path):
 
 def test_a_function_deployed_as_a_python_callable_cannot_be_saved(tmp_path):
     cloud = secretkit.Cloud()
-    cloud.awslambda().kit_deploy_callable("hello", lambda event, context: "hi")
+    cloud.awslambda().kit_deploy_callable("hello", lambda event, context: "hi", Role=lambda_role(cloud))
     with pytest.raises(SaveFileError, match="deploy it as a zip package"):
         cloud.save(tmp_path / "x.cloud")
     assert not (tmp_path / "x.cloud").exists()

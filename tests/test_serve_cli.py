@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from _aws_cli import needs_cli, private_home, run_cli
-from _lambda_support import zip_of
+from _lambda_support import lambda_role, zip_of
 from secretkit import Cloud
 from secretkit.databases import databases
 
@@ -144,7 +144,7 @@ def test_lambda_functions_from_a_zip_invoked_updated_and_deleted(served: Any, tm
         def lambda_handler(event, context):
             return {"hello": event.get("name"), "memory": context.memory_limit_in_mb}
     """))
-    role = f"arn:aws:iam::{ACCOUNT}:role/lambda-exec"
+    role = lambda_role(served[0])  # the execution role, made in IAM first
     for name in ("cli-hello", "cli-other"):
         made = ok(aws(served, "lambda", "create-function", "--function-name", name, "--runtime", "python3.12",
                       "--role", role, "--handler", "lambda_function.lambda_handler", "--zip-file", f"fileb://{package}"))
@@ -354,7 +354,7 @@ def test_eventbridge_scheduled_rules_invoke_a_lambda_function_paged_described_an
         def lambda_handler(event, context):
             return {"source": event["source"]}
     """))
-    role = f"arn:aws:iam::{ACCOUNT}:role/lambda-exec"
+    role = lambda_role(served[0])  # the execution role, made in IAM first
     function_arn = ok(aws(served, "lambda", "create-function", "--function-name", "cli-nightly", "--runtime",
                           "python3.12", "--role", role, "--handler", "lambda_function.lambda_handler", "--zip-file",
                           f"fileb://{package}"))["FunctionArn"]

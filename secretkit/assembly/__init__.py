@@ -102,10 +102,11 @@ def _rds(cloud: Cloud, env: Env) -> Service:
 def execution_role_credentials(cloud: Cloud, env: Env, role_arn: str, session_name: str) -> Any:
     """How Lambda in ``env`` gets its functions' credentials: a session of the execution
     role (see :meth:`secretkit.iam.enforce.Enforcer.execution_role`), so boto3 inside a
-    function acts as that role. A role that exists but does not trust Lambda fails as on
-    AWS. A role ARN naming no role in IAM is the kit's one leniency, kept so that the
-    lessons that deploy functions before IAM is taught still run: the function's clients
-    act as the account's root user (their calls are logged with the root user's ARN).
+    function acts as that role. CreateFunction, UpdateFunctionConfiguration with a new
+    ``Role`` and every cold start ask for it: a role that does not exist in IAM, or that
+    does not trust ``lambda.amazonaws.com``, fails with Lambda's
+    ``InvalidParameterValueException`` "The role defined for the function cannot be
+    assumed by Lambda.", as on AWS.
     """
     from ..awslambda.environ import Credentials
     from ..awslambda.errors import lambda_error
@@ -114,9 +115,4 @@ def execution_role_credentials(cloud: Cloud, env: Env, role_arn: str, session_na
         session = cloud.enforcer().execution_role(env, role_arn, session_name)
     except PermissionError as exc:
         raise lambda_error("InvalidParameterValueException", str(exc)) from None
-    if session is not None:
-        return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn, session.expires)
-    ids = env.ids
-    name = role_arn.rsplit("/", 1)[-1]
-    return Credentials("ASIA" + ids.hex(8).upper(), ids.suffix(40), ids.suffix(64),
-                       f"arn:aws:sts::{env.account_id}:assumed-role/{name}/{session_name}", role_arn)
+    return Credentials(session.key_id, session.secret, session.token, session.arn, role_arn, session.expires)

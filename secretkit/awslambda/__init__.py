@@ -39,6 +39,6 @@ step, EventBridge for each rule that fires.
 """
 
 from .faults import FailurePlan
-from .service import KIT_ROLE, Lambda
+from .service import Lambda
 
-__all__ = ["FailurePlan", "KIT_ROLE", "Lambda"]
+__all__ = ["FailurePlan", "Lambda"]

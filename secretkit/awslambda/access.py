@@ -5,6 +5,11 @@ its unqualified ARN, with the function's resource policy (what AddPermission wro
 ``CreateFunction`` about the function it would make, ``ListFunctions`` about ``*``.
 ``Invoke`` asks for ``lambda:InvokeFunction``, as IAM names it. (AWS matches a qualified
 call, ``name:prod``, against the qualified ARN too; the kit asks about the function.)
+
+``CreateFunction``, and ``UpdateFunctionConfiguration`` given a ``Role``, also ask for
+``iam:PassRole`` on the execution role, with ``iam:PassedToService`` set to
+``lambda.amazonaws.com``: whoever hands a function a role must be allowed to hand it on,
+or could run code with more rights than their own.
 """
 
 from __future__ import annotations
@@ -39,6 +44,18 @@ def by_function(facade: Any, params: Mapping[str, Any], action: str) -> Target:
     return Target(action, arn, policy, "lambda", None, f"function {name}", None, None)
 
 
+_PASSED_TO_LAMBDA = {"iam:PassedToService": "lambda.amazonaws.com"}
+
+
+def with_role(facade: Any, params: Mapping[str, Any], action: str) -> Target | list[Target]:
+    """The function, and ``iam:PassRole`` on the ``Role`` the call gives it (when it is a role ARN)."""
+    about = by_function(facade, params, action)
+    role = params.get("Role")
+    if about.home is not None or not isinstance(role, str) or not role.startswith("arn:"):
+        return about  # a malformed Role is the operation's to refuse, after access control
+    return [about, Target("iam:PassRole", role, None, "", _PASSED_TO_LAMBDA, "", role)]
+
+
 def binds_root(facade: Any, params: Mapping[str, Any]) -> bool:
     """Whether the root user could be refused: a function of another account, or one with a policy."""
     if "FunctionName" not in params:
@@ -48,7 +65,7 @@ def binds_root(facade: Any, params: Mapping[str, Any]) -> bool:
 
 
 RULES = Rules("lambda", {
-    op: by_function for op in ("CreateFunction", "GetFunction", "GetFunctionConfiguration", "UpdateFunctionCode",
-                               "UpdateFunctionConfiguration", "DeleteFunction", "Invoke", "AddPermission",
-                               "RemovePermission", "GetPolicy")
+    **{op: by_function for op in ("GetFunction", "GetFunctionConfiguration", "UpdateFunctionCode",
+                                  "DeleteFunction", "Invoke", "AddPermission", "RemovePermission", "GetPolicy")},
+    "CreateFunction": with_role, "UpdateFunctionConfiguration": with_role,
 }, actions={"Invoke": "lambda:InvokeFunction"}, binds_root=binds_root)

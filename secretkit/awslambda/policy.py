@@ -34,14 +34,18 @@ _MAX_POLICY_BYTES = 20_480
 _ACCOUNT_RE = re.compile(r"\d{12}", re.ASCII)
 
 
-def principal_block(principal: str) -> Any:
-    """How a policy statement writes the ``Principal`` AddPermission was given."""
+def principal_block(principal: str, guard: Any = None) -> Any:
+    """How a policy statement writes the ``Principal`` AddPermission was given.
+
+    With access control (``guard``), a user or role ARN must name one that exists, as on AWS."""
     if principal == "*":
         return "*"
     if _ACCOUNT_RE.fullmatch(principal):
         return {"AWS": f"arn:aws:iam::{principal}:root"}
     if principal.startswith("arn:") and ":iam::" in principal:
-        return {"AWS": principal}
+        named = ":user/" in principal or ":role/" in principal
+        if not named or guard is None or guard.principal_exists(principal):
+            return {"AWS": principal}
     if "." in principal and " " not in principal:
         return {"Service": principal}
     raise lambda_error(

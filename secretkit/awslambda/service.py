@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 
 from .access import RULES
-from .base import ACCOUNT_ID, ClientError, Env, Ids, Service, ascii_int, decode_token, encode_token, operation
+from .base import ClientError, Env, Ids, Service, ascii_int, decode_token, encode_token, operation
 from .code import CallableCode, ZipCode
 from .environ import Credentials, check_variables
 from .errors import lambda_error, validation_error
@@ -60,9 +60,8 @@ from .validation import (
     parse_function_name,
 )
 
-__all__ = ["Lambda", "KIT_ROLE"]
+__all__ = ["Lambda"]
 
-KIT_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/secretkit-lambda-role"  # kit_deploy_callable's default role
 _PRECONDITION = (
     "The Revision Id provided does not match the latest Revision Id. "
     "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
@@ -302,7 +301,7 @@ class Lambda(Service):
         action = check_str(Action, "action")
         if not (action == "*" or action == "lambda:*" or (action.startswith("lambda:") and action[7:].isalpha())):
             raise validation_error(action, "action", "Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])")
-        principal = principal_block(check_str(Principal, "principal"))
+        principal = principal_block(check_str(Principal, "principal"), self.env.guard)
         condition: dict[str, dict[str, str]] = {}
         if SourceAccount is not None:
             account = check_str(SourceAccount, "sourceAccount")
@@ -347,20 +346,22 @@ class Lambda(Service):
         return {"Policy": policy.text(), "RevisionId": fv.revision_id}
 
     # ------------------------------------------------------------- kit-only
-    def kit_deploy_callable(self, FunctionName: str, Handler: Callable[[Any, Any], Any], *, Role: str = KIT_ROLE,
+    def kit_deploy_callable(self, FunctionName: str, Handler: Callable[[Any, Any], Any], *, Role: str,
                             Runtime: str = "python3.12", Description: str = "", Timeout: int = 3,
                             MemorySize: int = 128, Environment: dict[str, Any] | None = None,
                             duration_ms: float | None = None, init_ms: float | None = None) -> dict[str, Any]:
         """Deploy a plain Python ``handler(event, context)`` as a function (kit-only, not AWS).
 
         It runs through the same runtime as a zip (environment, context, logs, boto3 to the
-        Cloud). Deploying again under the same name replaces its code and configuration.
+        Cloud), as its execution ``Role``, checked as CreateFunction checks it. Deploying
+        again under the same name replaces its code and configuration.
         """
         ref = parse_function_name(FunctionName, qualifier_ok=False)
         if not callable(Handler):
             raise TypeError("Handler must be a callable taking (event, context)")
         code = CallableCode(Handler)
         config = self._config(Role, Runtime, code.label, Description, Timeout, MemorySize, Environment, None)
+        self._assume_role(config.role, ref.name)  # a role Lambda cannot assume fails here, as CreateFunction does
         fn = self.functions.get(ref.name)
         timing = KitTiming() if fn is None else fn.latest.timing
         fv = self._new_version(ref.name, config, code, timing)

@@ -45,7 +45,7 @@ from .analysis import broad_statements, grants_broad_access
 from .authorizer import Authorizer
 from .bridge import ClientError, EventLog, Target, current
 from .directory import Directory
-from .documents import Policy, PolicyKind, load_policy
+from .documents import Policy, PolicyKind, check_principals_exist, load_policy
 from .evaluation import Decision
 from .explain import access_denied, explain
 from .keys import kms_keys, parameter_keys, secret_keys, via_service
@@ -111,6 +111,17 @@ class Enforcer:
                 self._policies.clear()
             found = self._policies[key] = load_policy(text, _KINDS[kind])
         return found
+
+    def written_policy(self, text: str, kind: str) -> Policy:
+        """A resource policy being written (PutResourcePolicy, CreateKey, PutKeyPolicy): parsed,
+        and refused with the service's error when it names a user or role that does not exist."""
+        policy = self.policy(text, kind)
+        check_principals_exist(policy, self.directory.exists)
+        return policy
+
+    def principal_exists(self, arn: str) -> bool:
+        """Whether an IAM user or role ARN names one that exists in this Cloud."""
+        return self.directory.exists(arn)
 
     def key_policy(self, key: Any, account_id: str, region: str) -> Policy:
         """The policy of a KMS key: its own, the default one, or an AWS managed key's fixed one."""
@@ -321,19 +332,17 @@ class Enforcer:
         self._remember(question, principal, decision, "kms", env.region, key, key.policy)
 
     # --------------------------------------------------------- Lambda's execution role
-    def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session | None:
+    def execution_role(self, env: Any, role_arn: str, session_name: str) -> Session:
         """The session a Lambda function runs as: of its execution role, named after the function.
 
-        The role must trust ``lambda.amazonaws.com``: if it does not (or the ARN names a user),
-        ``False``-like failure is signalled by raising :class:`PermissionError`, which the
-        Cloud turns into Lambda's ``InvalidParameterValueException``. ``None`` when the ARN
-        names no role in IAM at all (see :meth:`secretkit.cloud.Cloud._execution_role`). A
-        session is reused until five minutes before it expires.
+        The role must exist in IAM and trust ``lambda.amazonaws.com``; otherwise (a role that
+        does not exist, one whose trust policy does not let Lambda assume it, or an ARN naming a
+        user) :class:`PermissionError` is raised, which the Cloud turns into Lambda's
+        ``InvalidParameterValueException``, as on AWS. A session is reused until five minutes
+        before it expires.
         """
         found = self.directory.find(role_arn) if isinstance(role_arn, str) else None
-        if found is None:
-            return None
-        if found.__class__.__name__ != "Role":
+        if found is None or found.__class__.__name__ != "Role":
             raise PermissionError(_LAMBDA_TRUST)
         now = env.clock.now
         cached = self._sessions.get((role_arn, session_name))

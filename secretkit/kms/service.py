@@ -233,7 +233,7 @@ class Kms(Service):
         check_length(policy, "policy", 1, 32768)
         guard = self.env.guard
         if guard is not None:
-            guard.policy(policy, "key")  # parsed as IAM parses a key policy; raises KMS's error
+            guard.written_policy(policy, "key")  # parsed as IAM parses a key policy, principals that exist
 
     @operation("GetKeyPolicy")
     def get_key_policy(self, *, KeyId: str, PolicyName: str | None = None) -> dict[str, Any]:

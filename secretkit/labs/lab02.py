@@ -27,6 +27,7 @@ from typing import Any
 from ..awslambda.code import build_zip
 from ..cloud import Cloud
 from ..rotation_functions import source as template_source
+from ..rotation_functions.deployment import LAMBDA_TRUST, rotation_policy
 from ..rotation_functions.drivers import bundle_files
 from . import Checks, Mistake, Unanswered, expect
 
@@ -42,7 +43,7 @@ FUNCTION_NAME = "lab02-check-rotation"
 
 _USER, _FIRST = "app_user", "first-Pa55word-0001"
 _HOST = "shop-db.lab02.internal"
-_ROLE = "arn:aws:iam::123456789012:role/lab02-rotation-role"
+_ROLE = "lab02-rotation-role"  # made in each check's Cloud, with the least-privilege rotation policy
 _ENDPOINT = "https://secretsmanager.us-east-1.amazonaws.com"
 _SIGNATURE = ["service_client", "arn", "token"]
 #: A setSecret that changes nothing: the scenario a testSecret must catch.
@@ -145,8 +146,12 @@ def _world(seed: int, source: str) -> _World:
     db = databases(cloud).create("postgres", _HOST, "admin", "master-Pa55word-0000")
     db.add_user(_USER, _FIRST)
     arn = sm.create_secret(Name="lab02/check/db", SecretString=json.dumps(db.secret_dict(_USER, _FIRST)))["ARN"]
+    iam = cloud.iam()
+    role = iam.create_role(RoleName=_ROLE, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=_ROLE, PolicyName="rotation", PolicyDocument=json.dumps(rotation_policy(
+        "", secret_arn=arn)))
     lam = cloud.awslambda("us-east-1")
-    config = lam.create_function(FunctionName=FUNCTION_NAME, Runtime="python3.12", Role=_ROLE, Timeout=30,
+    config = lam.create_function(FunctionName=FUNCTION_NAME, Runtime="python3.12", Role=role, Timeout=30,
                                  Handler="lambda_function.lambda_handler", Code={"ZipFile": package(source)},
                                  Environment={"Variables": {"SECRETS_MANAGER_ENDPOINT": _ENDPOINT}})
     lam.add_permission(FunctionName=FUNCTION_NAME, StatementId="SecretsManagerRotationInvoke",

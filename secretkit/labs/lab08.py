@@ -54,10 +54,11 @@ def _credentials(creds: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _role_session(cloud: Cloud, name: str, policy_text: str, what: str) -> dict[str, str]:
-    """A role ``name`` with ``policy_text`` inline, and the credentials of a session of it."""
+def _role(cloud: Cloud, name: str) -> None:
+    """Make role ``name`` (no permissions yet), trusted by the user the check's sessions come from:
+    a policy can name a role only once it exists."""
     iam = cloud.client("iam")
-    if "lab08.deployer" not in cloud.extensions:  # the user the check's sessions come from
+    if "lab08.deployer" not in cloud.extensions:
         iam.create_user(UserName="deployer")
         key = iam.create_access_key(UserName="deployer")["AccessKey"]
         iam.put_user_policy(UserName="deployer", PolicyName="assume", PolicyDocument=_doc(
@@ -65,6 +66,13 @@ def _role_session(cloud: Cloud, name: str, policy_text: str, what: str) -> dict[
         cloud.extensions["lab08.deployer"] = _credentials(key)
     iam.create_role(RoleName=name, AssumeRolePolicyDocument=_doc(
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/deployer"}, "Action": "sts:AssumeRole"}))
+
+
+def _role_session(cloud: Cloud, name: str, policy_text: str, what: str, *, made: bool = False) -> dict[str, str]:
+    """A role ``name`` (made here unless ``made``) with ``policy_text`` inline, and a session of it."""
+    iam = cloud.client("iam")
+    if not made:
+        _role(cloud, name)
     try:
         iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=policy_text)
     except Exception as exc:  # IAM's own verdict on the document
@@ -114,6 +122,7 @@ def _app_read_policy(app_read_policy: Callable[..., Any]) -> None:
 
 def _key_world(policy_text: str) -> tuple[Cloud, Any, str | None]:
     cloud = Cloud(seed=82)
+    _role(cloud, "orders-reader")  # the key policy names it: it must exist first
     kms = cloud.client("kms")
     try:
         key = kms.create_key(Description="orders", Policy=policy_text, BypassPolicyLockoutSafetyCheck=True)
@@ -140,7 +149,8 @@ def _key_policy(key_policy: Callable[..., Any]) -> None:
         raise Mistake(f"the account cannot store a secret under the key ({error_code(exc)}): "
                       "administrators need to use it too") from None
     read_only = _doc({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arn})
-    reader_sm = cloud.client("secretsmanager", **_role_session(cloud, "orders-reader", read_only, "the reader's policy"))
+    reader_sm = cloud.client("secretsmanager", **_role_session(cloud, "orders-reader", read_only, "the reader's policy",
+                                                                made=True))
     expect(_allowed(lambda: reader_sm.get_secret_value(SecretId=arn)),
            "the reader cannot read the secret: Secrets Manager decrypts as the reader, so the key policy must "
            "allow it kms:Decrypt")
@@ -177,6 +187,14 @@ def _guard_policy(guard_policy: Callable[..., Any]) -> None:
          "Resource": "*"}))["KeyMetadata"]["Arn"]
     sm = cloud.client("secretsmanager")
     arn = sm.create_secret(Name="shared-orders", SecretString="shared", KmsKeyId=key)["ARN"]
+    partner_iam = cloud.client("iam", **partner_root)
+    readers = {}
+    for name in ("reader", "intruder"):  # the policy names the reader: it must exist first
+        partner_iam.create_user(UserName=name)
+        partner_iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=_doc(
+            {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "kms:Decrypt"], "Resource": "*"}))
+        readers[name] = cloud.client("secretsmanager", **_credentials(
+            partner_iam.create_access_key(UserName=name)["AccessKey"]))
     try:
         sm.put_resource_policy(SecretId=arn, ResourcePolicy=text, BlockPublicPolicy=True)
     except Exception as exc:
@@ -185,14 +203,6 @@ def _guard_policy(guard_policy: Callable[..., Any]) -> None:
             raise Mistake("Secrets Manager refuses the policy as public: an Allow to every principal with no "
                           "condition on who the caller is grants broad access") from None
         raise Mistake(f"Secrets Manager refuses the policy: {code}") from None
-    partner_iam = cloud.client("iam", **partner_root)
-    readers = {}
-    for name in ("reader", "intruder"):
-        partner_iam.create_user(UserName=name)
-        partner_iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=_doc(
-            {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "kms:Decrypt"], "Resource": "*"}))
-        readers[name] = cloud.client("secretsmanager", **_credentials(
-            partner_iam.create_access_key(UserName=name)["AccessKey"]))
     expect(_allowed(lambda: readers["reader"].get_secret_value(SecretId=arn)),
            "the partner's reader cannot read the secret: across accounts the secret's policy must allow it")
     try:

@@ -189,6 +189,7 @@ def _allowed() -> dict[tuple[str, str], Any]:
         ("threading", "RLock"): threading.RLock,
         ("_thread", "allocate_lock"): threading.Lock,
         ("random", "Random"): random.Random,
+        ("re", "_compile"): re.compile,  # a compiled pattern of a policy's ARN (pattern text and flags)
         ("uuid", "UUID"): uuid.UUID,
         ("re", "_compile"): re._compile,  # a compiled pattern (IAM's wildcard matchers in a decision)
         ("collections", "OrderedDict"): collections.OrderedDict,

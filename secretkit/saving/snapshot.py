@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import re
 import gc
 import threading
 import types
@@ -99,6 +100,8 @@ class _Walker:
             return None
         if kind is _RLOCK or kind is _LOCK:
             return "<a lock>"  # held or not, it is no part of the state
+        if kind is re.Pattern:  # a policy's compiled ARN pattern: its text and flags are all of it
+            return {"__class__": "re.Pattern", "pattern": obj.pattern, "flags": obj.flags}
         n = self.seen.get(id(obj))
         if n is not None:
             return {"__ref__": n}

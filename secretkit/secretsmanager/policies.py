@@ -40,7 +40,7 @@ class ResourcePolicies(Part):
         check_bool(BlockPublicPolicy, "BlockPublicPolicy")
         guard = self.env.guard
         if guard is not None:
-            guard.policy(ResourcePolicy, "secret")  # as IAM parses a secret's policy: Secrets Manager's errors
+            guard.written_policy(ResourcePolicy, "secret")  # parsed as IAM parses it, principals that exist
         if BlockPublicPolicy and guard is not None and guard.is_public(ResourcePolicy):
             raise fail("PublicPolicyException", "BlockPublicPolicy is set and the resource policy grants public access.")
         secret.resource_policy = ResourcePolicy
