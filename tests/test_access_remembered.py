@@ -111,6 +111,7 @@ def test_tags_and_arguments_are_part_of_the_question(cloud: secretkit.Cloud) -> 
 
 
 def test_a_key_policy_change_is_a_new_question_for_the_read_through_kms(cloud: secretkit.Cloud) -> None:
+    _, sm = reader(cloud, allow("secretsmanager:GetSecretValue"))  # bob exists before a key policy names him
     kms = cloud.client("kms")
     grant = {"Sid": "bob", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:user/bob"},
              "Action": "kms:Decrypt", "Resource": "*"}
@@ -119,7 +120,6 @@ def test_a_key_policy_change_is_a_new_question_for_the_read_through_kms(cloud: s
     key = kms.create_key(Policy=doc(admin, grant))["KeyMetadata"]["KeyId"]
     root = cloud.client("secretsmanager")
     root.create_secret(Name="app/db", SecretString="v1", KmsKeyId=key)
-    _, sm = reader(cloud, allow("secretsmanager:GetSecretValue"))
     sm.get_secret_value(SecretId="app/db")
     sm.get_secret_value(SecretId="app/db")
     decrypts = [e for e in cloud.events.select(kind="access") if e.operation == "kms:Decrypt"]

@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from _lambda_support import ROLE, zip_of
+from _lambda_support import ROLE, lambda_role, zip_of
 from _raw_http import sign
 from _rotation_support import make_setup
 from secretkit import Cloud
@@ -221,6 +221,7 @@ def test_functions_calling_back_into_the_cloud_from_several_threads_do_not_deadl
     serving a third: each takes the Cloud's lock again in its own thread, and all finish."""
     setup = make_setup()
     cloud = setup.cloud
+    lambda_role(cloud)
     cloud.awslambda("us-east-1").create_function(FunctionName="writer", Runtime="python3.12", Role=ROLE,
                                                  Handler="lambda_function.lambda_handler",
                                                  Code={"ZipFile": zip_of(SSM_READER)})
@@ -303,6 +304,7 @@ def test_a_client_made_in_another_thread_while_a_function_runs_is_an_ordinary_on
     import boto3.session
 
     cloud = Cloud(seed=5)
+    lambda_role(cloud)
     cloud.awslambda("us-east-1").create_function(FunctionName="waiter", Runtime="python3.12", Role=ROLE,
                                                  Handler="lambda_function.lambda_handler",
                                                  Code={"ZipFile": zip_of(WAITER)})

@@ -38,7 +38,6 @@ changes anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from .analysis import broad_statements, grants_broad_access
@@ -47,6 +46,7 @@ from .bridge import ClientError, EventLog, Target, current
 from .directory import Directory
 from .documents import Policy, PolicyKind, check_principals_exist, load_policy
 from .evaluation import Decision
+from .event_detail import DecisionDetail as _Detail
 from .explain import access_denied, explain
 from .keys import kms_keys, parameter_keys, secret_keys, via_service
 from .managed import aws_managed_key_policy, default_key_policy
@@ -383,41 +383,6 @@ class Enforcer:
                         and found.request.principal.arn in message:
                     return found
         raise ValueError("explain() takes an access event of cloud.events, an AccessDenied ClientError, or nothing")
-
-
-class _Detail(Mapping[str, Any]):
-    """An ``access`` event's detail: the decision's summary (principal, action, resource,
-    decision, the statements that decided, the policy type blamed) and, under ``explained``,
-    the decision itself. The summary is written out when first read, not on every call."""
-
-    __slots__ = ("decision", "_summary")
-
-    def __init__(self, decision: Decision) -> None:
-        self.decision = decision
-        self._summary: dict[str, Any] | None = None
-
-    def _items(self) -> dict[str, Any]:
-        if self._summary is None:
-            self._summary = {**self.decision.summary(), "explained": self.decision}
-        return self._summary
-
-    def __getitem__(self, key: str) -> Any:
-        return self.decision if key == "explained" else self._items()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.decision if key == "explained" else self._items().get(key, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items())
-
-    def __len__(self) -> int:
-        return len(self._items())
-
-    def __bool__(self) -> bool:
-        return True  # never empty (and the log's truth test must not write the summary out)
-
-    def __repr__(self) -> str:
-        return repr(self._items())
 
 
 _TAGGING = frozenset({"CreateSecret", "TagResource"})
