@@ -125,3 +125,24 @@ def test_a_backtracking_allowed_pattern_is_stopped(cloud):
     ssm.put_parameter(Name="/p", Value="abc", Type="String", AllowedPattern="^[a-z]+$")
     assert _code(lambda: ssm.put_parameter(Name="/p", Value="ABC", Type="String", Overwrite=True)) == "ParameterPatternMismatchException"
     assert ssm.get_parameter(Name="/p")["Parameter"]["Version"] == 1
+
+
+@pytest.mark.parametrize("kind", ["stack", "change set"])
+def test_a_refused_template_draws_no_stack_id(kind):
+    """A stack id is drawn before the template is read: a refused template gives it back, so
+    the next stack gets the id it would have had without the failed call."""
+    good = json.dumps({"Resources": {"P": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "x"}}}})
+    bad = json.dumps({"Resources": {"P": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "x"}}},
+                      "Outputs": {"O": {"Value": {"Ref": "Missing"}}}})
+
+    def create(cfn, body):
+        if kind == "stack":
+            return cfn.create_stack(StackName="s", TemplateBody=body)["StackId"]
+        return cfn.create_change_set(StackName="s", ChangeSetName="c", ChangeSetType="CREATE", TemplateBody=body)["StackId"]
+
+    tried, fresh = secretkit.Cloud(seed=5, start="2026-01-01"), secretkit.Cloud(seed=5, start="2026-01-01")
+    cfn = tried.client("cloudformation")
+    position = tried.ids.rng.getstate()
+    assert _code(lambda: create(cfn, bad)) == "ValidationError"
+    assert tried.ids.rng.getstate() == position
+    assert create(cfn, good) == create(fresh.client("cloudformation"), good)
