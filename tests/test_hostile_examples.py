@@ -146,3 +146,15 @@ def test_a_refused_template_draws_no_stack_id(kind):
     assert _code(lambda: create(cfn, bad)) == "ValidationError"
     assert tried.ids.rng.getstate() == position
     assert create(cfn, good) == create(fresh.client("cloudformation"), good)
+
+
+def test_an_arn_with_no_account_is_not_another_accounts(cloud):
+    """An empty account field once sent the call to "the other account" (this one) again and
+    again, until RecursionError: it names no other account, and the call answers as for any
+    identifier of its own account."""
+    assert _code(lambda: cloud.client("lambda").get_function(FunctionName="arn:aws:::")) == "ValidationException"
+    assert _code(lambda: cloud.client("lambda").add_permission(
+        FunctionName="arn:aws:lambda:us-east-1::function:f", StatementId="s", Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com")) == "ValidationException"
+    kms = cloud.client("kms")
+    assert _code(lambda: kms.describe_key(KeyId="arn:aws:kms:us-east-1::key/1234abcd-12ab-34cd-56ef-1234567890ab")) == "NotFoundException"
