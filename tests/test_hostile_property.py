@@ -140,7 +140,9 @@ def test_hostile_calls_answer_aws_errors_and_failed_calls_change_nothing(service
                 case.refused_by_botocore += 1  # botocore could not write the request; nothing reached the kit
                 case.failed += 1
             else:
-                escapes.append(f"{name}({sorted(params)}): {type(exc).__name__}: {str(exc)[:200]}")
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                escapes.append(f"{name}({sorted(params)}): {type(exc).__name__}: {str(exc)[:200]}"
+                               f" (last at {os.path.basename(where.filename)}:{where.lineno}, {_kit_frames(exc)[-3:]})")
                 return
         else:
             case.before = case.state()
