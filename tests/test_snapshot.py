@@ -84,3 +84,6 @@ def test_what_the_access_checks_remember_is_no_part_of_the_state(cloud):
     sm.get_resource_policy(SecretId="s")
     sm.describe_secret(SecretId="s")  # the last decision is the remembered one again
     assert differences(before, cloud.kit_snapshot()) == []
+    enforcer = cloud.enforcer()
+    assert enforcer._policies  # the guard parsed the resource policy once, and keeps it
+    assert enforcer.__getstate__()["_policies"] == {}  # but not in what is saved or snapshotted

@@ -74,6 +74,11 @@ class Enforcer:
         self.last_denied: Decision | None = None
         self.last: Decision | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The parsed policies and KMS condition keys are caches (made again from the records on
+        # first use), no part of the state: a save and ``kit_snapshot`` leave them out.
+        return {**self.__dict__, "_policies": {}, "_kms_keys": {}}
+
     # ----------------------------------------------------------------- principals
     def principal(self, ctx: Any) -> Caller:
         """The record of the principal making the call under way."""

@@ -19,7 +19,12 @@ numbers, bytes, dates) that ``==`` compares and pytest can show the difference o
 
 Left out, because every call changes them, failed calls too, as on AWS: the event log
 (``events=True`` puts it in) and the source of request ids. Also left out: what a save
-leaves out (see :mod:`secretkit.saving`).
+leaves out (see :mod:`secretkit.saving`), caches among it: the objects that keep one leave
+it out of their pickled state (the authorizer's remembered decisions, the access guard's
+parsed policies, a policy's per-action index, its matchers' memos, a facade's bound
+operations), so that neither a snapshot nor a saved file depends on what was asked before.
+The seeded id source *is* in: a test that must ignore its position (the in-process client
+draws idempotency tokens from it, even for calls that then fail) removes it itself.
 """
 
 from __future__ import annotations
