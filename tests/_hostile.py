@@ -237,7 +237,7 @@ def _reads(cloud: secretkit.Cloud, service: str) -> list[tuple[str, str]]:
                 continue
             if backend.method(service, REGION, name) is not None:
                 cached.append((name, xform_name(name)))
-        cloud.extensions["test.reads." + service] = cached
+        cloud.extensions["test.reads." + service] = cached = _KeptList(cached)
     return cached
 
 
@@ -267,10 +267,23 @@ def _items(client: Any, method: str, key: str, **args: Any) -> list[Any]:
     return out.get(key, []) if isinstance(out, dict) else []
 
 
+class _Kept(dict):
+    """What this test keeps on a Cloud (its clients, its list of reads): ``transient``, so it is
+    no part of the Cloud's state: ``kit_snapshot`` and a save leave it out."""
+
+    transient = True
+
+
+class _KeptList(list):
+    """Likewise, a list."""
+
+    transient = True
+
+
 def _clients(cloud: secretkit.Cloud) -> dict[str, Any]:
     found = cloud.extensions.get("test.snapshot-clients")
     if found is None:
-        found = cloud.extensions["test.snapshot-clients"] = {s: cloud.client(s, REGION) for s in SERVICES}
+        found = cloud.extensions["test.snapshot-clients"] = _Kept((s, cloud.client(s, REGION)) for s in SERVICES)
         found["secretsmanager-west"] = cloud.client("secretsmanager", "us-west-2")
     return found
 

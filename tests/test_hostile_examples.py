@@ -125,3 +125,36 @@ def test_a_backtracking_allowed_pattern_is_stopped(cloud):
     ssm.put_parameter(Name="/p", Value="abc", Type="String", AllowedPattern="^[a-z]+$")
     assert _code(lambda: ssm.put_parameter(Name="/p", Value="ABC", Type="String", Overwrite=True)) == "ParameterPatternMismatchException"
     assert ssm.get_parameter(Name="/p")["Parameter"]["Version"] == 1
+
+
+@pytest.mark.parametrize("kind", ["stack", "change set"])
+def test_a_refused_template_draws_no_stack_id(kind):
+    """A stack id is drawn before the template is read: a refused template gives it back, so
+    the next stack gets the id it would have had without the failed call."""
+    good = json.dumps({"Resources": {"P": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "x"}}}})
+    bad = json.dumps({"Resources": {"P": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "x"}}},
+                      "Outputs": {"O": {"Value": {"Ref": "Missing"}}}})
+
+    def create(cfn, body):
+        if kind == "stack":
+            return cfn.create_stack(StackName="s", TemplateBody=body)["StackId"]
+        return cfn.create_change_set(StackName="s", ChangeSetName="c", ChangeSetType="CREATE", TemplateBody=body)["StackId"]
+
+    tried, fresh = secretkit.Cloud(seed=5, start="2026-01-01"), secretkit.Cloud(seed=5, start="2026-01-01")
+    cfn = tried.client("cloudformation")
+    position = tried.ids.rng.getstate()
+    assert _code(lambda: create(cfn, bad)) == "ValidationError"
+    assert tried.ids.rng.getstate() == position
+    assert create(cfn, good) == create(fresh.client("cloudformation"), good)
+
+
+def test_an_arn_with_no_account_is_not_another_accounts(cloud):
+    """An empty account field once sent the call to "the other account" (this one) again and
+    again, until RecursionError: it names no other account, and the call answers as for any
+    identifier of its own account."""
+    assert _code(lambda: cloud.client("lambda").get_function(FunctionName="arn:aws:::")) == "ValidationException"
+    assert _code(lambda: cloud.client("lambda").add_permission(
+        FunctionName="arn:aws:lambda:us-east-1::function:f", StatementId="s", Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com")) == "ValidationException"
+    kms = cloud.client("kms")
+    assert _code(lambda: kms.describe_key(KeyId="arn:aws:kms:us-east-1::key/1234abcd-12ab-34cd-56ef-1234567890ab")) == "NotFoundException"

@@ -34,7 +34,7 @@ def by_function(facade: Any, params: Mapping[str, Any], action: str) -> Target:
         name = head[2] if len(head) > 2 and head[1] == "function" else head[0]
         account = head[0] if len(head) > 2 and head[1] == "function" else env.account_id
     arn = f"arn:aws:lambda:{env.region}:{account}:function:{name}"
-    if account != env.account_id:
+    if account and account != env.account_id:  # an ARN with no account names no other account
         return Target(action, arn, None, "lambda", None, "", None, account)
     fn = facade.functions.get(name)
     policy = None

@@ -184,10 +184,13 @@ class CloudFormation(ReadOperations, Service):
             raise fail("AlreadyExistsException", f"Stack [{name}] already exists")
         capabilities = _strings(Capabilities, "Capabilities")
         tags = _tags(Tags) or []
-        stack = self._new_stack(name)
-        prepared = self._prepare(stack, self._body(None, TemplateBody, TemplateURL, False), Parameters, None, capabilities, False)
+        notification_arns = _strings(NotificationARNs, "NotificationARNs")
+        body = self._body(None, TemplateBody, TemplateURL, False)
+        with self.env.ids.given_back_on_error():  # a template refused leaves no stack id drawn
+            stack = self._new_stack(name)
+            prepared = self._prepare(stack, body, Parameters, None, capabilities, False)
         stack.capabilities, stack.tags = capabilities, tags
-        stack.notification_arns = _strings(NotificationARNs, "NotificationARNs")
+        stack.notification_arns = notification_arns
         stack.disable_rollback = on_failure == "DO_NOTHING"
         stack.termination_protection = bool(EnableTerminationProtection)
         stack.role_arn, stack.timeout = RoleARN, TimeoutInMinutes
@@ -272,27 +275,28 @@ class CloudFormation(ReadOperations, Service):
         if ChangeSetType not in ("CREATE", "UPDATE"):
             raise fail("ValidationError", "ChangeSetType must be CREATE or UPDATE (secretkit does not model IMPORT).")
         stack = self.store.find(name)
-        if ChangeSetType == "CREATE":
-            if stack is not None and stack.status != "REVIEW_IN_PROGRESS":
-                raise fail("ValidationError", f"Stack [{name}] already exists and cannot be created again with the changeSet [{cs_name}].")
-            fresh = stack is None
-            stack = stack or self._new_stack(name)
-        else:
-            if stack is None:
-                raise fail("ValidationError", f"Stack [{name}] does not exist")
-            self._updatable(stack)
-            fresh = False
-        if any(cs.stack_id == stack.stack_id and cs.name == cs_name for cs in self.store.change_sets.values()):
-            raise fail("AlreadyExistsException", f"ChangeSet {cs_name} already exists")
-        capabilities = _strings(Capabilities, "Capabilities")
-        tags = _tags(Tags)
-        body = self._body(None if ChangeSetType == "CREATE" else stack, TemplateBody, TemplateURL, UsePreviousTemplate)
-        previous = {k: v.value for k, v in stack.parameters.items()} if ChangeSetType == "UPDATE" else None
-        prepared = self._prepare(stack, body, Parameters, previous, capabilities, True)
-        if ChangeSetType == "UPDATE":
-            self._check_types_kept(stack, prepared.template)
-        raw = {lid: dict(spec.properties) for lid, spec in stack.template.resources.items()} if stack.template else {}
-        changes = [c.to_api() for c in plan(prepared.scope, raw)]
+        with self.env.ids.given_back_on_error():  # refused: no stack id drawn for a new stack
+            if ChangeSetType == "CREATE":
+                if stack is not None and stack.status != "REVIEW_IN_PROGRESS":
+                    raise fail("ValidationError", f"Stack [{name}] already exists and cannot be created again with the changeSet [{cs_name}].")
+                fresh = stack is None
+                stack = stack or self._new_stack(name)
+            else:
+                if stack is None:
+                    raise fail("ValidationError", f"Stack [{name}] does not exist")
+                self._updatable(stack)
+                fresh = False
+            if any(cs.stack_id == stack.stack_id and cs.name == cs_name for cs in self.store.change_sets.values()):
+                raise fail("AlreadyExistsException", f"ChangeSet {cs_name} already exists")
+            capabilities = _strings(Capabilities, "Capabilities")
+            tags = _tags(Tags)
+            body = self._body(None if ChangeSetType == "CREATE" else stack, TemplateBody, TemplateURL, UsePreviousTemplate)
+            previous = {k: v.value for k, v in stack.parameters.items()} if ChangeSetType == "UPDATE" else None
+            prepared = self._prepare(stack, body, Parameters, previous, capabilities, True)
+            if ChangeSetType == "UPDATE":
+                self._check_types_kept(stack, prepared.template)
+            raw = {lid: dict(spec.properties) for lid, spec in stack.template.resources.items()} if stack.template else {}
+            changes = [c.to_api() for c in plan(prepared.scope, raw)]
         prepared.scope.pending = set()
         cs_id = f"arn:aws:cloudformation:{self.region}:{self.env.account_id}:changeSet/{cs_name}/{self.env.ids.uuid()}"
         change_set = ChangeSet(

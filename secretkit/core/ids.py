@@ -7,9 +7,11 @@ here: they come from ``os.urandom``, because the cryptography is real.)
 
 from __future__ import annotations
 
+import contextlib
 import random
 import string
 import uuid
+from collections.abc import Iterator
 
 __all__ = ["Ids", "PUNCTUATION", "random_password"]
 
@@ -22,6 +24,18 @@ class Ids:
 
     def __init__(self, seed: int | str = 0) -> None:
         self.rng = random.Random(seed)
+
+    @contextlib.contextmanager
+    def given_back_on_error(self) -> Iterator[None]:
+        """Ids drawn inside the block are given back if it raises: a call that fails after
+        drawing one (before it knew it would fail) leaves the source where it was, so the ids
+        that follow are those it would have given had the call never been made."""
+        position = self.rng.getstate()
+        try:
+            yield
+        except BaseException:
+            self.rng.setstate(position)
+            raise
 
     def uuid(self) -> str:
         """A version-4 UUID string, like boto3's ClientRequestToken or a KMS key id."""

@@ -94,6 +94,14 @@ class Service:
         self.region = env.region
         self.arn_base = f"arn:aws:{self.service_name}:{env.region}:{env.account_id}:"
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Without the bound methods that ``served_by`` keeps on first use: a cache, no part of
+        # the state (a save and ``kit_snapshot`` would otherwise show which operations had been
+        # called); they are kept again on first use after loading.
+        served = {name for klass in type(self).__mro__ for name, value in vars(klass).items()
+                  if isinstance(value, served_by)}
+        return {name: value for name, value in self.__dict__.items() if name not in served}
+
     def _arn(self, resource: str) -> str:
         """The ARN of one of this service's resources in this region (``secret:prod/db-AbCdEf``)."""
         return self.arn_base + resource

@@ -53,6 +53,12 @@ class Authorizer:
         self._limit = remember
         self._memo: dict[tuple[Any, ...], tuple[Decision, Any, Any]] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The remembered decisions are a cache, no part of the state: keyed on the ids of policy
+        # objects in this process, they would mean nothing in a loaded Cloud (and a saved Cloud
+        # and its snapshot would differ by what happened to be asked before).
+        return {**self.__dict__, "_memo": {}}
+
     def decide(
         self,
         principal: Caller,

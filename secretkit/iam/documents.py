@@ -118,6 +118,16 @@ class Policy:
     text: str
     _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
 
+    def __getstate__(self) -> list[object]:
+        # As the dataclass's own pickling (its fields in order), with the per-action index
+        # empty: a cache, no part of the state (a saved Cloud and its snapshot would otherwise
+        # depend on which actions happened to be asked about before).
+        return [self.kind, self.version, self.id, self.statements, self.text, {}]
+
+    def __setstate__(self, state: list[object]) -> None:
+        for name, value in zip(("kind", "version", "id", "statements", "text", "_by_action"), state):
+            object.__setattr__(self, name, value)
+
     def for_action(self, action: str) -> tuple[Statement, ...]:
         """The statements whose ``Action``/``NotAction`` admit ``action`` (lower-cased).
 

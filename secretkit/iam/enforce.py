@@ -84,9 +84,10 @@ class Enforcer:
         self.last: Decision | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_answers"] = {}  # remembered answers: a cache, not part of a saved Cloud
-        return state
+        # The parsed policies, KMS condition keys and remembered answers are caches (made again
+        # from the records on first use), no part of the state: a save and ``kit_snapshot``
+        # leave them out.
+        return {**self.__dict__, "_policies": {}, "_kms_keys": {}, "_answers": {}}
 
     # ----------------------------------------------------------------- principals
     def principal(self, ctx: Any) -> Caller:

@@ -131,10 +131,23 @@ def parse_template(text: str, variables: bool) -> str | Template:
     return Template(text, tuple(parts))
 
 
+def _drop_seen(matcher: ActionMatcher | PatternMatcher) -> tuple[None, dict[str, object]]:
+    """A matcher's state for pickling and for ``kit_snapshot``: its slots, with the memo of
+    answers (``_seen``) empty, so a saved Cloud and its snapshot do not depend on which
+    actions or ARNs happened to be asked about before."""
+    slots = {name: getattr(matcher, name) for name in type(matcher).__slots__}
+    slots["_seen"] = {}
+    return None, slots
+
+
 class ActionMatcher:
     """The ``Action``/``NotAction`` list of one statement, matched case-insensitively."""
 
     __slots__ = ("patterns", "exact", "regexes", "everything", "_seen")
+
+    def __getstate__(self) -> tuple[None, dict[str, object]]:
+        # what was matched before is a cache, no part of the state (see _drop_seen)
+        return _drop_seen(self)
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
@@ -159,6 +172,10 @@ class PatternMatcher:
     """A ``Resource``/``NotResource`` list (ARN matching), variables included."""
 
     __slots__ = ("patterns", "everything", "fixed", "templates", "_seen")
+
+    def __getstate__(self) -> tuple[None, dict[str, object]]:
+        # what was matched before is a cache, no part of the state (see _drop_seen)
+        return _drop_seen(self)
 
     def __init__(self, patterns: Sequence[str], variables: bool) -> None:
         self.patterns = tuple(patterns)

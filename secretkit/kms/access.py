@@ -39,7 +39,7 @@ def _elsewhere(facade: Any, ref: object, action: str) -> Target | None:
     """A key ARN of another account: that account's KMS serves (and authorises) the call."""
     if isinstance(ref, str) and ref.startswith("arn:aws:kms:"):
         parts = ref.split(":")
-        if len(parts) > 5 and parts[4] != facade.env.account_id:
+        if len(parts) > 5 and parts[4] and parts[4] != facade.env.account_id:  # no account: not another one
             return Target(action, ref, None, "key", None, "", None, parts[4])
     return None
 
