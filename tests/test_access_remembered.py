@@ -96,6 +96,22 @@ def test_a_resource_policy_put_or_deleted_changes_the_answer(cloud: secretkit.Cl
     assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
 
 
+def test_a_secret_made_again_under_the_same_name_is_a_new_question(cloud: secretkit.Cloud) -> None:
+    # The remembered answer is about the secret's record, not its name: the new secret has another
+    # ARN (its six random characters), which bob's policy does not name.
+    root = cloud.client("secretsmanager")
+    arn = root.create_secret(Name="app/db", SecretString="v1")["ARN"]
+    _, sm = reader(cloud, allow("secretsmanager:GetSecretValue", arn))
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    root.delete_secret(SecretId="app/db", ForceDeleteWithoutRecovery=True)
+    again = root.create_secret(Name="app/db", SecretString="v2")["ARN"]
+    assert again != arn
+    assert "secretsmanager:GetSecretValue" in denied(lambda: sm.get_secret_value(SecretId="app/db"))
+    last = cloud.events.select(kind="access")[-1]
+    assert (last.outcome, last.resource) == ("implicitDeny", again)
+
+
 def test_tags_and_arguments_are_part_of_the_question(cloud: secretkit.Cloud) -> None:
     root = cloud.client("secretsmanager")
     root.create_secret(Name="app/db", SecretString="v1", Tags=[{"Key": "env", "Value": "dev"}])
