@@ -161,7 +161,7 @@ class Enforcer:
                         hit = self._answers.get((principal, operation, id(about), tuple(params.items())))
                     except TypeError:  # an argument with a list value: no remembered answer
                         hit = None
-                    if hit is not None and hit[1] is principal.identity_policies() \
+                    if hit is not None and hit[1] is hit[-1]._cache \
                             and hit[2] is principal.session_policies and hit[5] == about.resource_policy \
                             and hit[6] == about.tags and hit[7] == about.rotation_lambda_arn \
                             and hit[8] == about.primary_region:
@@ -197,7 +197,7 @@ class Enforcer:
                     hit = self._answers.get(question)
                 except TypeError:  # an argument with a list value: no remembered answer
                     question = hit = None
-                if hit is not None and hit[1] is principal.identity_policies() \
+                if hit is not None and hit[1] is hit[-1]._cache \
                         and hit[2] is principal.session_policies and hit[5] == target.policy \
                         and hit[6] == about.tags and hit[7] == about.rotation_lambda_arn \
                         and hit[8] == about.primary_region:
@@ -228,8 +228,15 @@ class Enforcer:
         conditions read the clock). ``sources`` are what the resource contributes to the
         decision, compared on the next asking: its record first (kept alive by the entry, so
         that the ``id`` the question holds of it stays its own), then its policy and the values
-        its condition keys come from (copies: a list changed in place is then a change)."""
+        its condition keys come from (copies: a list changed in place is then a change). Last in
+        the entry is the record that keeps the caller's identity policies."""
         if decision.volatile or not decision.allowed:
+            return
+        # Where the caller's identity policies are kept (a session's are its role's): the entry
+        # holds it, so a repeat compares its policy list without asking the caller for it.
+        holder = getattr(principal, "role", principal)
+        policies = principal.identity_policies()
+        if getattr(holder, "_cache", None) is not policies:
             return
         answers = self._answers
         if len(answers) >= 4096:
@@ -241,7 +248,7 @@ class Enforcer:
         try:
             # The entry keeps the policy sources alive: while it exists, no other object can
             # take their identity, so an ``is`` test is a test of the same policies.
-            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row) + sources
+            answers[question] = (decision, policies, principal.session_policies, row) + sources + (holder,)
         except TypeError:
             pass
 
@@ -335,7 +342,7 @@ class Enforcer:
             hit = self._answers.get(question)
         except TypeError:  # not a context of strings: no remembered answer
             hit = None
-        if hit is not None and hit[1] is principal.identity_policies() and hit[2] is principal.session_policies \
+        if hit is not None and hit[1] is hit[-1]._cache and hit[2] is principal.session_policies \
                 and hit[5] == key.policy:
             self.last = self.authorizer.last = hit[0]  # answered again and recorded, as in __call__
             if hit[3] is not None:
