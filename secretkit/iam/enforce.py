@@ -321,13 +321,15 @@ class Enforcer:
         return findings
 
     # ------------------------------------------------------------ KMS for a service
-    def on_behalf(self, kms: Any, operation: str, key: Any, context: Any, via: str) -> None:
+    def on_behalf(self, kms: Any, operation: str, key: Any, context: Any, via: str, ctx: Any = None) -> None:
         """Authorise the KMS call ``via`` (``secretsmanager``, ``ssm``) makes for its caller.
 
         Raises KMS's AccessDeniedException (the calling service maps it to its own words,
-        :data:`KMS_REFUSED`). Work the clock runs, with no caller, is the service's own.
+        :data:`KMS_REFUSED`). Work the clock runs, with no caller, is the service's own. ``ctx``:
+        the request under way, when the caller has it at hand (else it is looked up).
         """
-        ctx = current()
+        if ctx is None:
+            ctx = current()
         if ctx is None or (ctx.who is None and ctx.principal.endswith(_SERVICE_SUFFIX)):
             return  # the service's own work (the clock's, or a service acting on its own)
         env = kms.env
