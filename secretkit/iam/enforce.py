@@ -29,7 +29,9 @@ changes anything.
   same resource with the same policy and condition-key sources, the same arguments) is
   answered by one look-up: nothing is evaluated or built, but the answer is recorded as an
   ``access`` event like any other, holding the same decision. A denial is never remembered,
-  nor a decision whose conditions read the clock.
+  nor a decision whose conditions read the clock. For a Secrets Manager call about one
+  secret, the declaration's ``about`` names the secret's record and the remembered answer is
+  found from it, without the target being built.
 * IAM and STS authorise inside their own operations; their declaration says so.
 * An AWS service acting on its own (RDS creating the master user secret it manages, which
   on AWS it does through its service-linked role) is not checked; a service invoking a
