@@ -96,6 +96,22 @@ def test_a_resource_policy_put_or_deleted_changes_the_answer(cloud: secretkit.Cl
     assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
 
 
+def test_a_secret_made_again_under_the_same_name_is_a_new_question(cloud: secretkit.Cloud) -> None:
+    # The remembered answer is about the secret's record, not its name: the new secret has another
+    # ARN (its six random characters), which bob's policy does not name.
+    root = cloud.client("secretsmanager")
+    arn = root.create_secret(Name="app/db", SecretString="v1")["ARN"]
+    _, sm = reader(cloud, allow("secretsmanager:GetSecretValue", arn))
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    root.delete_secret(SecretId="app/db", ForceDeleteWithoutRecovery=True)
+    again = root.create_secret(Name="app/db", SecretString="v2")["ARN"]
+    assert again != arn
+    assert "secretsmanager:GetSecretValue" in denied(lambda: sm.get_secret_value(SecretId="app/db"))
+    last = cloud.events.select(kind="access")[-1]
+    assert (last.outcome, last.resource) == ("implicitDeny", again)
+
+
 def test_tags_and_arguments_are_part_of_the_question(cloud: secretkit.Cloud) -> None:
     root = cloud.client("secretsmanager")
     root.create_secret(Name="app/db", SecretString="v1", Tags=[{"Key": "env", "Value": "dev"}])
@@ -143,3 +159,25 @@ def test_a_saved_cloud_keeps_every_event_but_no_remembered_answers(cloud: secret
     assert [(o, r, {k: v for k, v in d.items() if k != "explained"}) for o, r, d in before] == after
     assert copy.enforcer()._answers == {}
     assert copy.client("secretsmanager", **KEYS[id(cloud)]).get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+
+
+def test_a_role_sessions_answer_follows_its_roles_policies(cloud: secretkit.Cloud) -> None:
+    # A session's identity policies are its role's: a change to the role's policies (made after
+    # the session was issued) is a new question for the session's next read, in both directions.
+    cloud.client("secretsmanager").create_secret(Name="app/db", SecretString="v1")
+    iam, _ = reader(cloud, allow("sts:AssumeRole"))
+    trust = doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:user/bob"}, "Action": "sts:AssumeRole"})
+    role = iam.create_role(RoleName="app", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    iam.put_role_policy(RoleName="app", PolicyName="read", PolicyDocument=doc(allow("secretsmanager:GetSecretValue")))
+    creds = cloud.client("sts", **KEYS[id(cloud)]).assume_role(RoleArn=role, RoleSessionName="s1")["Credentials"]
+    sm = cloud.client("secretsmanager", aws_access_key_id=creds["AccessKeyId"],
+                      aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    iam.put_role_policy(RoleName="app", PolicyName="read", PolicyDocument=doc(allow("secretsmanager:DescribeSecret")))
+    assert "assumed-role/app/s1" in denied(lambda: sm.get_secret_value(SecretId="app/db"))
+    iam.put_role_policy(RoleName="app", PolicyName="read", PolicyDocument=doc(allow("secretsmanager:Get*")))
+    assert sm.get_secret_value(SecretId="app/db")["SecretString"] == "v1"
+    event = [e for e in cloud.events.select(kind="access") if e.operation == "secretsmanager:GetSecretValue"][-1]
+    assert event.principal.endswith("assumed-role/app/s1") and event.outcome == "OK"
+    assert "role app" in cloud.explain(event)

@@ -62,18 +62,26 @@ class Rules:
     account). Access control asks it first, so the root user's calls, every call of every
     notebook that uses no credentials, cost almost nothing. ``None``: the service's resources
     have no policies, so the root user is never refused.
+
+    ``about(facade, operation, params)`` names, cheaply, the one record a call is about when
+    the declaration would make a single target of it and of nothing else (its action, its
+    ARN, its policy and condition keys all read from that record and the call's arguments),
+    else ``None``: access control answers a question it remembers from the record without
+    building the target.
     """
 
-    __slots__ = ("prefix", "resolvers", "actions", "self_checked", "binds_root")
+    __slots__ = ("prefix", "resolvers", "actions", "self_checked", "binds_root", "about")
 
     def __init__(self, prefix: str, resolvers: Mapping[str, Resolver] | None = None, *,
                  actions: Mapping[str, str] | None = None, self_checked: bool = False,
-                 binds_root: Callable[[Any, Mapping[str, Any]], bool] | None = None) -> None:
+                 binds_root: Callable[[Any, Mapping[str, Any]], bool] | None = None,
+                 about: Callable[[Any, str, Mapping[str, Any]], Any] | None = None) -> None:
         self.prefix = prefix
         self.resolvers = dict(resolvers or {})
         self.actions = dict(actions or {})
         self.self_checked = self_checked
         self.binds_root = binds_root
+        self.about = about
 
     def action(self, operation: str) -> str:
         """The IAM action of ``operation`` (``GetSecretValue`` -> ``secretsmanager:GetSecretValue``)."""

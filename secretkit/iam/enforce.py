@@ -29,7 +29,9 @@ changes anything.
   same resource with the same policy and condition-key sources, the same arguments) is
   answered by one look-up: nothing is evaluated or built, but the answer is recorded as an
   ``access`` event like any other, holding the same decision. A denial is never remembered,
-  nor a decision whose conditions read the clock.
+  nor a decision whose conditions read the clock. For a Secrets Manager call about one
+  secret, the declaration's ``about`` names the secret's record and the remembered answer is
+  found from it, without the target being built.
 * IAM and STS authorise inside their own operations; their declaration says so.
 * An AWS service acting on its own (RDS creating the master user secret it manages, which
   on AWS it does through its service-linked role) is not checked; a service invoking a
@@ -145,13 +147,34 @@ class Enforcer:
                     return None
             elif ctx.principal.endswith(_SERVICE_SUFFIX):
                 return None  # an AWS service acting on its own (through its service-linked role)
+        principal = None
         if rules is None:
             targets: Any = Target(f"{part.service_name}:{operation}")
         else:
             if rules.self_checked:
                 return None
+            quick = rules.about
+            if quick is not None:
+                about = quick(facade, operation, params)
+                if about is not None:  # a question about one record: perhaps answered before
+                    principal = ctx.who
+                    if principal is None:
+                        principal = self.principal(ctx)
+                    try:
+                        hit = self._answers.get((principal, operation, id(about), tuple(params.items())))
+                    except TypeError:  # an argument with a list value: no remembered answer
+                        hit = None
+                    if hit is not None and hit[1] is hit[-1]._cache \
+                            and hit[2] is principal.session_policies and hit[5] == about.resource_policy \
+                            and hit[6] == about.tags and hit[7] == about.rotation_lambda_arn \
+                            and hit[8] == about.primary_region:
+                        # Answered again without building the target (it is built from the same
+                        # record and arguments), and recorded as any decision is.
+                        self.last = self.authorizer.last = hit[0]
+                        if hit[3] is not None:
+                            self.events.record_fields((self.authorizer.clock.now,) + hit[3])
+                        return None
             targets = rules.target(facade, operation, params)
-        principal = None
         for target in targets if type(targets) is list else (targets,):
             home = target.home
             if home is not None and home != env.account_id:
@@ -172,12 +195,12 @@ class Enforcer:
                 # The question whole, cheaply: who asks what of which secret, with which arguments.
                 # What else the decision depends on (the secret's policy and the sources of its
                 # condition keys) is compared with what it was when the question was first asked.
-                question = (principal, target.action, id(about), tuple(params.items()))
+                question = (principal, operation, id(about), tuple(params.items()))
                 try:
                     hit = self._answers.get(question)
                 except TypeError:  # an argument with a list value: no remembered answer
                     question = hit = None
-                if hit is not None and hit[1] is principal.identity_policies() \
+                if hit is not None and hit[1] is hit[-1]._cache \
                         and hit[2] is principal.session_policies and hit[5] == target.policy \
                         and hit[6] == about.tags and hit[7] == about.rotation_lambda_arn \
                         and hit[8] == about.primary_region:
@@ -208,8 +231,15 @@ class Enforcer:
         conditions read the clock). ``sources`` are what the resource contributes to the
         decision, compared on the next asking: its record first (kept alive by the entry, so
         that the ``id`` the question holds of it stays its own), then its policy and the values
-        its condition keys come from (copies: a list changed in place is then a change)."""
+        its condition keys come from (copies: a list changed in place is then a change). Last in
+        the entry is the record that keeps the caller's identity policies."""
         if decision.volatile or not decision.allowed:
+            return
+        # Where the caller's identity policies are kept (a session's are its role's): the entry
+        # holds it, so a repeat compares its policy list without asking the caller for it.
+        holder = getattr(principal, "role", principal)
+        policies = principal.identity_policies()
+        if getattr(holder, "_cache", None) is not policies:
             return
         answers = self._answers
         if len(answers) >= 4096:
@@ -221,7 +251,7 @@ class Enforcer:
         try:
             # The entry keeps the policy sources alive: while it exists, no other object can
             # take their identity, so an ``is`` test is a test of the same policies.
-            answers[question] = (decision, principal.identity_policies(), principal.session_policies, row) + sources
+            answers[question] = (decision, policies, principal.session_policies, row) + sources + (holder,)
         except TypeError:
             pass
 
@@ -294,13 +324,15 @@ class Enforcer:
         return findings
 
     # ------------------------------------------------------------ KMS for a service
-    def on_behalf(self, kms: Any, operation: str, key: Any, context: Any, via: str) -> None:
+    def on_behalf(self, kms: Any, operation: str, key: Any, context: Any, via: str, ctx: Any = None) -> None:
         """Authorise the KMS call ``via`` (``secretsmanager``, ``ssm``) makes for its caller.
 
         Raises KMS's AccessDeniedException (the calling service maps it to its own words,
-        :data:`KMS_REFUSED`). Work the clock runs, with no caller, is the service's own.
+        :data:`KMS_REFUSED`). Work the clock runs, with no caller, is the service's own. ``ctx``:
+        the request under way, when the caller has it at hand (else it is looked up).
         """
-        ctx = current()
+        if ctx is None:
+            ctx = current()
         if ctx is None or (ctx.who is None and ctx.principal.endswith(_SERVICE_SUFFIX)):
             return  # the service's own work (the clock's, or a service acting on its own)
         env = kms.env
@@ -315,7 +347,7 @@ class Enforcer:
             hit = self._answers.get(question)
         except TypeError:  # not a context of strings: no remembered answer
             hit = None
-        if hit is not None and hit[1] is principal.identity_policies() and hit[2] is principal.session_policies \
+        if hit is not None and hit[1] is hit[-1]._cache and hit[2] is principal.session_policies \
                 and hit[5] == key.policy:
             self.last = self.authorizer.last = hit[0]  # answered again and recorded, as in __call__
             if hit[3] is not None:

@@ -163,6 +163,7 @@ class Root:
     is_root = True
     is_service = False
     session_policies: ClassVar[tuple[()]] = ()
+    _cache: ClassVar[tuple[()]] = ()  # its identity policies: none, ever (as for users and roles, below)
 
     def __post_init__(self) -> None:
         self.arn = f"arn:aws:iam::{self.account_id}:root"

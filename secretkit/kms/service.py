@@ -175,7 +175,7 @@ class Kms(Service):
         ctx = _current()
         if ctx is None or (key.policy is None and ctx.who is None and ctx.principal == env.root):
             return  # the clock's own work; the root user through the default or AWS managed key policy
-        guard.on_behalf(self, operation_name, key, context, via)
+        guard.on_behalf(self, operation_name, key, context, via, ctx)
 
     def _log_internal(self, operation_name: str, key: KmsKey, via: str) -> None:
         # The record on_behalf's context would write, written directly: this runs on every

@@ -82,6 +82,14 @@ _ABOUT_ONE = ("GetSecretValue", "PutSecretValue", "UpdateSecret", "UpdateSecretV
               "StopReplicationToReplica", "ListSecretVersionIds", "PutResourcePolicy", "GetResourcePolicy",
               "DeleteResourcePolicy", "CancelRotateSecret", "TagResource", "UntagResource")
 
+_ONE = frozenset(_ABOUT_ONE)
+
+
+def about(facade: Any, operation: str, params: Mapping[str, Any]) -> Any:
+    """The secret record a call about one secret names here, or ``None`` (see ``Rules.about``)."""
+    return _lookup(facade, params.get("SecretId")) if operation in _ONE else None
+
+
 def binds_root(facade: Any, params: Mapping[str, Any]) -> bool:
     """Whether the root user could be refused: the secret has a policy, or is another account's."""
     sid = params.get("SecretId")
@@ -98,4 +106,4 @@ RULES = Rules("secretsmanager", {
     "CreateSecret": on_new_secret,
     "RotateSecret": on_rotation,
     "ValidateResourcePolicy": on_policy_check,
-}, binds_root=binds_root)
+}, binds_root=binds_root, about=about)
