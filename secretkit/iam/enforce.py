@@ -50,7 +50,7 @@ from .documents import Policy, PolicyKind, check_principals_exist, load_policy
 from .evaluation import Decision
 from .event_detail import DecisionDetail as _Detail
 from .explain import access_denied, explain
-from .keys import kms_keys, parameter_keys, secret_keys, via_service
+from .keys import call_keys, kms_keys, via_service
 from .managed import aws_managed_key_policy, default_key_policy
 from .principals import Caller, Root, ServicePrincipal, Session, User
 
@@ -216,7 +216,7 @@ class Enforcer:
                 policy = self.key_policy(target.about[0], env.account_id, env.region)
             else:
                 policy = None
-            keys = target.keys if target.keys is not None else _condition_keys(service, target, params)
+            keys = target.keys if target.keys is not None else call_keys(service, target, params)
             decision = self.require(principal, target.action, target.resource, service, policy, keys,
                                     env.region, target.label, target.shown, env.account_id)
             if question is not None:
@@ -416,36 +416,3 @@ class Enforcer:
                         and found.request.principal.arn in message:
                     return found
         raise ValueError("explain() takes an access event of cloud.events, an AccessDenied ClientError, or nothing")
-
-
-_TAGGING = frozenset({"CreateSecret", "TagResource"})
-
-
-def _condition_keys(service: str, target: Target, params: dict[str, Any]) -> dict[str, Any] | None:
-    """The service's condition keys for one call (:mod:`secretkit.iam.keys`), read from the
-    resource's record the declaration found and from the call's own arguments."""
-    about = target.about
-    if service == "secretsmanager":
-        operation = target.action.split(":", 1)[1]
-        # Only well-formed entries: a malformed argument is the operation's to refuse, after access control.
-        given = params.get("Tags") if operation in _TAGGING else None
-        tags = [t for t in given if isinstance(t, dict) and isinstance(t.get("Key"), str)
-                and isinstance(t.get("Value"), str)] if isinstance(given, list) else None
-        given = params.get("AddReplicaRegions")
-        replicas = [r for r in given if isinstance(r, dict) and isinstance(r.get("Region"), str)] \
-            if isinstance(given, list) else None
-        if about is None:
-            return secret_keys(request=params, request_tags=tags, add_replica_regions=replicas)
-        return secret_keys(about.arn, tags=about.tags, rotation_lambda_arn=about.rotation_lambda_arn,
-                           primary_region=about.primary_region, request=params, request_tags=tags,
-                           add_replica_regions=replicas)
-    if service == "kms" and about is not None:
-        context = params.get("EncryptionContext")
-        return kms_keys(encryption_context=context if isinstance(context, dict) else None)
-    if service == "ssm" and about is not None:
-        found, _ = about
-        overwrite, recursive = params.get("Overwrite"), params.get("Recursive")
-        return parameter_keys(tags=found.tags if found is not None else None,
-                              overwrite=overwrite if isinstance(overwrite, bool) else None,
-                              recursive=recursive if isinstance(recursive, bool) else None)
-    return None

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-__all__ = ["kms_keys", "parameter_arn", "parameter_keys", "secret_keys", "via_service"]
+__all__ = ["call_keys", "kms_keys", "parameter_arn", "parameter_keys", "secret_keys", "via_service"]
 
 # Secrets Manager request members that are condition keys, by the key's own name.
 _SECRET_MEMBERS = {
@@ -151,3 +151,37 @@ def parameter_keys(
 def parameter_arn(region: str, account_id: str, name: str) -> str:
     """``arn:aws:ssm:REGION:ACCT:parameter/app/db`` for ``/app/db`` (and for ``app/db``)."""
     return f"arn:aws:ssm:{region}:{account_id}:parameter/{name.removeprefix('/')}"
+
+
+_TAGGING = frozenset({"CreateSecret", "TagResource"})
+
+
+def call_keys(service: str, target: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The service's condition keys for one call, read from the resource's record its
+    declaration found (``target.about``, see :mod:`secretkit.core.access`) and from the
+    call's own arguments."""
+    about = target.about
+    if service == "secretsmanager":
+        operation = target.action.split(":", 1)[1]
+        # Only well-formed entries: a malformed argument is the operation's to refuse, after access control.
+        given = params.get("Tags") if operation in _TAGGING else None
+        tags = [t for t in given if isinstance(t, dict) and isinstance(t.get("Key"), str)
+                and isinstance(t.get("Value"), str)] if isinstance(given, list) else None
+        given = params.get("AddReplicaRegions")
+        replicas = [r for r in given if isinstance(r, dict) and isinstance(r.get("Region"), str)] \
+            if isinstance(given, list) else None
+        if about is None:
+            return secret_keys(request=params, request_tags=tags, add_replica_regions=replicas)
+        return secret_keys(about.arn, tags=about.tags, rotation_lambda_arn=about.rotation_lambda_arn,
+                           primary_region=about.primary_region, request=params, request_tags=tags,
+                           add_replica_regions=replicas)
+    if service == "kms" and about is not None:
+        context = params.get("EncryptionContext")
+        return kms_keys(encryption_context=context if isinstance(context, dict) else None)
+    if service == "ssm" and about is not None:
+        found, _ = about
+        overwrite, recursive = params.get("Overwrite"), params.get("Recursive")
+        return parameter_keys(tags=found.tags if found is not None else None,
+                              overwrite=overwrite if isinstance(overwrite, bool) else None,
+                              recursive=recursive if isinstance(recursive, bool) else None)
+    return None
