@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 import traceback
+from typing import Any, Callable
 
 import pytest
 from botocore import xform_name
@@ -167,17 +168,8 @@ def test_the_comparison_sees_what_a_failed_call_could_change() -> None:
         case.start_call()
         case.client.create_secret(Name="prod/db", SecretString="again")
     assert case.changes_since_start() == []
-    changes = [
-        lambda: cloud.client("secretsmanager").tag_resource(SecretId="prod/db", Tags=[{"Key": "k", "Value": "v"}]),
-        lambda: cloud.client("secretsmanager").put_secret_value(SecretId="prod/bin", SecretBinary=b"new"),
-        lambda: cloud.client("ssm").label_parameter_version(Name="/app/plain", Labels=["green"]),
-        lambda: cloud.client("kms").disable_key(KeyId="alias/app"),
-        lambda: cloud.client("events").put_rule(Name="hourly", ScheduleExpression="rate(1 hour)"),
-        lambda: cloud.client("iam").put_role_policy(RoleName="app-role", PolicyName="inline", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})),
-        lambda: cloud.client("iam").create_access_key(UserName="app-user"),
+    changes = _changes_a_caller_can_make(cloud) + [
         lambda: cloud.client("iam").create_user(UserName="second-user"),  # beyond what the reads reach
-        lambda: cloud.client("lambda").update_function_configuration(FunctionName="app-fn", Timeout=9),
         lambda: cloud.ids.uuid(),  # the model drawing an id
     ]
     for change in changes:
@@ -186,13 +178,9 @@ def test_the_comparison_sees_what_a_failed_call_could_change() -> None:
         assert case.changes_since_start() != []
 
 
-def test_the_read_based_snapshot_sees_what_a_failed_call_could_change() -> None:
-    """``_hostile.snapshot`` (what a caller can read) is the warm-up; it too sees each kind of change."""
-    cloud = secretkit.Cloud(seed=0, start="2026-01-01")
-    populate(cloud)
-    first = snapshot(cloud)
-    assert snapshot(cloud) == first  # reading changes nothing the snapshot shows
-    changes = [
+def _changes_a_caller_can_make(cloud: secretkit.Cloud) -> list[Callable[[], Any]]:
+    """One change of each kind, through the services' own clients, to a populated Cloud."""
+    return [
         lambda: cloud.client("secretsmanager").tag_resource(SecretId="prod/db", Tags=[{"Key": "k", "Value": "v"}]),
         lambda: cloud.client("secretsmanager").put_secret_value(SecretId="prod/bin", SecretBinary=b"new"),
         lambda: cloud.client("ssm").label_parameter_version(Name="/app/plain", Labels=["green"]),
@@ -203,6 +191,15 @@ def test_the_read_based_snapshot_sees_what_a_failed_call_could_change() -> None:
         lambda: cloud.client("iam").create_access_key(UserName="app-user"),
         lambda: cloud.client("lambda").update_function_configuration(FunctionName="app-fn", Timeout=9),
     ]
+
+
+def test_the_read_based_snapshot_sees_what_a_failed_call_could_change() -> None:
+    """``_hostile.snapshot`` (what a caller can read) is the warm-up; it too sees each kind of change."""
+    cloud = secretkit.Cloud(seed=0, start="2026-01-01")
+    populate(cloud)
+    first = snapshot(cloud)
+    assert snapshot(cloud) == first  # reading changes nothing the snapshot shows
+    changes = _changes_a_caller_can_make(cloud)
     for change in changes:
         before = snapshot(cloud)
         change()
