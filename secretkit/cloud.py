@@ -32,6 +32,7 @@ import os
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable
 
+from .core.checks import ascii_int
 from .core.clock import SimClock
 from .core.events import EventLog
 from .core.ids import Ids
@@ -198,8 +199,10 @@ class Cloud:
         if self._enforcer is None:
             from .iam.enforce import Enforcer
 
-            directory, authorizer = self.access_control()
-            self._enforcer = Enforcer(directory, authorizer, self.events, self.service)
+            with self.lock:  # one guard, whichever thread asks first (every region holds it)
+                if self._enforcer is None:
+                    directory, authorizer = self.access_control()
+                    self._enforcer = Enforcer(directory, authorizer, self.events, self.service)
         return self._enforcer
 
     def iam(self, account_id: str | None = None) -> Iam:
@@ -222,7 +225,7 @@ class Cloud:
         add another account to this Cloud, with services of its own, and return an access key
         of its root user (``{"aws_access_key_id": ..., "aws_secret_access_key": ...}``), to
         pass to :meth:`client` so as to act in that account (create a reader there, say)."""
-        if not isinstance(account_id, str) or len(account_id) != 12 or not account_id.isdigit():
+        if ascii_int(account_id, 12) is None or len(account_id) != 12:
             raise ValueError(f"an account id is 12 digits, got {account_id!r}")
         with self.lock:
             if account_id in self._accounts:

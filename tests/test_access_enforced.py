@@ -267,6 +267,13 @@ def test_the_aws_managed_key_cannot_serve_another_account(cloud: secretkit.Cloud
     assert "kms:CallerAccount" in cloud.explain()
 
 
+def test_an_added_account_id_is_twelve_ascii_digits(cloud: secretkit.Cloud) -> None:
+    for wrong in ("12345678901", "1234567890123", "12345678901²", "١٢٣٤٥٦٧٨٩٠١٢", 444455556666):
+        with pytest.raises(ValueError, match="an account id is 12 digits"):
+            cloud.kit_add_account(wrong)  # type: ignore[arg-type]
+    assert cloud.accounts == ["123456789012"]
+
+
 def test_assume_role_across_accounts(cloud: secretkit.Cloud) -> None:
     root_b = cloud.kit_add_account(B)
     iam = cloud.client("iam")
