@@ -86,11 +86,7 @@ class JsonCodec:
         try:
             return name, decode_value(shape, body)
         except BadText as exc:
-            raise AwsError(
-                "ValidationException",
-                f"1 validation error detected: Value at '{exc.path}' failed to satisfy constraint: {exc.problem}",
-                status=400,
-            ) from None
+            raise exc.as_aws_error() from None
         except ShapeError as exc:
             raise serialization_error(str(exc)) from None
 

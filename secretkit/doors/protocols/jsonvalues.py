@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...core.checks import MAX_JSON_DEPTH, has_lone_surrogate, loads_json
+from .errors import AwsError
 from .values import format_timestamp, from_base64, parse_timestamp, timestamp_format, to_base64
 
 __all__ = ["BadText", "ShapeError", "decode_value", "dumps", "encode_value", "loads"]
@@ -35,6 +36,14 @@ class ShapeError(ValueError):
 class BadText(ShapeError):
     """A string member holding a lone surrogate (``"\\ud800"``), which JSON's ``\\u`` escapes
     can spell but no UTF-8 text holds: the service answers ValidationException."""
+
+    def as_aws_error(self) -> AwsError:
+        """The ValidationException both JSON protocols answer it with."""
+        return AwsError(
+            "ValidationException",
+            f"1 validation error detected: Value at '{self.path}' failed to satisfy constraint: {self.problem}",
+            status=400,
+        )
 
 
 def _text(value: str, path: str) -> str:

@@ -270,11 +270,7 @@ class RestJsonCodec:
                 raise ValueError("the body must be a JSON object")
             decoded = decode_value(shape, body)
         except BadText as exc:
-            raise AwsError(
-                "ValidationException",
-                f"1 validation error detected: Value at '{exc.path}' failed to satisfy constraint: {exc.problem}",
-                status=400,
-            ) from None
+            raise exc.as_aws_error() from None
         except (ValueError, UnicodeDecodeError) as exc:
             problem = exc.problem if isinstance(exc, ShapeError) else str(exc)
             raise AwsError(self.body_error, f"Could not parse request body into json: {problem}", status=400) from None
